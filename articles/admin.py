@@ -1,0 +1,278 @@
+"""The editors' workspace for reports.
+
+Adding or editing a report goes through articles.services.ingest_report, so the admin
+runs the same pipeline as the ingest command. Derived rows (passages, date mentions)
+are shown read-only.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.utils.html import format_html, format_html_join
+
+from .clean import clean
+from .models import Article, Claim, DateMention, Outlet, Passage, Topic
+from .reports import ReportError
+from .services import add_claim, content_hash, ingest_report
+
+
+@admin.register(Outlet)
+class OutletAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "homepage"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "keywords"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class ArticleForm(forms.ModelForm):
+    raw_body = forms.CharField(
+        label="Report text",
+        widget=forms.Textarea(attrs={"rows": 24, "cols": 100}),
+        help_text="Paste the report as published. Advertising lines, 'Also read' links and "
+        "comment forms are removed automatically; the text is kept exactly as pasted too.",
+    )
+
+    class Meta:
+        model = Article
+        fields = [
+            "outlet",
+            "title",
+            "url",
+            "byline",
+            "published",
+            "published_estimated",
+            "published_note",
+            "raw_body",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        raw = data.get("raw_body")
+        if raw is None:
+            return data
+        body = clean(raw).text
+        if not body.strip():
+            self.add_error("raw_body", "Nothing is left of this text once boilerplate is removed.")
+            return data
+        twin = Article.objects.filter(content_hash=content_hash(body)).exclude(pk=self.instance.pk)
+        if twin.exists():
+            other = twin.get()
+            self.add_error("raw_body", f"This text is already stored as “{other.title}”.")
+        return data
+
+
+class PassageInline(admin.TabularInline):
+    model = Passage
+    fields = ["position", "kind", "text"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ClaimInline(admin.TabularInline):
+    model = Claim
+    fields = ["passage_anchor", "sentence", "resolved_dates", "kind", "anchor_state", "origin"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("passage").prefetch_related("mentions")
+
+    @admin.display(description="passage")
+    def passage_anchor(self, claim):
+        return claim.passage.anchor if claim.passage else "—"
+
+    @admin.display(description="dates")
+    def resolved_dates(self, claim):
+        return format_html_join(
+            "", "<div>{}</div>", ((m.explanation or str(m),) for m in claim.mentions.all())
+        )
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleForm
+    list_display = ["title", "outlet", "published", "published_estimated", "claim_count"]
+    list_filter = ["outlet", "published_estimated", "published"]
+    list_select_related = ["outlet"]
+    search_fields = ["title", "url", "body"]
+    date_hierarchy = "published"
+    autocomplete_fields = ["outlet"]
+    readonly_fields = ["slug", "version", "removed_boilerplate", "body", "source_name", "added_by"]
+    inlines = [ClaimInline, PassageInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_listing()
+
+    @admin.display(description="claims", ordering="claim_count")
+    def claim_count(self, article):
+        return article.claim_count
+
+    def get_fieldsets(self, request, obj=None):
+        report = (None, {"fields": ArticleForm.Meta.fields})
+        if obj is None:
+            return [report]
+        derived = ("What the pipeline made of it", {"fields": self.readonly_fields})
+        return [report, derived]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj else []
+
+    @admin.display(description="removed boilerplate")
+    def removed_boilerplate(self, article):
+        if not article.removed:
+            return "Nothing was removed."
+        return format_html(
+            "<table><tr><th>line</th><th>rule</th><th>text</th></tr>{}</table>",
+            format_html_join(
+                "",
+                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                ((r["line"], r["rule"], r["text"]) for r in article.removed),
+            ),
+        )
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        try:
+            result = ingest_report(
+                title=data["title"],
+                outlet=data["outlet"].name,
+                published=data["published"],
+                body=data["raw_body"],
+                url=data.get("url") or "",
+                byline=data.get("byline", ""),
+                published_estimated=data.get("published_estimated", False),
+                published_note=data.get("published_note", ""),
+                source_name=obj.source_name or "admin",
+                user=request.user,
+                article=obj if change else None,
+            )
+        except ReportError as exc:  # validated in the form; a race may still land here
+            self.message_user(request, str(exc), messages.ERROR)
+            raise
+        # The admin redirects to this object, so it must be the stored one.
+        obj.pk = result.article.pk
+        obj.refresh_from_db()
+        kept = sum(c.origin == Claim.Origin.EDITOR for c in result.claims)
+        flagged = sum(c.anchor_state != Claim.AnchorState.EXACT for c in result.claims)
+        note = f"{result.status.capitalize()}: {len(result.claims)} claims"
+        if kept:
+            note += f", {kept} by editors kept"
+        if flagged:
+            note += f", {flagged} need review after the change"
+        self.message_user(request, note + ".", messages.WARNING if flagged else messages.SUCCESS)
+
+    def save_related(self, request, form, formsets, change):
+        # Inlines here are read-only views of derived rows; the service has written them.
+        pass
+
+
+class DateMentionInline(admin.TabularInline):
+    model = DateMention
+    fields = ["text", "date_start", "date_end", "precision", "method", "explanation"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ClaimAddForm(forms.ModelForm):
+    """An editor quotes a sentence of a report the pipeline did not pick."""
+
+    class Meta:
+        model = Claim
+        fields = ["article", "sentence", "kind", "attribution"]
+        widgets = {"sentence": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"sentence": "Copy it exactly from the report's text."}
+
+    def clean(self):
+        data = super().clean()
+        article, sentence = data.get("article"), (data.get("sentence") or "").strip()
+        if article and sentence:
+            if sentence not in article.body:
+                self.add_error("sentence", "This is not in the report's text; copy it exactly.")
+            elif not article.passages.filter(text__contains=sentence).exists():
+                self.add_error("sentence", "A claim must lie within one paragraph.")
+        return data
+
+
+@admin.register(Claim)
+class ClaimAdmin(admin.ModelAdmin):
+    list_display = ["sentence", "article", "kind", "anchor_state", "origin", "reviewed"]
+    list_filter = ["kind", "anchor_state", "origin", "reviewed", "topics", "article__outlet"]
+    list_select_related = ["article"]
+    search_fields = ["sentence", "attribution", "article__title"]
+    autocomplete_fields = ["article"]
+    readonly_fields = [
+        "article",
+        "passage",
+        "start",
+        "end",
+        "selector_prefix",
+        "selector_suffix",
+        "previous_sentence",
+        "anchor_state",
+        "origin",
+    ]
+    fields = ["sentence", "kind", "attribution", "topics", "reviewed", *readonly_fields]
+    filter_horizontal = ["topics"]
+    inlines = [DateMentionInline]
+    actions = ["mark_reviewed"]
+
+    add_form = ClaimAddForm
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = self.add_form
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["article", "sentence", "kind", "attribution"]
+        return self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        # The sentence is the source's words: it changes with the report, not by hand.
+        return [] if obj is None else ["sentence", *self.readonly_fields]
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        claim = add_claim(
+            article=data["article"],
+            sentence=data["sentence"],
+            kind=data.get("kind", ""),
+            attribution=data.get("attribution", ""),
+        )
+        obj.pk = claim.pk
+        obj.refresh_from_db()
+
+    def save_related(self, request, form, formsets, change):
+        if change:
+            super().save_related(request, form, formsets, change)
+
+    @admin.action(description="Mark the selected claims as reviewed")
+    def mark_reviewed(self, request, queryset):
+        count = queryset.update(reviewed=True)
+        self.message_user(request, f"{count} claims marked reviewed.")

@@ -1,0 +1,83 @@
+"""Step 1 of the pipeline: raw report body → cleaned body, and a record of what went.
+
+Pure: no Django, no database.
+
+Cleaning only ever removes whole lines and whitespace. The words, punctuation and curly
+quotes of the lines that stay are not touched, so a claim quoted from the cleaned text is
+a quotation of the source. What a line loses besides whole-line removals:
+
+  * a UTF-8 BOM (U+FEFF), wherever it is;
+  * the line ending (\\r\\n and a lone \\r both become \\n);
+  * no-break spaces (U+00A0, U+2007, U+202F), which become plain spaces;
+  * leading and trailing whitespace, so "  • Fentanyl…" becomes "• Fentanyl…".
+
+Blank lines collapse to one and none are left at either end. Every non-blank line that is
+dropped is recorded as a Removal naming its rule (articles.boilerplate.RULES) and its
+1-based line number in the raw body.
+
+    >>> cleaned = clean("First.\\r\\n\\r\\n\\r\\nAdvertisement\\r\\nSecond.\\r\\n")
+    >>> cleaned.text
+    'First.\\n\\nSecond.'
+    >>> cleaned.removed
+    (Removal(rule='advertising', text='Advertisement', line=4),)
+"""
+
+import re
+from dataclasses import dataclass
+
+from .boilerplate import RULES, Rule
+
+_LINE_BREAK = re.compile(r"\r\n?")
+# No-break spaces of every width: they only ever stand for a space in scraped text.
+_NO_BREAK_SPACE = re.compile("[\u00a0\u2007\u202f]")
+_BOM = "\ufeff"
+_BLANK_RUN = re.compile(r"\n{3,}")
+
+
+@dataclass(frozen=True)
+class Removal:
+    rule: str  # rule name, e.g. "advertising", "also-read", "comment-form"
+    text: str  # the dropped line as normalised (see normalise_line), without its newline
+    line: int  # 1-based line number in the raw body
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    text: str
+    removed: tuple[Removal, ...]
+
+
+def normalise_line(line: str) -> str:
+    """One raw line (no line ending) as it is compared and kept: no BOM, no no-break
+    spaces, no surrounding whitespace."""
+    return _NO_BREAK_SPACE.sub(" ", line.replace(_BOM, "")).strip()
+
+
+def raw_lines(raw: str) -> list[str]:
+    """The raw body's lines, whatever their line endings; index i is line i + 1."""
+    return _LINE_BREAK.sub("\n", raw).split("\n")
+
+
+def _first_rule(line: str) -> Rule | None:
+    return next((rule for rule in RULES if rule.matches(line)), None)
+
+
+def clean(raw: str) -> Cleaned:
+    """Normalise whitespace, drop boilerplate lines, collapse blank lines."""
+    kept: list[str] = []
+    removed: list[Removal] = []
+    dropping_rest: Rule | None = None  # set once a "rest" rule fires
+    for number, raw_line in enumerate(raw_lines(raw), start=1):
+        line = normalise_line(raw_line)
+        if not line:
+            kept.append("")
+            continue
+        rule = dropping_rest or _first_rule(line)
+        if rule is None:
+            kept.append(line)
+            continue
+        removed.append(Removal(rule=rule.name, text=line, line=number))
+        if rule.scope == "rest":
+            dropping_rest = rule
+    text = _BLANK_RUN.sub("\n\n", "\n".join(kept)).strip("\n")
+    return Cleaned(text=text, removed=tuple(removed))

@@ -1,0 +1,901 @@
+"""Date expressions in English news sentences, resolved against the report's publication date.
+
+A pure module: no Django, no database. ``find_dates`` is called once per sentence, so the
+words around a mention (its tense) can decide which way a bare weekday points.
+
+How it works: compiled regular expressions find the candidates (weekdays, month names with an
+optional day or year, ISO dates, ranges, "this/next/last/earlier this/later this" + week, month,
+quarter or year, weekends, quarters, "in 2024"...). Explicit calendar dates ("Oct. 9",
+"9 October 2025", "2025-10-09") are parsed by ``dateparser.parse`` with the publication date
+as ``RELATIVE_BASE`` (cached per candidate and publication date); everything relative is plain
+datetime arithmetic, which is clearer than coaxing dateparser. We never run dateparser's
+``search_dates`` over whole texts: it is slow and finds dates in "100%" or "H-6K".
+
+The reading rules, chosen for newsroom English and kept deliberately simple:
+
+* Month and day without a year ("November 10") take the publication year, or the adjacent
+  year when that date is nearer to publication ("January 5" in a report of 20 December is
+  next January; "December 28" in a report of 3 January is last December).
+* A bare month ("since April", "in May") is a month in the publication year, except: "since"
+  and "this past" mean the latest such month on or before the publication month; "last" the
+  latest strictly before it; "next"/"coming" the first strictly after it. For the other
+  prepositions the sentence's tense decides (past → on or before the publication month, future
+  → on or after); with no tense cue, "in" reads as past (the common case in reports) and the
+  rest take the publication year. "early/mid/late May" and "the start/end of May" narrow the
+  span to the first/middle/last ten days, but the precision stays "month".
+* Weekdays: "this Thursday" is the first Thursday on or after publication (or, in a past-tense
+  sentence, the Thursday of the publication's week if it has already passed). "next Thursday"
+  is the Thursday of the week (Monday–Sunday) after the publication's week: from a Monday that
+  is ten days on, from a Friday or Saturday it is the coming Thursday. "last Thursday" is the
+  most recent Thursday strictly before publication. A bare weekday ("on Sunday", "Thursday")
+  follows the tense of the sentence: past → the most recent such day on or before publication,
+  future → the first on or after it; with no cue, whichever of the two is nearer (ties: past).
+* Weeks run Monday–Sunday. A report published on a Saturday or Sunday means by "this week" and
+  "later this week" the coming week; "earlier this week" is always the week containing
+  publication, from its Monday to the day before publication.
+* "over the weekend" (and "the weekend") is the weekend before publication, or the one under
+  way when the report appears on a Saturday or Sunday, unless its own clause is in the future
+  tense ("talks will continue over the weekend"); "this weekend" follows the tense, and with no
+  cue the nearer weekend; "last weekend" is the one strictly before publication; "next weekend"
+  is the weekend of the following week.
+* Durations are not dates: "for one year", "90 days", "the next year" (with "the": a span of
+  time), "the past several years", "in the coming months", "recent weeks" are skipped, and so
+  are "may"/"march" as verbs: "May" and "March" (like April, June and August, which are also
+  names) count as months only in a date context (a preposition, a day or year, "the May truce",
+  "May's").
+
+>>> from datetime import date
+>>> monday = date(2025, 10, 27)
+>>> [(m.text, str(m.date_start)) for m in find_dates("Talks were held on Sunday.", monday)]
+[('on Sunday', '2025-10-26')]
+>>> [m.text for m in find_dates("The deal may be signed since tariffs rose 100%.", monday)]
+[]
+>>> explain(find_dates("Xi and Trump meet this Thursday.", monday)[0], monday)
+'this Thursday → Thu 30 Oct 2025, relative to publication on Mon 27 Oct 2025'
+>>> explain(find_dates("Tensions have simmered since April.", monday)[0], monday)
+'since April → April 2025 (month), publication year'
+>>> explain(find_dates("The talks over the weekend went well.", monday)[0], monday)
+'over the weekend → Sat 25 – Sun 26 Oct 2025, the weekend before publication on Mon 27 Oct 2025'
+>>> m = find_dates("The truce ran from May 12 to August 12.", monday)[0]
+>>> m.text, str(m.date_start), str(m.date_end), m.precision
+('from May 12 to August 12', '2025-05-12', '2025-08-12', 'day')
+"""
+
+from __future__ import annotations
+
+import calendar
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import dateparser
+
+__all__ = ["DateMatch", "find_dates", "explain"]
+
+
+@dataclass(frozen=True)
+class DateMatch:
+    text: str  # the words as written, e.g. "this Thursday", "since April", "this week’s"
+    start: int  # offsets of `text` in the string passed to find_dates: s[start:end] == text
+    end: int
+    date_start: date  # resolved first day
+    date_end: date  # resolved last day (== date_start for a single day); never before it
+    precision: str  # "day", "week", "month", "quarter" or "year"
+    method: str  # "absolute", "relative" (to publication) or "tense" (bare weekday)
+
+
+PRECISIONS = ("day", "week", "month", "quarter", "year")  # finest to coarsest
+
+# --------------------------------------------------------------------------- vocabulary
+
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTH_NAMES = tuple(calendar.month_name[1:])  # "January" ... "December"
+MONTH_NUMBERS = {name.lower(): n for n, name in enumerate(MONTH_NAMES, 1)} | {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7,
+    "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+# Month names that are also ordinary words or first names: need a date context to count.
+AMBIGUOUS_MONTHS = {"May", "March", "April", "June", "August"}
+SMALL_NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+}  # fmt: skip
+
+# --------------------------------------------------------------------------- pattern pieces
+# Month and weekday names are matched case-sensitively ("may" the verb never counts); the
+# words around them are case-insensitive through (?i:...) groups.
+
+_APOS = "['’]"
+_WEEKDAY = "(?:" + "|".join(WEEKDAY_NAMES) + ")"
+_MONTH_FULL = "(?:" + "|".join(MONTH_NAMES) + ")"
+_MONTH_ABBR = r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?"
+_MONTH = rf"(?:{_MONTH_FULL}\b|{_MONTH_ABBR})"
+# A day of the month, not part of a larger number, a percentage or a decimal.
+_DAY_NUMBER = (
+    r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?\b(?![.,]\d|\s*(?:%|(?i:percent|per\s+cent)))"
+)
+_DAY = rf"(?<![\d.,$€£%-]){_DAY_NUMBER}"
+_YEAR = r"(?<![\d$€£.,-])(?:19|20)\d{2}\b(?![.,]\d|%|\s*(?i:percent|per\s+cent))"
+_ISO = r"(?<![\d-])(?:19|20)\d{2}[-/](?:0[1-9]|1[0-2])[-/](?:0[1-9]|[12]\d|3[01])(?![\d-])"
+
+# An explicit day: "November 10", "Nov. 1, 2025", "9 October 2025", "10th of November".
+_MONTH_DAY = rf"{_MONTH}\s+{_DAY}(?:\s*,?\s*{_YEAR})?"
+_DAY_MONTH = rf"{_DAY}\s+(?:of\s+)?{_MONTH}(?:\s*,?\s*{_YEAR})?"
+_EXPLICIT_DAY = rf"(?:{_ISO}|{_MONTH_DAY}|{_DAY_MONTH})"
+_MONTH_YEAR = rf"{_MONTH}\s*,?\s+(?:of\s+)?{_YEAR}"
+
+# Prepositions that change the meaning and so belong to the mention ("since April").
+_PREP_DAY = r"(?i:since|through|thru|until|till|by|before|after|from)"
+_PREP_MONTH = (
+    r"(?i:this\s+past|this\s+coming|since|in|by|until|till|through|thru|from|before|after"
+    r"|during|last|this|next|coming)"
+)
+_PREP_YEAR = r"(?i:since|in|by|until|till|through|thru|from|before|after|during)"
+# Parts of a period: "early May", "mid-2025", "the end of this year".
+_PART = (
+    r"(?i:early|late|mid|the\s+end\s+of|end\s+of|the\s+start\s+of|start\s+of"
+    r"|the\s+beginning\s+of|beginning\s+of|the\s+middle\s+of|middle\s+of)"
+)
+_RANGE_JOIN = r"(?:\s*[-–—]\s*|\s+(?i:to|until|till|through|thru|and)\s+)"
+
+# --------------------------------------------------------------------------- compiled patterns
+
+ISO_DATE = re.compile(_ISO)
+EXPLICIT_DAY = re.compile(
+    rf"(?:\b(?P<prep>{_PREP_DAY})\s+)?(?:\b(?P<wd>{_WEEKDAY}),?\s+)?(?P<d>{_MONTH_DAY}|{_DAY_MONTH})"
+)
+# "from May 12 to August 12", "between April and June", "from 2018 to 2020".
+_ATOM = rf"(?:{_ISO}|{_MONTH_DAY}|{_DAY_MONTH}|{_MONTH_YEAR}|{_MONTH_FULL}\b|{_YEAR})"
+RANGE = re.compile(
+    rf"\b(?P<prep>(?i:from|between))\s+(?P<a>{_ATOM}){_RANGE_JOIN}(?P<b>{_ATOM}|{_DAY_NUMBER})"
+)
+# "May 12-14", "Oct. 30 and 31", "12–14 May".
+DAY_RANGE = re.compile(
+    rf"(?:\b(?P<prep>(?i:from|between))\s+)?"
+    rf"(?:(?P<mon>{_MONTH})\s+(?P<d1>{_DAY}){_RANGE_JOIN}(?P<d2>{_DAY_NUMBER})"
+    rf"|(?P<d1b>{_DAY}){_RANGE_JOIN}(?P<d2b>{_DAY_NUMBER})\s+(?:of\s+)?(?P<monb>{_MONTH}))"
+    rf"(?:\s*,?\s*(?P<year>{_YEAR}))?"
+)
+MONTH_YEAR = re.compile(
+    rf"(?:\b(?P<prep>{_PREP_MONTH})\s+)?(?:\b(?P<part>{_PART})(?:\s+|-))?"
+    rf"(?P<mon>{_MONTH})\s*,?\s+(?:of\s+)?(?P<year>{_YEAR})"
+)
+BARE_MONTH = re.compile(
+    rf"(?:\b(?P<prep>{_PREP_MONTH})\s+)?(?:\b(?P<part>{_PART})(?:\s+|-))?"
+    rf"\b(?P<mon>{_MONTH_FULL})(?P<poss>{_APOS}s)?\b"
+)
+YEAR = re.compile(
+    rf"(?:\b(?P<prep>{_PREP_YEAR})\s+)?(?:\b(?P<part>{_PART})(?:\s+|-))?(?P<year>{_YEAR})"
+)
+WEEKDAY = re.compile(
+    r"(?:\b(?P<prep>(?i:this\s+coming|this\s+past|this|next|last|past|coming|on|since"
+    r"|until|till|by|before|after|from|through))\s+)?"
+    rf"(?<!Black )(?<!Good )(?<!Cyber )(?<!Super )\b(?P<wd>{_WEEKDAY})"
+    rf"(?P<poss>{_APOS}s)?(?:\s+(?P<tod>(?i:morning|afternoon|evening|night)))?\b"
+)
+WEEKEND = re.compile(
+    r"\b(?:(?P<prep>over|during|at|on|for|through|until|by|since)\s+)?"
+    r"(?P<which>this\s+past|this\s+coming|the\s+past|the\s+coming|the|this|last|next|past|coming)"
+    rf"\s+weekend(?P<poss>{_APOS}s)?\b",
+    re.IGNORECASE,
+)
+_UNIT = r"week|month|quarter|year"
+RELATIVE_PERIOD = re.compile(
+    rf"""\b(?:(?P<prep>since|until|till|by|through|thru|before|after|from)\s+)?
+    (?:
+        (?:(?P<part>earlier|later|early|late|mid|the\s+end\s+of|end\s+of|the\s+start\s+of
+            |start\s+of|the\s+beginning\s+of|beginning\s+of|the\s+middle\s+of|the\s+rest\s+of
+            |rest\s+of)(?:\s+|-))?
+        (?P<which>this|next|last|the\s+current|the\s+previous)\s+(?P<unit>{_UNIT})
+      | (?P<part2>earlier|later|early|late)\s+in\s+the\s+(?P<unit2>{_UNIT})
+      | (?P<part3>the\s+end|the\s+start|the\s+beginning|the\s+middle|the\s+rest)
+            \s+of\s+the\s+(?P<unit3>{_UNIT})
+    )(?P<poss>{_APOS}s)?\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
+ORDINAL_QUARTER = re.compile(
+    rf"\b(?:(?P<prep>{_PREP_YEAR})\s+)?(?P<the>(?i:the)\s+)?"
+    r"(?P<ord>(?i:first|second|third|fourth|final|last|1st|2nd|3rd|4th))[\s-]+(?i:quarter)"
+    rf"(?:\s+(?i:of)\s+(?:(?P<year>{_YEAR})|(?P<which>(?i:this|last|next|the))\s+(?i:year)))?"
+    rf"(?P<poss>{_APOS}s)?\b"
+)
+Q_QUARTER = re.compile(
+    rf"\b(?:Q(?P<q>[1-4])(?:\s+(?:of\s+)?(?P<year>{_YEAR}))?|(?P<year2>{_YEAR})\s+Q(?P<q2>[1-4]))\b"
+)
+AGO = re.compile(
+    r"\b(?P<n>a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"
+    r"\s+(?P<unit>day|week|month|year)s?\s+ago\b",
+    re.IGNORECASE,
+)
+DEICTIC_DAY = re.compile(
+    r"\b(?:(?:earlier|later)\s+)?(?P<word>today|yesterday|tomorrow|tonight|last\s+night"
+    rf"|this\s+morning|this\s+afternoon|this\s+evening)(?P<poss>{_APOS}s)?\b",
+    re.IGNORECASE,
+)
+
+# A "from X to Y" after these verbs names two dates (a change), not one span.
+CHANGE_VERB = re.compile(
+    r"\b(?:extend|postpon|delay|push|pushed\s+back|mov|shift|reschedul|brought\s+forward"
+    r"|bring\s+forward|advanc)\w*\b[^.;]{0,40}$",
+    re.IGNORECASE,
+)
+
+# --------------------------------------------------------------------------- tense cues
+# A bare weekday takes its direction from the nearest tense cue: first the cues of its own
+# clause (commas, colons, dashes, brackets and quotes delimit clauses), then the sentence's.
+# Strong cues (auxiliaries, modals, common irregular pasts) outrank weak ones (any -ed word).
+
+FUTURE_CUE = re.compile(
+    r"\b(?:will|won['’]t|shall|would|could|might|should|can|must|going\s+to|expected|expects?"
+    r"|expecting|set\s+(?:to|for)|slated|scheduled|(?:is|are|was|were|be)\s+due|due\s+(?:on|for)"
+    r"|plans?\s+to|planned|planning\s+to|intends?\s+to|aims?\s+to|hopes?\s+to|upcoming"
+    r"|forthcoming|ahead\s+of|prepar(?:e|es|ing)\s+(?:for|to)|poised|awaits?|awaiting"
+    r"|(?:is|are|am)\s+to)\b|\b\w+['’]ll\b",
+    re.IGNORECASE,
+)
+MODAL_MAY = re.compile(r"\bmay\b")  # lowercase only: "May" is the month
+PROGRESSIVE_CUE = re.compile(r"\b(?:is|are|am)\s+(?!being\b)\w+ing\b", re.IGNORECASE)
+PAST_AUXILIARY = re.compile(
+    r"\b(?:was|were|had|did|didn['’]t|wasn['’]t|weren['’]t|hadn['’]t"
+    r"|(?:has|have)\s+(?:(?:not|already|also|now|just|recently|since|previously|reportedly)\s+)?"
+    r"(?:been|\w+ed|\w+en|held|met|made|said|told|led|sent|spent|left|kept|brought|bought"
+    r"|fought|sought|thought|struck|found|begun|won|lost|paid|laid|set|cut|put|hit))\b",
+    re.IGNORECASE,
+)
+PAST_VERB = re.compile(
+    r"\b(?:said|told|held|met|began|came|went|took|gave|made|saw|spoke|wrote|rose|fell|won"
+    r"|lost|led|ran|brought|bought|sought|thought|fought|found|kept|struck|drew|grew|threw"
+    r"|knew|flew|chose|broke|spent|paid|laid|stood|sat|heard|meant|felt|became|withdrew|sent"
+    r"|left|convened|reported|announced|agreed|signed|stated|confirmed|added|noted|unveiled"
+    r"|imposed|launched|vowed|threatened|warned|called|urged|ended|concluded|attended|visited"
+    r"|discussed|traveled|travelled|arrived|returned|released|issued|published|declared"
+    r"|started|opened|closed|resumed|revealed|hosted|rejected|insisted|indicated|predicted)\b",
+    re.IGNORECASE,
+)
+WEAK_PAST = re.compile(r"\b[a-z]{3,}ed\b")
+NOT_A_PAST_VERB = {
+    "need", "speed", "proceed", "exceed", "succeed", "feed", "seed", "breed", "greed", "heed",
+    "bleed", "indeed", "deed", "weed", "steed", "embed", "hundred", "kindred", "sacred", "naked",
+    "wicked", "rugged", "beloved", "based", "related", "limited", "united", "advanced",
+    "detailed", "skilled", "expected", "scheduled", "planned", "slated", "interested",
+    "concerned", "supposed", "alleged", "tired", "aged", "crooked", "jagged", "dogged",
+    "wretched", "blessed", "learned", "talented", "sophisticated", "complicated", "dedicated",
+    "experienced", "varied", "mixed", "renewed", "heightened", "unprecedented", "shed", "bed",
+}  # fmt: skip
+# A participle after these is passive or adjectival: the auxiliary (or nothing) carries tense.
+PARTICIPLE_GUARD = re.compile(
+    r"\b(?:be|been|being|is|are|am|the|a|an|its|their|his|her|our|this|that|these|those|new"
+    r"|more|most|newly|recently)\s+$",
+    re.IGNORECASE,
+)
+CLAUSE_BREAK = re.compile(r"[,;:()\[\]“”\"—–]|\s-\s")
+
+
+@dataclass(frozen=True)
+class _Cue:
+    start: int
+    end: int
+    tense: str  # "past" or "future"
+    strong: bool
+
+
+class _Sentence:
+    """The text being searched, its publication date, and what its tense cues say."""
+
+    def __init__(self, text: str, published: date):
+        self.text = text
+        self.published = published
+        self._cues: list[_Cue] | None = None
+
+    @property
+    def cues(self) -> list[_Cue]:
+        if self._cues is None:
+            self._cues = _tense_cues(self.text)
+        return self._cues
+
+    def clause(self, start: int, end: int) -> tuple[int, int]:
+        """Offsets of the clause that holds text[start:end]."""
+        left = max((m.end() for m in CLAUSE_BREAK.finditer(self.text, 0, start)), default=0)
+        right = next((m.start() for m in CLAUSE_BREAK.finditer(self.text, end)), len(self.text))
+        return left, right
+
+    def tense(self, start: int, end: int, *, clause_only: bool = False) -> str | None:
+        """'past', 'future' or None: the nearest cue, own clause first, strong before weak."""
+        left, right = self.clause(start, end)
+        outside = (start <= cue.start < end for cue in self.cues)
+        cues = [c for c, inside in zip(self.cues, outside, strict=True) if not inside]
+        in_clause = [c for c in cues if left <= c.start and c.end <= right]
+        tiers = [[c for c in in_clause if c.strong], [c for c in in_clause if not c.strong]]
+        if not clause_only:
+            tiers += [[c for c in cues if c.strong], [c for c in cues if not c.strong]]
+        for tier in tiers:
+            if tier:
+                return min(tier, key=lambda c: _distance(c, start, end)).tense
+        return None
+
+
+def _distance(cue: _Cue, start: int, end: int) -> tuple[int, int]:
+    """Characters between a cue and a mention; a cue before the mention wins a tie."""
+    if cue.end <= start:
+        return start - cue.end, 0
+    return max(cue.start - end, 0), 1
+
+
+def _tense_cues(text: str) -> list[_Cue]:
+    cues = [_Cue(m.start(), m.end(), "future", True) for m in FUTURE_CUE.finditer(text)]
+    cues += [_Cue(m.start(), m.end(), "future", True) for m in MODAL_MAY.finditer(text)]
+    cues += [_Cue(m.start(), m.end(), "future", False) for m in PROGRESSIVE_CUE.finditer(text)]
+    cues += [_Cue(m.start(), m.end(), "past", True) for m in PAST_AUXILIARY.finditer(text)]
+    taken = [(c.start, c.end) for c in cues]
+
+    def free(m: re.Match) -> bool:
+        overlaps = any(s < m.end() and m.start() < e for s, e in taken)
+        return not overlaps and not PARTICIPLE_GUARD.search(text, 0, m.start())
+
+    cues += [_Cue(m.start(), m.end(), "past", True) for m in PAST_VERB.finditer(text) if free(m)]
+    cues += [
+        _Cue(m.start(), m.end(), "past", False)
+        for m in WEAK_PAST.finditer(text)
+        if m.group().lower() not in NOT_A_PAST_VERB and free(m)
+    ]
+    return cues
+
+
+# --------------------------------------------------------------------------- calendar helpers
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _month_span(year: int, month: int) -> tuple[date, date]:
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _add_months(year: int, month: int, delta: int) -> tuple[int, int]:
+    index = year * 12 + (month - 1) + delta
+    return index // 12, index % 12 + 1
+
+
+def _quarter_span(year: int, quarter: int) -> tuple[date, date]:
+    first, _ = _month_span(year, 3 * quarter - 2)
+    _, last = _month_span(year, 3 * quarter)
+    return first, last
+
+
+def _year_span(year: int) -> tuple[date, date]:
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def _nearest_year(month: int, day: int, published: date) -> date | None:
+    """The month-day in the publication year or an adjacent one, whichever is nearest."""
+    options = []
+    for year in (published.year, published.year - 1, published.year + 1):  # ties: pub year
+        try:
+            options.append(date(year, month, day))
+        except ValueError:  # 29 February
+            continue
+    return min(options, key=lambda d: abs((d - published).days), default=None)
+
+
+def _month_year(month: int, published: date, direction: str | None) -> int:
+    """The year of a bare month: see the module docstring for the directions."""
+    here = published.month
+    if direction == "past":  # on or before the publication month
+        return published.year if month <= here else published.year - 1
+    if direction == "strict_past":
+        return published.year if month < here else published.year - 1
+    if direction == "future":  # on or after the publication month
+        return published.year if month >= here else published.year + 1
+    if direction == "strict_future":
+        return published.year if month > here else published.year + 1
+    return published.year
+
+
+def _narrow(start: date, end: date, part: str | None, published: date, unit: str):
+    """Cut a period to the part named: early/mid/late, start/end of, earlier/later."""
+    if not part:
+        return start, end
+    part = " ".join(part.lower().split()).removeprefix("the ").removesuffix(" of")
+    if part == "later" and start > published:
+        return start, end  # a weekend paper's "later this week" is all of the coming week
+    if part in ("earlier", "later") and not start <= published <= end:
+        part = "early" if part == "earlier" else "late"  # "earlier last year": its first part
+    if part == "earlier":
+        return start, max(start, published - timedelta(days=1))
+    if part in ("later", "rest"):
+        return min(published + timedelta(days=1), end), end
+    which = {"early": 0, "start": 0, "beginning": 0, "mid": 1, "middle": 1, "late": 2, "end": 2}
+    third = which.get(part)
+    if third is None:
+        return start, end
+    if unit in ("year", "quarter"):  # by whole months: a year's Jan–Apr, May–Aug, Sep–Dec
+        months = 4 if unit == "year" else 1
+        first, _ = _month_span(start.year, start.month + months * third)
+        _, last = _month_span(start.year, start.month + months * third + months - 1)
+        return first, last
+    if unit == "month":  # the 1st–10th, 11th–20th, 21st–last
+        first = start + timedelta(days=10 * third)
+        return first, end if third == 2 else first + timedelta(days=9)
+    # a week (or a weekend): Mon–Wed, Wed–Fri, Fri–Sun
+    first = start + timedelta(days=2 * third)
+    return first, min(end, first + timedelta(days=2))
+
+
+# --------------------------------------------------------------------------- dateparser
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_explicit(candidate: str, published: date) -> date | None:
+    """An explicit calendar date ("Oct. 9", "9 October 2025", "2025-10-09") via dateparser.
+
+    A missing year comes back as the publication year; the caller then picks the nearest.
+    """
+    parsed = dateparser.parse(
+        candidate,
+        languages=["en"],
+        settings={
+            "RELATIVE_BASE": datetime(published.year, published.month, published.day),
+            "PREFER_DATES_FROM": "current_period",
+            "PREFER_DAY_OF_MONTH": "first",
+            "REQUIRE_PARTS": ["day", "month"],
+            "RETURN_AS_TIMEZONE_AWARE": False,
+        },
+    )
+    return parsed.date() if parsed else None
+
+
+_HAS_YEAR = re.compile(r"(?:19|20)\d{2}")
+
+
+def _explicit_day(candidate: str, published: date) -> date | None:
+    """Parse an explicit day; a day written without a year gets the nearest year."""
+    candidate = " ".join(candidate.split())
+    parsed = _parse_explicit(candidate, published)
+    if parsed is None or _HAS_YEAR.search(candidate):
+        return parsed
+    return _nearest_year(parsed.month, parsed.day, published)
+
+
+def _month_number(word: str) -> int:
+    return MONTH_NUMBERS[word.rstrip(".").lower()]
+
+
+# --------------------------------------------------------------------------- matchers
+# Each matcher turns one regex match into a DateMatch, or None when the context says it is no
+# date. find_dates runs them all and keeps the longest non-overlapping matches.
+
+
+def _hit(m: re.Match, start: date, end: date, precision: str, method: str) -> DateMatch | None:
+    if end < start:
+        return None
+    return DateMatch(m.group(), m.start(), m.end(), start, end, precision, method)
+
+
+def _norm(words: str | None) -> str:
+    return " ".join(words.lower().split()) if words else ""
+
+
+def _match_iso(m: re.Match, s: _Sentence) -> DateMatch | None:
+    day = _parse_explicit(m.group().replace("/", "-"), s.published)
+    return _hit(m, day, day, "day", "absolute") if day else None
+
+
+def _match_explicit_day(m: re.Match, s: _Sentence) -> DateMatch | None:
+    day = _explicit_day(m.group("d"), s.published)
+    return _hit(m, day, day, "day", "absolute") if day else None
+
+
+def _match_day_range(m: re.Match, s: _Sentence) -> DateMatch | None:
+    month = _month_number(m.group("mon") or m.group("monb"))
+    d1 = int(re.match(r"\d+", m.group("d1") or m.group("d1b")).group())
+    d2 = int(re.match(r"\d+", m.group("d2") or m.group("d2b")).group())
+    if d2 <= d1:
+        return None
+    try:
+        if m.group("year"):
+            first = date(int(m.group("year")), month, d1)
+        else:
+            first = _nearest_year(month, d1, s.published)
+        last = first.replace(day=d2)
+    except (ValueError, AttributeError):
+        return None
+    return _hit(m, first, last, "day", "absolute")
+
+
+def _atom(fragment: str, s: _Sentence, direction: str | None):
+    """One end of a range: (start, end, precision, year_written) or None."""
+    fragment = " ".join(fragment.split())
+    if re.fullmatch(_YEAR, fragment):
+        return (*_year_span(int(fragment)), "year", True)
+    month_only = re.fullmatch(rf"({_MONTH})\s*,?\s*(?:of\s+)?({_YEAR})?", fragment)
+    if month_only:
+        month = _month_number(month_only.group(1))
+        year = month_only.group(2)
+        year = int(year) if year else _month_year(month, s.published, direction)
+        return (*_month_span(year, month), "month", bool(month_only.group(2)))
+    day = _explicit_day(fragment, s.published)
+    if day is None:
+        return None
+    return day, day, "day", bool(_HAS_YEAR.search(fragment))
+
+
+def _shift_year(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _match_range(m: re.Match, s: _Sentence) -> DateMatch | None:
+    if CHANGE_VERB.search(s.text, 0, m.start()):
+        return None  # "extended from August 12 to November 10": two dates, found one by one
+    a = _atom(m.group("a"), s, _bare_month_direction("from", s, m))
+    if a is None:
+        return None
+    b_text = m.group("b")
+    if re.fullmatch(_DAY_NUMBER, b_text):  # "from May 12 to 14": the day borrows month and year
+        if a[2] != "day":
+            return None
+        try:
+            day = a[0].replace(day=int(re.match(r"\d+", b_text).group()))
+        except ValueError:
+            return None
+        b = (day, day, "day", a[3])
+    else:
+        b = _atom(b_text, s, None)
+        if b is None:
+            return None
+    (a_start, a_end, a_prec, a_year), (b_start, b_end, b_prec, b_year) = a, b
+    # A year written on one end only carries over to the other ("from May 12 to August 12,
+    # 2024"); an end before the start is in the following year ("from December 20 to January 5").
+    if b_year and not a_year and a_prec != "year":
+        shift = b_start.year - a_start.year
+        a_start, a_end = _shift_year(a_start, shift), _shift_year(a_end, shift)
+        if a_start > b_start:
+            a_start, a_end = _shift_year(a_start, -1), _shift_year(a_end, -1)
+    elif not b_year and b_prec != "year":
+        shift = a_start.year - b_start.year
+        b_start, b_end = _shift_year(b_start, shift), _shift_year(b_end, shift)
+        if b_end < a_start:
+            b_start, b_end = _shift_year(b_start, 1), _shift_year(b_end, 1)
+    precision = max(a_prec, b_prec, key=PRECISIONS.index)
+    return _hit(m, a_start, b_end, precision, "absolute")
+
+
+def _month_context_ok(m: re.Match, s: _Sentence) -> bool:
+    """Whether a bare month name is a month here, not "may"/"March" or someone's name."""
+    if m.group("prep") or m.group("part") or m.group("mon") not in AMBIGUOUS_MONTHS:
+        return True
+    before = s.text[: m.start()]
+    previous = re.search(r"(\S+)\s+$", before)
+    previous_word = previous.group(1) if previous else ""
+    if m.group("poss"):  # "May's truce", unless a name comes first ("Theresa May's")
+        return not previous_word[:1].isupper() or not before.strip(" “\"'")
+    if previous_word.lower() == "of":  # "the truce of May"
+        return True
+    # "the May truce": a determiner before, a lowercase word after.
+    follows = re.match(r"\s+[a-z]", s.text[m.end() :])
+    return previous_word.lower() == "the" and follows is not None
+
+
+def _bare_month_direction(prep: str | None, s: _Sentence, m: re.Match) -> str | None:
+    prep = _norm(prep)
+    fixed = {
+        "since": "past", "this past": "past", "last": "strict_past",
+        "next": "strict_future", "coming": "strict_future", "this coming": "strict_future",
+        "this": None,
+    }  # fmt: skip
+    if prep in fixed:
+        return fixed[prep]
+    tense = s.tense(m.start(), m.end())
+    if tense:
+        return tense
+    return "past" if prep == "in" else None
+
+
+def _match_bare_month(m: re.Match, s: _Sentence) -> DateMatch | None:
+    if not _month_context_ok(m, s):
+        return None
+    month = _month_number(m.group("mon"))
+    year = _month_year(month, s.published, _bare_month_direction(m.group("prep"), s, m))
+    start, end = _narrow(*_month_span(year, month), m.group("part"), s.published, "month")
+    relative = _norm(m.group("prep")) in ("last", "next", "coming", "this past", "this coming")
+    return _hit(m, start, end, "month", "relative" if relative else "absolute")
+
+
+def _match_month_year(m: re.Match, s: _Sentence) -> DateMatch | None:
+    span = _month_span(int(m.group("year")), _month_number(m.group("mon")))
+    start, end = _narrow(*span, m.group("part"), s.published, "month")
+    return _hit(m, start, end, "month", "absolute")
+
+
+def _match_year(m: re.Match, s: _Sentence) -> DateMatch | None:
+    if not (m.group("prep") or m.group("part")):
+        return None  # a bare number like 2025 may be anything: "2025 models"
+    start, end = _narrow(*_year_span(int(m.group("year"))), m.group("part"), s.published, "year")
+    return _hit(m, start, end, "year", "absolute")
+
+
+def _match_weekday(m: re.Match, s: _Sentence) -> DateMatch | None:
+    pub = s.published
+    wd = WEEKDAY_NAMES.index(m.group("wd"))
+    prep = _norm(m.group("prep"))
+    on_or_before = pub - timedelta(days=(pub.weekday() - wd) % 7)
+    on_or_after = pub + timedelta(days=(wd - pub.weekday()) % 7)
+    strictly_before = pub - timedelta(days=(pub.weekday() - wd - 1) % 7 + 1)
+    strictly_after = pub + timedelta(days=(wd - pub.weekday() - 1) % 7 + 1)
+    method = "relative"
+    if prep == "this":
+        this_week = _monday(pub) + timedelta(days=wd)
+        past = this_week <= pub and s.tense(m.start(), m.end()) == "past"
+        day = this_week if past else on_or_after  # "talks held this Monday" (of this week)
+    elif prep in ("coming", "this coming"):
+        day = strictly_after
+    elif prep in ("last", "past", "this past"):
+        day = strictly_before
+    elif prep == "next":  # the weekday of the following Monday–Sunday week
+        day = _monday(pub) + timedelta(days=7 + wd)
+    else:
+        method = "tense"
+        tense = s.tense(m.start(), m.end())
+        if tense is None and prep == "since":
+            tense = "past"
+        elif tense is None and prep in ("until", "till", "by", "through", "before"):
+            tense = "future"
+        if tense == "past":
+            day = on_or_before
+        elif tense == "future":
+            day = on_or_after
+        else:  # no cue: the nearer of the two, the past on a tie
+            ahead, behind = (on_or_after - pub).days, (pub - on_or_before).days
+            day = on_or_after if ahead < behind else on_or_before
+    return _hit(m, day, day, "day", method)
+
+
+def _weekend(saturday: date) -> tuple[date, date]:
+    return saturday, saturday + timedelta(days=1)
+
+
+def _match_weekend(m: re.Match, s: _Sentence) -> DateMatch | None:
+    pub = s.published
+    which = _norm(m.group("which"))
+    current_or_last = pub - timedelta(days=(pub.weekday() - 5) % 7)  # Saturday on/before pub
+    coming = pub + timedelta(days=(5 - pub.weekday()) % 7) if pub.weekday() < 5 else current_or_last
+    if which in ("last", "past", "the past"):
+        saturday = current_or_last - timedelta(days=7) if pub.weekday() >= 5 else current_or_last
+    elif which == "this past":
+        saturday = current_or_last
+    elif which in ("coming", "the coming", "this coming"):
+        saturday = coming
+    elif which == "next":
+        saturday = _monday(pub) + timedelta(days=12)
+    elif which == "this":
+        tense = s.tense(m.start(), m.end())
+        if tense is None:  # the nearer weekend; a tie goes to the past
+            tense = "future" if (coming - pub).days < (pub - current_or_last).days - 1 else "past"
+        saturday = coming if tense == "future" else current_or_last
+    else:  # "over the weekend": the one before, unless its own clause speaks of the future
+        future = s.tense(m.start(), m.end(), clause_only=True) == "future"
+        saturday = coming if future else current_or_last
+    return _hit(m, *_weekend(saturday), "week", "relative")
+
+
+def _period(unit: str, which: str, pub: date, part: str | None) -> tuple[date, date]:
+    """The week, month, quarter or year named by this/next/last, around publication."""
+    step = {"this": 0, "the current": 0, "next": 1, "last": -1, "the previous": -1}[which]
+    if unit == "week":
+        monday = _monday(pub)
+        weekend_paper = pub.weekday() >= 5 and step == 0 and _norm(part) != "earlier"
+        if weekend_paper:  # a weekend paper's "this week" is the coming one
+            monday += timedelta(days=7)
+        monday += timedelta(days=7 * step)
+        return monday, monday + timedelta(days=6)
+    if unit == "month":
+        return _month_span(*_add_months(pub.year, pub.month, step))
+    if unit == "quarter":
+        index = pub.year * 4 + (pub.month - 1) // 3 + step
+        return _quarter_span(index // 4, index % 4 + 1)
+    return _year_span(pub.year + step)
+
+
+def _match_relative_period(m: re.Match, s: _Sentence) -> DateMatch | None:
+    unit = (m.group("unit") or m.group("unit2") or m.group("unit3")).lower()
+    part = m.group("part") or m.group("part2") or m.group("part3")
+    which = _norm(m.group("which")) or "this"
+    if m.group("which") and not part and s.text[: m.start("which")].lower().endswith("the "):
+        return None  # "across the next year", "over the last month": a stretch of time
+    start, end = _period(unit, which, s.published, part)
+    start, end = _narrow(start, end, part, s.published, unit)
+    return _hit(m, start, end, unit, "relative")
+
+
+def _match_ordinal_quarter(m: re.Match, s: _Sentence) -> DateMatch | None:
+    ordinal = m.group("ord").lower()
+    has_of = m.group("year") or m.group("which")
+    if ordinal == "last" and not has_of:
+        return None  # "last quarter" is the previous quarter: the relative matcher's
+    if ordinal == "final" and not (has_of or m.group("the")):
+        return None
+    quarter = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3}.get(ordinal, 4)
+    return _quarter_hit(m, s, quarter, m.group("year"), m.group("which"))
+
+
+def _match_q_quarter(m: re.Match, s: _Sentence) -> DateMatch | None:
+    quarter = int(m.group("q") or m.group("q2"))
+    return _quarter_hit(m, s, quarter, m.group("year") or m.group("year2"), None)
+
+
+def _quarter_hit(m, s: _Sentence, quarter: int, year: str | None, which: str | None):
+    pub = s.published
+    if year:
+        start, end = _quarter_span(int(year), quarter)
+        return _hit(m, start, end, "quarter", "absolute")
+    step = {"last": -1, "next": 1}.get(_norm(which), 0)
+    start, end = _quarter_span(pub.year + step, quarter)
+    tense = s.tense(m.start(), m.end()) if not which else None
+    if tense == "future" and end < pub:  # "expected in the first quarter", written in December
+        start, end = _quarter_span(pub.year + 1, quarter)
+    elif tense == "past" and start > pub:  # "grew in the fourth quarter", written in January
+        start, end = _quarter_span(pub.year - 1, quarter)
+    return _hit(m, start, end, "quarter", "absolute")
+
+
+def _match_ago(m: re.Match, s: _Sentence) -> DateMatch | None:
+    count = m.group("n").lower()
+    n = int(count) if count.isdigit() else SMALL_NUMBERS[count]
+    unit, pub = m.group("unit").lower(), s.published
+    if unit == "day":
+        day = pub - timedelta(days=n)
+        return _hit(m, day, day, "day", "relative")
+    if unit == "week":
+        monday = _monday(pub - timedelta(weeks=n))
+        return _hit(m, monday, monday + timedelta(days=6), "week", "relative")
+    if unit == "month":
+        return _hit(m, *_month_span(*_add_months(pub.year, pub.month, -n)), "month", "relative")
+    return _hit(m, *_year_span(pub.year - n), "year", "relative")
+
+
+def _match_deictic_day(m: re.Match, s: _Sentence) -> DateMatch | None:
+    word = _norm(m.group("word"))
+    offset = {"yesterday": -1, "last night": -1, "tomorrow": 1}.get(word, 0)
+    day = s.published + timedelta(days=offset)
+    return _hit(m, day, day, "day", "relative")
+
+
+MATCHERS: tuple[tuple[re.Pattern, Callable[[re.Match, _Sentence], DateMatch | None]], ...] = (
+    (RANGE, _match_range),
+    (DAY_RANGE, _match_day_range),
+    (ISO_DATE, _match_iso),
+    (EXPLICIT_DAY, _match_explicit_day),
+    (MONTH_YEAR, _match_month_year),
+    (BARE_MONTH, _match_bare_month),
+    (YEAR, _match_year),
+    (ORDINAL_QUARTER, _match_ordinal_quarter),
+    (Q_QUARTER, _match_q_quarter),
+    (WEEKEND, _match_weekend),
+    (RELATIVE_PERIOD, _match_relative_period),
+    (WEEKDAY, _match_weekday),
+    (AGO, _match_ago),
+    (DEICTIC_DAY, _match_deictic_day),
+)
+
+
+def find_dates(text: str, published: date) -> list[DateMatch]:
+    """The date expressions of one sentence, resolved against the publication date.
+
+    Sorted by position and non-overlapping: where candidates overlap, the longest wins
+    ("through November 10" over "November 10", "from May 12 to August 12" over both days).
+
+    >>> from datetime import date
+    >>> [(m.text, str(m.date_start), m.method)
+    ...  for m in find_dates("They are expected to meet Thursday.", date(2025, 10, 27))]
+    [('Thursday', '2025-10-30', 'tense')]
+    """
+    if isinstance(published, datetime):
+        published = published.date()
+    sentence = _Sentence(text, published)
+    found = []
+    for pattern, matcher in MATCHERS:
+        for m in pattern.finditer(text):
+            hit = matcher(m, sentence)
+            if hit is not None:
+                found.append(hit)
+    kept: list[DateMatch] = []
+    for hit in sorted(found, key=lambda h: (h.start - h.end, h.start)):  # longest first
+        if all(hit.end <= k.start or k.end <= hit.start for k in kept):
+            kept.append(hit)
+    return sorted(kept, key=lambda h: h.start)
+
+
+# --------------------------------------------------------------------------- explanations
+
+
+def _day(d: date) -> str:
+    return f"{d:%a} {d.day} {d:%b %Y}"
+
+
+def _span(start: date, end: date) -> str:
+    """'Thu 30 Oct 2025', 'Sat 25 – Sun 26 Oct 2025', 'Tue 28 Oct – Sun 2 Nov 2025'."""
+    if start == end:
+        return _day(start)
+    if start.year != end.year:
+        return f"{_day(start)} – {_day(end)}"
+    if start.month != end.month:
+        return f"{start:%a} {start.day} {start:%b} – {_day(end)}"
+    return f"{start:%a} {start.day} – {_day(end)}"
+
+
+def _whole_months(start: date, end: date) -> bool:
+    return start.day == 1 and end == _month_span(end.year, end.month)[1]
+
+
+def _resolved(m: DateMatch) -> str:
+    """The resolved date(s) in words, at the match's precision."""
+    start, end = m.date_start, m.date_end
+    if m.precision == "year" and (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
+        years = str(start.year) if start.year == end.year else f"{start.year} – {end.year}"
+        return f"{years} (year)"
+    if m.precision == "quarter" and _whole_months(start, end) and (end.month - start.month) == 2:
+        return f"Q{(start.month + 2) // 3} {start.year} (quarter)"
+    if m.precision in ("month", "quarter", "year") and _whole_months(start, end):
+        if (start.year, start.month) == (end.year, end.month):
+            return f"{start:%B %Y} ({m.precision})"
+        first = f"{start:%B}" if start.year == end.year else f"{start:%B %Y}"
+        return f"{first} – {end:%B %Y} ({m.precision})"
+    if m.precision in ("month", "quarter", "year"):
+        return f"{_span(start, end)} ({m.precision})"
+    return _span(start, end)
+
+
+def _reason(m: DateMatch, published: date) -> str:
+    """Why the match resolves as it does, in a reader's words."""
+    pub = _day(published)
+    words = m.text.lower()
+    if "weekend" in words:
+        if m.date_end < published:
+            where = "the weekend before publication"
+        elif m.date_start > published:
+            where = "the weekend after publication"
+        else:
+            where = "the weekend of publication"
+        return f"{where} on {pub}"
+    if m.method == "tense":
+        name = f"{m.date_start:%A}"
+        if m.date_start < published:
+            return f"the {name} before publication on {pub} (past tense)"
+        if m.date_start > published:
+            return f"the {name} after publication on {pub} (future tense)"
+        return f"the day of publication, {pub}"
+    if m.method == "relative":
+        return f"relative to publication on {pub}"
+    if _HAS_YEAR.search(m.text):
+        return "as written"
+    if m.date_start.year == published.year:
+        return "publication year"
+    # The year was inferred and is not the publication's: say which way and why.
+    earlier = m.date_start.year < published.year
+    if m.precision == "day":
+        side = "before" if earlier else "after"
+        return f"the {m.date_start.day} {m.date_start:%B} nearest to publication on {pub} ({side})"
+    if m.precision == "month":
+        which = "the latest" if earlier else "the next"
+        return f"{which} {m.date_start:%B} {'before' if earlier else 'after'} publication on {pub}"
+    return f"the year {'before' if earlier else 'after'} publication on {pub}"
+
+
+def explain(match: DateMatch, published: date) -> str:
+    """A reader-facing sentence: the words, what they resolve to, and why.
+
+    >>> from datetime import date
+    >>> pub = date(2025, 10, 27)
+    >>> explain(find_dates("The truce expires on November 10.", pub)[0], pub)
+    'November 10 → Mon 10 Nov 2025, publication year'
+    >>> explain(find_dates("Talks were held on Sunday.", pub)[0], pub)
+    'on Sunday → Sun 26 Oct 2025, the Sunday before publication on Mon 27 Oct 2025 (past tense)'
+    """
+    if isinstance(published, datetime):
+        published = published.date()
+    return f"{match.text} → {_resolved(match)}, {_reason(match, published)}"

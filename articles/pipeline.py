@@ -1,0 +1,99 @@
+"""The ingestion pipeline, composed: raw text → cleaned body → passages → claims → dates.
+
+Each step is a pure function in its own module (clean, split, sentences, dates); this
+module only strings them together. No database here: articles.services writes the result.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from .clean import Cleaned, clean
+from .dates import DateMatch, explain, find_dates
+from .sentences import Signals, signals, split_sentences
+from .split import Block, split_passages
+from .vocabulary import PLACES
+
+PLACE_PATTERNS = tuple((place, re.compile(rf"\b{re.escape(place)}\b")) for place in PLACES)
+
+
+@dataclass(frozen=True)
+class ClaimDraft:
+    passage: int  # index into Analysis.passages
+    start: int  # offsets into the cleaned body
+    end: int
+    sentence: str
+    kind: str
+    signals: Signals
+    dates: tuple[DateMatch, ...]
+    explanations: tuple[str, ...]
+    places: tuple[str, ...]
+    topics: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Analysis:
+    cleaned: Cleaned
+    passages: tuple[Block, ...]
+    claims: tuple[ClaimDraft, ...]
+
+    @property
+    def body(self) -> str:
+        return self.cleaned.text
+
+
+def places_in(sentence: str) -> tuple[str, ...]:
+    """The gazetteer places a sentence names, in the order they appear."""
+    found = [(m.start(), place) for place, rx in PLACE_PATTERNS for m in rx.finditer(sentence)]
+    return tuple(dict.fromkeys(place for _, place in sorted(found)))
+
+
+def topics_in(sentence: str, topics: dict[str, list[str]]) -> tuple[str, ...]:
+    """Slugs of the topics whose keywords occur in the sentence (case-insensitive)."""
+    lowered = sentence.lower()
+    return tuple(
+        slug for slug, words in topics.items() if any(word.lower() in lowered for word in words)
+    )
+
+
+def claim_kind(dates, sig: Signals) -> str:
+    """One kind per claim, the most useful to the timeline first."""
+    if dates:
+        return "dated"
+    if sig.is_quotation:
+        return "quotation"
+    if sig.figures:
+        return "figure"
+    return "attributed"
+
+
+def analyse(raw_body: str, published: date, topics: dict[str, list[str]] | None = None):
+    """Run every step over one report body; returns an Analysis, touches no database."""
+    cleaned = clean(raw_body)
+    body = cleaned.text
+    passages = tuple(split_passages(body))
+    drafts = []
+    for index, block in enumerate(passages):
+        if block.kind == "heading":
+            continue
+        for s, e in split_sentences(block.text):
+            sentence = block.text[s:e]
+            dates = tuple(find_dates(sentence, published))
+            sig = signals(sentence)
+            if not (dates or sig.figures or sig.attribution or sig.is_quotation):
+                continue
+            drafts.append(
+                ClaimDraft(
+                    passage=index,
+                    start=block.start + s,
+                    end=block.start + e,
+                    sentence=sentence,
+                    kind=claim_kind(dates, sig),
+                    signals=sig,
+                    dates=dates,
+                    explanations=tuple(explain(d, published) for d in dates),
+                    places=places_in(sentence),
+                    topics=topics_in(sentence, topics or {}),
+                )
+            )
+    return Analysis(cleaned=cleaned, passages=passages, claims=tuple(drafts))

@@ -1,0 +1,139 @@
+"""Reading a report file: a header block, a blank line, then the body.
+
+    Title: US China Trade Deal
+    Outlet: Daily Global Reports
+    URL: https://dailyglobalreports.com/us-china-trade-talks-pause-tariffs
+    Published: 2025-10-27 (estimated)
+    Byline: Jane Doe
+
+    The body, exactly as collected...
+
+Pure: bytes in, a ReportInput out, or a ReportError that says what is wrong.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+REQUIRED = ("title", "outlet", "published")
+# Other spellings met in saved reports, mapped to our field names.
+ALIASES = {
+    "title": "title",
+    "headline": "title",
+    "outlet": "outlet",
+    "source": "outlet",
+    "publication": "outlet",
+    "url": "url",
+    "link": "url",
+    "published": "published",
+    "date": "published",
+    "byline": "byline",
+    "author": "byline",
+    "by": "byline",
+    "published-note": "published_note",
+    "date-note": "published_note",
+}
+HEADER_LINE = re.compile(r"^(?P<key>[A-Za-z][A-Za-z -]{0,30}):[ \t]*(?P<value>.*?)\s*$")
+HEADER_END = re.compile(r"\r?\n[ \t]*\r?\n")
+PUBLISHED = re.compile(
+    r"^(?P<date>\d{4}-\d{2}-\d{2})(?:\s*\((?P<note>estimated[^)]*)\))?$", re.IGNORECASE
+)
+
+
+class ReportError(ValueError):
+    """A report that cannot go in, with a message a person can act on."""
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    title: str
+    outlet: str
+    published: date
+    body: str
+    url: str = ""
+    byline: str = ""
+    published_estimated: bool = False
+    published_note: str = ""
+    source_name: str = ""
+    warnings: tuple[str, ...] = field(default=())
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 text (a BOM is allowed), or a ReportError naming the first bad byte."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        bad = data[exc.start : exc.start + 1].hex()
+        raise ReportError(
+            f"not UTF-8 text: byte 0x{bad} at position {exc.start} cannot be decoded; "
+            "save the report as UTF-8"
+        ) from None
+
+
+def parse_published(value: str) -> tuple[date, bool, str]:
+    """'2025-10-27' or '2025-10-27 (estimated from ...)' → (date, estimated, note)."""
+    match = PUBLISHED.match(value.strip())
+    if not match:
+        raise ReportError(
+            f"bad Published date {value!r}: expected YYYY-MM-DD, "
+            "optionally followed by '(estimated ...)'"
+        )
+    try:
+        published = date.fromisoformat(match["date"])
+    except ValueError:
+        raise ReportError(f"bad Published date {value!r}: no such day") from None
+    note = match["note"] or ""
+    return published, bool(note), note
+
+
+def parse_report(text: str, source_name: str = "") -> ReportInput:
+    """Split a report's text into its header fields and its raw body."""
+    # The body is kept byte for byte: only the header is normalised.
+    blank = HEADER_END.search(text)
+    header_text, body = (text[: blank.start()], text[blank.end() :]) if blank else (text, "")
+    fields: dict[str, str] = {}
+    warnings = []
+    for number, line in enumerate(header_text.splitlines(), start=1):
+        match = HEADER_LINE.match(line)
+        if not match:
+            if number == 1:
+                raise ReportError(
+                    "no header block: the file must start with 'Title:', 'Outlet:' and "
+                    "'Published:' lines, then a blank line, then the body"
+                )
+            raise ReportError(
+                f"malformed header line {number}: {line[:60]!r} is not 'Field: value' "
+                "(is the blank line between header and body missing?)"
+            )
+        key = match["key"].strip().lower().replace(" ", "-")
+        name = ALIASES.get(key)
+        if name is None:
+            warnings.append(f"unknown header field {match['key']!r} ignored")
+            continue
+        if name in fields:
+            raise ReportError(f"header field {match['key']!r} appears twice (line {number})")
+        fields[name] = match["value"]
+    missing = [name for name in REQUIRED if not fields.get(name)]
+    if missing:
+        raise ReportError(
+            "header is missing " + ", ".join(f"'{name.capitalize()}:'" for name in missing)
+        )
+    published, estimated, note = parse_published(fields["published"])
+    note = fields.get("published_note") or note
+    url = fields.get("url", "")
+    if url and not re.match(r"^https?://\S+$", url):
+        raise ReportError(f"bad URL {url!r}: expected an http(s) address")
+    if not body.strip():
+        raise ReportError("empty body: nothing follows the header block")
+    return ReportInput(
+        title=fields["title"],
+        outlet=fields["outlet"],
+        published=published,
+        body=body,
+        url=url,
+        byline=fields.get("byline", ""),
+        published_estimated=estimated,
+        published_note=note,
+        source_name=source_name,
+        warnings=tuple(warnings),
+    )

@@ -1,0 +1,273 @@
+"""Step 3 of the pipeline: sentences, and the signals that make a sentence a claim.
+
+Pure: no Django, no database.
+
+    >>> text = "U.S. Treasury Secretary Scott Bessent spoke. “We agree,” he said."
+    >>> [text[s:e] for s, e in split_sentences(text)]
+    ['U.S. Treasury Secretary Scott Bessent spoke.', '“We agree,” he said.']
+    >>> signals("Trump threatened 100% tariffs from November 1, Reuters reported.")
+    Signals(figures=('100%',), attribution='Reuters', is_quotation=False)
+"""
+
+import re
+from dataclasses import dataclass
+
+# --- Sentence boundaries ---------------------------------------------------------------
+
+# A candidate end: terminal punctuation, any closing quotes or brackets, then a space or
+# the end of the text. "3.5%" and "U.S.-China" never qualify: no space after the dot.
+_CANDIDATE_END = re.compile(r"(?P<stop>[.!?…]+)(?P<close>[”\"’')\]]*)(?=\s|$)")
+_LINE = re.compile(r"[^\n]+")
+# What may open the next sentence: a capital, a digit, an opening quote or bracket.
+_OPENERS = "“\"‘'(["
+# The token just before a full stop, e.g. "U.S" in "the U.S. Trade Representative".
+_TOKEN_BEFORE = re.compile(r"[^\s“\"‘'(\[]+$")
+_DOTTED_ACRONYM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")  # U.S, U.K, e.g, i.e
+_INITIAL = re.compile(r"[A-Z]")  # "J. Smith"
+# Abbreviations that do not end a sentence when followed by a capital ("Gov. Newsom",
+# "Oct. 30", "Apple Inc. shares"). May, June and July are whole words: not listed.
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof gov sen rep gen col lt sgt capt cmdr adm pres st jr sr rev hon"
+    " inc corp co ltd bros dept univ assn vs approx est"
+    " jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+# Abbreviations that only count as such before a number ("No. 1", "Fig. 3"):
+# "He said no. Then..." still ends a sentence.
+_NUMBER_ABBREVIATIONS = frozenset("no nos fig vol pp art".split())
+# After “…?” or “…!” a speech tag continues the sentence: “Why now?” Bessent asked.
+_SPEECH_TAG = re.compile(
+    r"(?:[A-Z][\w’'.-]*\s+){1,4}(?:said|says|asked|asks|told|added|replied|wrote|noted)\b"
+)
+
+
+def _is_abbreviation(text: str, stop_at: int, following: str) -> bool:
+    """Whether the full stop at text[stop_at] belongs to an abbreviation."""
+    match = _TOKEN_BEFORE.search(text, 0, stop_at)
+    if not match:
+        return False
+    token = match.group()
+    if _DOTTED_ACRONYM.fullmatch(token) or _INITIAL.fullmatch(token):
+        return True
+    word = token.lower()
+    if word in _NUMBER_ABBREVIATIONS:
+        return following[:1].isdigit()
+    return word in _ABBREVIATIONS
+
+
+def _ends_sentence(text: str, match: re.Match[str]) -> bool:
+    rest = text[match.end() :]
+    following = rest.lstrip()
+    if not following or "\n" in rest[: len(rest) - len(following)]:
+        return True  # end of text, or a line break: always a boundary
+    first = following[0]
+    if not (first.isupper() or first.isdigit() or first in _OPENERS):
+        return False  # "…," he said. / "e.g. rare earths" run on in lower case
+    stop, close = match.group("stop"), match.group("close")
+    if close and stop[-1] in "?!" and _SPEECH_TAG.match(following):
+        return False
+    if stop == "." and not close:
+        return not _is_abbreviation(text, match.start(), following)
+    return True
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Offsets (start, end) of each sentence in text; text[start:end] is the sentence,
+    stripped of surrounding spaces.
+
+    >>> text = 'It was “a preliminary consensus.” Talks went on.'
+    >>> [text[s:e] for s, e in split_sentences(text)]
+    ['It was “a preliminary consensus.”', 'Talks went on.']
+    """
+    cuts = [m.end() for m in _CANDIDATE_END.finditer(text) if _ends_sentence(text, m)]
+    spans = []
+    start = 0
+    for end in [*cuts, len(text)]:
+        for piece_start, piece_end in _lines(text, start, end):
+            spans.append((piece_start, piece_end))
+        start = end
+    return spans
+
+
+def _lines(text: str, start: int, end: int):
+    """Non-blank stripped pieces of text[start:end], split at line breaks."""
+    for match in _LINE.finditer(text, start, end):
+        piece = match.group()
+        if piece.strip():
+            lead = len(piece) - len(piece.lstrip())
+            yield match.start() + lead, match.start() + len(piece.rstrip())
+
+
+# --- Figures --------------------------------------------------------------------------
+
+_NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_SCALE = r"(?:trillion|billion|million|thousand|bn|mn|tn)"
+_UNIT = (
+    r"(?:(?:metric\s+)?(?:tonnes?|tons?)|barrels?|bushels?|kilograms?|kg|pounds|lbs"
+    r"|ounces|gallons|litres|liters)"
+)
+_CURRENCY_WORD = r"(?:(?:US\s+)?dollars|yuan|renminbi|euros|yen|won|ringgit)"
+_CURRENCY_SIGN = r"(?:US\$|HK\$|S\$|A\$|C\$|\$|€|£|¥|RMB\s?|CNY\s?|USD\s?)"
+# Only numbers that carry a unit are figures, so years ("2025"), days in dates
+# ("November 10"), model names ("H-6K") and counts of days never match.
+_FIGURE = re.compile(
+    rf"""(?<![\w.,-])(?:
+        {_CURRENCY_SIGN}{_NUMBER}(?:\s?{_SCALE}\b)?                         # $1.2 billion
+      | {_NUMBER}(?:\s?[-–]\s?{_NUMBER})?\s?(?:%|percentage\s+points?\b|percent\b|per\s+cent\b)
+      | {_NUMBER}\s?{_SCALE}\b(?:\s+(?:{_UNIT}|{_CURRENCY_WORD})\b)?        # 12 million tonnes
+      | {_NUMBER}\s+(?:{_UNIT}|{_CURRENCY_WORD})\b                          # 25 metric tons
+      | {_NUMBER}\s?°\s?[CF]\b
+    )""",
+    re.VERBOSE,
+)
+
+# --- Attribution ----------------------------------------------------------------------
+
+_SPEECH_VERB = re.compile(
+    r"\b(?:said|says|say|told|tells|stated|states|noted|notes|added|adds|predicted|predicts"
+    r"|warned|warns|warn|confirmed|confirms|indicated|indicates|announced|announces"
+    r"|reported|reports|report|explained|explains|insisted|insists|argued|argues|claimed"
+    r"|stressed|emphasi[sz]ed|acknowledged|wrote|writes|declared|asked|replied|suggested"
+    r"|suggests|hinted|hints|signall?ed|signals|cautioned|characteri[sz]ed|described"
+    r"|vowed|pledged)\b"
+)  # case-sensitive: "Washington Signals Progress" is a headline, not a speech verb
+_ACCORDING_TO = re.compile(r"\b[Aa]ccording to\s+")
+_PROPER = re.compile(r"[A-Z][\w’'.&-]*")  # Bessent, U.S., Trump-Xi, China’s, AT&T
+# Lower-case words allowed between a name and its verb: "Trump has also publicly said".
+_BETWEEN = frozenset("has have had is was were are also reportedly previously repeatedly".split())
+# Words that may sit inside a speaker's name or title: "Ministry of Commerce",
+# "US Ambassador to Japan George Glass".
+_LINKS = frozenset("of for and to &".split())
+# Titles and anonymous sources. Allowed inside a speaker phrase ("Foreign Ministry
+# spokesperson Guo Jiakun") but a phrase must end in a name: "analysts", "US officials"
+# and "Chinese state media" are not attributions.
+_ROLES = frozenset(
+    """spokesperson spokesman spokeswoman spokespeople minister ministers secretary official
+    officials negotiator negotiators representative representatives ambassador envoy adviser
+    advisor analyst analysts economist economists expert experts president premier chairman
+    chairwoman chief director governor senator lawmaker lawmakers state media executive ceo
+    diplomat diplomats source sources observer observers researcher professor correspondent
+    leader leaders team people""".split()
+)  # Organisation words (Ministry, Office, House) are left out: "the Commerce Ministry" names one.
+_PRONOUNS = frozenset("he she they it we i you this that these those who which".split())
+# Capitalised sentence openers that are not part of a name: "Meanwhile Trump said".
+_DISCOURSE = frozenset(
+    """meanwhile however but and so yet still then now later earlier today yesterday also
+    separately additionally moreover furthermore instead previously finally in on at after
+    before while when as since during over under with by from""".split()
+)
+# After a name and a comma, an appositive starts like this: "Ryan Hass, a senior analyst
+# at the Brookings Institution, said"
+_APPOSITIVE = re.compile(r",\s+(?:a|an|the|former|who|now|then|currently)\s[^,“”\"]*,\s*$")
+_PUNCT_AFTER = re.compile(r"[,.;:!?”\"’')\]]+$")
+
+
+@dataclass(frozen=True)
+class Signals:
+    figures: tuple[str, ...]  # figures as written, in order: "100%", "$1.2 billion"
+    attribution: str  # the named speaker as written, "" if none or only a pronoun
+    is_quotation: bool  # carries a direct quotation (“…” or "…")
+
+
+def _bare(word: str) -> tuple[str, bool]:
+    """A word without the punctuation after it, and whether there was any.
+    An acronym keeps its own dot: "U.S." stays "U.S.", "U.S.," becomes "U.S."."""
+    bare = _PUNCT_AFTER.sub("", word)
+    if _DOTTED_ACRONYM.fullmatch(bare) and word.startswith(bare + "."):
+        bare += "."
+    return bare, bare != word
+
+
+def _is_name_word(word: str) -> bool:
+    return bool(_PROPER.fullmatch(word)) and word.lower() not in _ROLES
+
+
+def _phrase(words: list[str]) -> str | None:
+    """A speaker from the words of a candidate phrase: None if they hold no name
+    (or only a title or an anonymous source), "" if they are only a pronoun."""
+    while words and (words[0].lower() in _DISCOURSE or words[0] in _LINKS):
+        words = words[1:]
+    if len(words) == 1 and words[0].lower() in _PRONOUNS:
+        return ""  # "He said": "He Lifeng said" is a name, kept whole
+    if not words or not _is_name_word(words[-1]):
+        return None
+    if words[0] == "The":
+        words = ["the", *words[1:]]  # "The White House" at a sentence start
+    return " ".join(words)
+
+
+def _speaker_before(prefix: str) -> str | None:
+    """The speaker phrase ending right before a verb: "Greer" in "…,” Greer told"."""
+    words = prefix.split()
+    while words and (words[-1] in _BETWEEN or (words[-1].islower() and words[-1].endswith("ly"))):
+        words.pop()  # "Trump has also publicly said"
+    if not words or _bare(words[-1])[1]:
+        return None  # "…meeting,” said Greer": no subject before the verb
+    if words[-1].endswith(("’s", "'s")):
+        return None  # "Washington’s claims": the "verb" is a noun
+    phrase: list[str] = []
+    for word in reversed(words):
+        if _PROPER.fullmatch(word) or word.lower() in _ROLES:
+            phrase.insert(0, word)
+        elif word in _LINKS and phrase and _PROPER.fullmatch(phrase[0]):
+            phrase.insert(0, word)  # "Ambassador to Japan George Glass"
+        elif word.lower() == "the" and phrase:
+            phrase.insert(0, word)
+            break
+        else:
+            break
+    if not phrase and words[-1].lower() in _PRONOUNS:
+        return ""
+    return _phrase(phrase)
+
+
+def _speaker_after(rest: str) -> str | None:
+    """The speaker phrase right after a verb or "according to": "said Greer."."""
+    phrase: list[str] = []
+    for word in rest.split():
+        bare, closed = _bare(word)
+        if not (_PROPER.fullmatch(bare) or bare.lower() in _ROLES or bare in ("the", *_LINKS)):
+            break
+        phrase.append(bare)
+        if closed:
+            break  # punctuation ends the phrase: "according to Reuters, ..."
+    while phrase and phrase[-1] in ("the", *_LINKS):
+        phrase.pop()
+    return _phrase(phrase)
+
+
+def _attribution(sentence: str) -> str:
+    """The first speech verb with a subject decides: a name wins, a pronoun gives ""."""
+    candidates = [(m, "verb") for m in _SPEECH_VERB.finditer(sentence)]
+    candidates += [(m, "according") for m in _ACCORDING_TO.finditer(sentence)]
+    for match, kind in sorted(candidates, key=lambda c: c[0].start()):
+        prefix, rest = sentence[: match.start()].rstrip(), sentence[match.end() :]
+        if kind == "according":
+            speaker = _speaker_after(rest)
+        else:
+            speaker = _speaker_before(prefix)
+            appositive = _APPOSITIVE.search(prefix)
+            if speaker is None and appositive:
+                speaker = _speaker_before(prefix[: appositive.start()])
+            if speaker is None and prefix.endswith((",", "”", '"')):
+                speaker = _speaker_after(rest)  # “…,” said Greer.
+        if speaker is not None:
+            return speaker
+    return ""
+
+
+_QUOTATION = re.compile(r"[“”\"]|‘[^’]+’(?!\w)")
+
+
+def signals(sentence: str) -> Signals:
+    """What makes a sentence a claim: figures, a named speaker, a direct quotation.
+
+    >>> signals("“It never comes to pass,” Gray said.")
+    Signals(figures=(), attribution='Gray', is_quotation=True)
+    >>> signals("Additionally, he said China is likely to postpone it by a year.")
+    Signals(figures=(), attribution='', is_quotation=False)
+    """
+    return Signals(
+        figures=tuple(m.group() for m in _FIGURE.finditer(sentence)),
+        attribution=_attribution(sentence),
+        is_quotation=bool(_QUOTATION.search(sentence)),
+    )

@@ -1,0 +1,141 @@
+"""The ingest command, end to end: files in, rows and a summary out."""
+
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from articles.models import Article, Claim
+from tests.conftest import SEED_REPORTS, write_report
+
+BODY = (
+    "Officials from both countries held talks on Sunday in Kuala Lumpur.\n\n"
+    "“We have a framework,” Bessent said after the meeting.\n"
+)
+
+
+def ingest(*paths, as_json=True):
+    out, err = io.StringIO(), io.StringIO()
+    args = [str(p) for p in paths] + (["--json"] if as_json else [])
+    try:
+        call_command("ingest", *args, stdout=out, stderr=err)
+        failed = False
+    except CommandError:
+        failed = True
+    return (json.loads(out.getvalue()) if as_json else out.getvalue()), err.getvalue(), failed
+
+
+@pytest.mark.django_db
+def test_it_ingests_the_seed_reports_with_their_claims():
+    doc, _, failed = ingest(*SEED_REPORTS)
+    assert not failed
+    assert [row["status"] for row in doc["articles"]] == ["created"] * 5
+    assert Article.objects.count() == 5
+    for row in doc["articles"]:
+        assert row["claims"], row["file"]
+        for claim in row["claims"]:
+            assert claim["link"] == f"/articles/{row['slug']}/#claim-{claim['id']}"
+            assert claim["passage"].startswith("p-")
+
+
+@pytest.mark.django_db
+def test_json_gives_resolved_dates_of_each_mention(tmp_path):
+    path = write_report(tmp_path, "a.txt", published="2025-10-27", body=BODY)
+    doc, _, _ = ingest(path)
+    [row] = doc["articles"]
+    dated = [c for c in row["claims"] if c["mentions"]]
+    assert dated[0]["sentence"] == (
+        "Officials from both countries held talks on Sunday in Kuala Lumpur."
+    )
+    assert dated[0]["mentions"] == [
+        {
+            "text": "on Sunday",
+            "start": "2025-10-26",
+            "end": "2025-10-26",
+            "precision": "day",
+            "method": "tense",
+        }
+    ]
+
+
+@pytest.mark.django_db
+def test_every_claim_sentence_is_found_at_its_offsets():
+    doc, _, _ = ingest(*SEED_REPORTS)
+    for claim in Claim.objects.select_related("article", "passage"):
+        assert claim.article.body[claim.start : claim.end] == claim.sentence
+        ps, pe = claim.passage_offsets
+        assert claim.passage.text[ps:pe] == claim.sentence
+
+
+@pytest.mark.django_db
+def test_the_same_report_twice_is_one_report(tmp_path):
+    path = write_report(tmp_path, "a.txt", url="https://example.com/a", body=BODY)
+    ingest(path)
+    doc, _, failed = ingest(path)
+    assert not failed
+    assert doc["articles"][0]["status"] == "unchanged"
+    assert Article.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_report_without_url_is_recognised_by_its_text(tmp_path):
+    ingest(write_report(tmp_path, "a.txt", body=BODY))
+    doc, _, _ = ingest(write_report(tmp_path, "b.txt", body=BODY))
+    assert doc["articles"][0]["status"] == "unchanged"
+    # Only blank lines differ: still the same report, with the new raw text kept.
+    doc, _, _ = ingest(write_report(tmp_path, "c.txt", body=BODY + "\n\n\n"))
+    assert doc["articles"][0]["status"] == "updated"
+    assert Article.objects.get().raw_body == BODY + "\n\n\n"
+
+
+@pytest.mark.django_db
+def test_a_changed_body_updates_the_report(tmp_path):
+    ingest(write_report(tmp_path, "a.txt", url="https://example.com/a", body=BODY))
+    changed = BODY + "\nThe truce expires on November 10.\n"
+    doc, _, _ = ingest(write_report(tmp_path, "a.txt", url="https://example.com/a", body=changed))
+    assert doc["articles"][0]["status"] == "updated"
+    article = Article.objects.get()
+    assert "November 10" in article.body
+    assert article.version == 2
+    sentences = [c["sentence"] for c in doc["articles"][0]["claims"]]
+    assert "The truce expires on November 10." in sentences
+
+
+@pytest.mark.django_db
+def test_bad_files_fail_by_name_and_the_rest_go_in(tmp_path):
+    good = write_report(tmp_path, "good.txt", url="https://example.com/good", body=BODY)
+    no_date = write_report(tmp_path, "no-date.txt", raw="Title: T\nOutlet: O\n\nBody here.")
+    empty = write_report(
+        tmp_path, "empty.txt", raw="Title: T\nOutlet: O\nPublished: 2025-10-27\n\n"
+    )
+    latin1 = write_report(
+        tmp_path,
+        "latin1.txt",
+        raw="Title: Caf\xe9\nOutlet: O\nPublished: 2025-10-27\n\nB.".encode("latin-1"),
+    )
+    no_header = write_report(tmp_path, "no-header.txt", raw="Just some text without a header.\n")
+    duplicate = write_report(tmp_path, "dup.txt", url="https://example.com/other", body=BODY)
+    missing = tmp_path / "missing.txt"
+
+    doc, _, failed = ingest(good, no_date, empty, latin1, no_header, duplicate, missing)
+    assert failed
+    rows = {row["file"].rsplit("/", 1)[-1]: row for row in doc["articles"]}
+    assert rows["good.txt"]["status"] == "created"
+    assert "missing 'Published:'" in rows["no-date.txt"]["error"]
+    assert "empty body" in rows["empty.txt"]["error"]
+    assert "not UTF-8" in rows["latin1.txt"]["error"]
+    assert "no header block" in rows["no-header.txt"]["error"]
+    assert "duplicate report" in rows["dup.txt"]["error"]
+    assert "cannot read file" in rows["missing.txt"]["error"]
+    assert Article.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_without_json_it_prints_a_summary_and_names_failures(tmp_path):
+    good = write_report(tmp_path, "good.txt", body=BODY)
+    bad = write_report(tmp_path, "bad.txt", raw="Title: T\nOutlet: O\nPublished: soon\n\nB.")
+    out, err, failed = ingest(good, bad, as_json=False)
+    assert failed
+    assert "1 created, 0 updated, 0 unchanged, 1 failed" in out
+    assert f"{bad}: bad Published date 'soon'" in err

@@ -1,0 +1,74 @@
+"""Shared test data: the seed reports, a small named cast, a pinned today."""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_REPORTS = sorted((ROOT / "fixtures" / "reports").glob("*.txt"))
+# The hand-checked dates of the seeds live beside the originals, outside the project.
+GOLD_PATH = ROOT.parent / "shared" / "seeds" / "gold_dates.json"
+
+
+@pytest.fixture
+def gold():
+    if not GOLD_PATH.exists():
+        pytest.skip(f"{GOLD_PATH} is not on this machine")
+    return json.loads(GOLD_PATH.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def seeded(db):
+    """The database as `make run` leaves it: seed reports, events and accepted evidence."""
+    call_command("seed", stdout=open("/dev/null", "w"))
+
+
+@pytest.fixture
+def editor(db, django_user_model):
+    """Erin edits reports and the timeline: staff, in the Editors group, not a superuser."""
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user("erin", password="not-a-real-password")
+    user.is_staff = True
+    user.save()
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def pinned_today(settings):
+    """Today is 21 November 2026 for tests where 'today' matters."""
+    settings.TRADEWATCH_TODAY = "2026-11-21"
+    return settings.TRADEWATCH_TODAY
+
+
+def write_report(
+    tmp_path,
+    name,
+    *,
+    title="A report",
+    outlet="Test Wire",
+    url="",
+    published="2025-10-27",
+    body="Talks were held on Sunday in Kuala Lumpur.",
+    raw=None,
+):
+    """A report file in the ingest format, for command tests."""
+    path = tmp_path / name
+    if raw is not None:
+        path.write_bytes(raw if isinstance(raw, bytes) else raw.encode())
+        return path
+    header = [f"Title: {title}", f"Outlet: {outlet}"]
+    if url:
+        header.append(f"URL: {url}")
+    header.append(f"Published: {published}")
+    path.write_text("\n".join(header) + "\n\n" + body, encoding="utf-8")
+    return path

@@ -1,0 +1,120 @@
+"""python manage.py seed — load the seed reports and the curated seed timeline.
+
+Idempotent: running it again changes nothing; after an edit to fixtures/ it brings the
+database in line with them (events by slug, reports by URL or text, evidence by quote).
+"""
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.text import slugify
+
+from articles.models import Article, Claim, Outlet, Topic
+from articles.vocabulary import TOPICS
+from timeline.linking import decide
+from timeline.models import Event, Evidence
+
+FIXTURES = settings.BASE_DIR / "fixtures"
+
+
+class Command(BaseCommand):
+    help = "Load the seed reports and the curated seed timeline (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--fixtures", type=Path, default=FIXTURES)
+
+    def handle(self, *args, fixtures: Path, **options):
+        data = json.loads((fixtures / "timeline.json").read_text(encoding="utf-8"))
+        with transaction.atomic():
+            load_topics()
+            load_outlets(data["outlets"])
+            events = load_events(data["events"])
+        # Events first, so ingesting the reports suggests evidence for them as it would
+        # for any new report; then the curated decisions are applied on top.
+        reports = sorted(str(p) for p in (fixtures / "reports").glob("*.txt"))
+        call_command("ingest", *reports, stdout=self.stdout, stderr=self.stderr)
+        with transaction.atomic():
+            accepted = load_evidence(data["events"], events)
+        self.stdout.write(f"{len(events)} events, {accepted} accepted evidence")
+
+
+def load_topics():
+    for slug, name, keywords in TOPICS:
+        Topic.objects.get_or_create(slug=slug, defaults={"name": name, "keywords": keywords})
+
+
+def load_outlets(rows):
+    for row in rows:
+        Outlet.objects.update_or_create(
+            name=row["name"],
+            defaults={
+                "slug": row.get("slug") or slugify(row["name"]),
+                "kind": row["kind"],
+                "homepage": row.get("homepage", ""),
+            },
+        )
+
+
+def load_events(rows) -> dict[str, Event]:
+    events = {}
+    for row in rows:
+        event, _ = Event.objects.update_or_create(
+            slug=row["slug"],
+            defaults={
+                key: row.get(key, default)
+                for key, default in [
+                    ("title", ""),
+                    ("start", None),
+                    ("end", None),
+                    ("precision", "day"),
+                    ("status", "happened"),
+                    ("kind", "statement"),
+                    ("place", ""),
+                    ("summary", ""),
+                    ("keywords", []),
+                ]
+            },
+        )
+        event.full_clean()
+        event.topics.set(Topic.objects.filter(slug__in=row.get("topics", [])))
+        events[row["slug"]] = event
+    return events
+
+
+def find_claim(article_key: str, quote: str) -> Claim:
+    """The claim of the named report whose sentence contains the quote."""
+    article = (
+        Article.objects.filter(url=article_key).first()
+        or Article.objects.filter(title=article_key).first()
+    )
+    if article is None:
+        raise CommandError(f"fixture evidence names an unknown report: {article_key!r}")
+    matches = list(article.claims.filter(sentence__contains=quote))
+    if len(matches) != 1:
+        raise CommandError(
+            f"fixture evidence quote {quote!r} matches {len(matches)} claims of "
+            f"{article.title!r}; it must match exactly one"
+        )
+    return matches[0]
+
+
+def load_evidence(rows, events) -> int:
+    decided = []
+    for row in rows:
+        event = events[row["slug"]]
+        for item in row.get("evidence", []):
+            claim = find_claim(item["article"], item["quote"])
+            evidence, _ = Evidence.objects.update_or_create(
+                event=event,
+                claim=claim,
+                defaults={"stance": item.get("stance", "supports"), "note": item.get("note", "")},
+            )
+            if evidence.mention_id is None:
+                evidence.mention = claim.mentions.first()
+                evidence.save(update_fields=["mention"])
+            decided.append(evidence)
+    return decide(decided, Evidence.State.ACCEPTED)

@@ -1,0 +1,10 @@
+from django.dispatch import receiver
+
+from articles.signals import report_ingested
+
+from .linking import link_article
+
+
+@receiver(report_ingested, dispatch_uid="timeline.link_ingested_report")
+def link_ingested_report(sender, article, **kwargs):
+    link_article(article)

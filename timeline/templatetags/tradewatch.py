@@ -1,0 +1,16 @@
+from django import template
+
+from timeline.dates import day, describe_range
+
+register = template.Library()
+
+
+@register.filter
+def weekday_date(value):
+    """Thu 30 Oct 2025"""
+    return day(value) if value else ""
+
+
+@register.simple_tag
+def date_range(start, end, precision):
+    return describe_range(start, end, precision)

@@ -1,0 +1,162 @@
+"""The reader-facing pages: timeline, event, reports, coverage.
+
+They live in timeline because each shows articles and events together; every page runs
+a fixed number of queries whatever the number of events, claims and reports.
+"""
+
+from collections import defaultdict
+from itertools import groupby
+
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404, render
+
+from articles.anchoring import text_fragment
+from articles.models import Article, Outlet
+
+from .clock import today
+from .conflicts import find_conflicts
+from .dates import describe_event
+from .forms import TimelineFilter
+from .models import Event, Evidence
+
+
+def decorate(event, now):
+    """Attach what the templates show of an event, computed once from prefetched rows."""
+    evidence = list(event.evidence.all())
+    event.when = describe_event(event)
+    event.shown_evidence = evidence
+    event.outlets = sorted({ev.claim.article.outlet.name for ev in evidence})
+    event.conflicts = find_conflicts(event, evidence)
+    event.is_upcoming = event.is_forward_looking and event.last_day >= now
+    # A deadline or meeting whose day has passed with no source saying what happened.
+    event.awaits_outcome = event.is_forward_looking and event.last_day < now
+    return event
+
+
+def timeline(request):
+    now = today()
+    filters = TimelineFilter(request.GET or None)
+    events = filters.filter(Event.objects.sourced().on_timeline())
+    events = [decorate(e, now) for e in events]
+    months = [
+        (month, list(group))
+        for month, group in groupby(events, key=lambda e: e.start.replace(day=1))
+    ]
+    # The "today" marker goes before the first event that ends today or later.
+    marker = next((e.pk for e in events if e.last_day >= now), None)
+    return render(
+        request,
+        "timeline/timeline.html",
+        {
+            "filters": filters,
+            "months": months,
+            "events": events,
+            "today": now,
+            "today_before": marker,
+            "upcoming": [e for e in events if e.is_upcoming],
+            "filtered": filters.is_bound,
+        },
+    )
+
+
+def event_detail(request, slug):
+    now = today()
+    event = get_object_or_404(Event.objects.on_timeline(), slug=slug)
+    decorate(event, now)
+    by_outlet = defaultdict(list)
+    for ev in event.shown_evidence:
+        by_outlet[ev.claim.article.outlet].append(ev)
+    outlets_total = Outlet.objects.filter(articles__isnull=False).distinct().count()
+    return render(
+        request,
+        "timeline/event.html",
+        {
+            "event": event,
+            "by_outlet": sorted(by_outlet.items(), key=lambda kv: kv[0].name),
+            "outlets_total": outlets_total,
+            "today": now,
+        },
+    )
+
+
+def article_list(request):
+    articles = Article.objects.for_listing()
+    outlet = request.GET.get("outlet")
+    if outlet:
+        articles = articles.filter(outlet__slug=outlet)
+    return render(request, "articles/article_list.html", {"articles": articles})
+
+
+def article_detail(request, slug):
+    article = get_object_or_404(Article.objects.with_outlet(), slug=slug)
+    claims = list(
+        article.claims.select_related("passage")
+        .prefetch_related(
+            "mentions",
+            Prefetch(
+                "evidence",
+                queryset=Evidence.objects.shown().select_related("event"),
+            ),
+        )
+        .order_by("start")
+    )
+    passages = list(article.passages.all())
+    by_passage = defaultdict(list)
+    for claim in claims:
+        claim.fragment = text_fragment(claim.sentence) if article.url else ""
+        if claim.passage_id:
+            by_passage[claim.passage_id].append(claim)
+    for passage in passages:
+        passage.segments = segments(passage, by_passage[passage.pk])
+    return render(
+        request,
+        "articles/article_detail.html",
+        {
+            "article": article,
+            "passages": passages,
+            "claims": claims,
+            "orphans": [c for c in claims if c.passage_id is None],
+        },
+    )
+
+
+def segments(passage, claims):
+    """A passage's text cut into plain runs and claims, each claim into plain runs and dates."""
+    out, pos = [], 0
+    for claim in sorted(claims, key=lambda c: c.start):
+        start, end = claim.passage_offsets
+        if start < pos:  # overlapping claims: show the first, the second still has its anchor
+            continue
+        out.append({"text": passage.text[pos:start]})
+        parts, cursor = [], 0
+        for mention in claim.mentions.all():
+            parts.append({"text": claim.sentence[cursor : mention.start]})
+            parts.append({"text": mention.text, "mention": mention})
+            cursor = mention.end
+        parts.append({"text": claim.sentence[cursor:]})
+        out.append({"claim": claim, "parts": parts})
+        pos = end
+    out.append({"text": passage.text[pos:]})
+    return [s for s in out if s.get("text") or s.get("claim")]
+
+
+def coverage(request):
+    events = list(Event.objects.sourced().order_by("start", "title"))
+    outlets = list(Outlet.objects.filter(articles__isnull=False).distinct().order_by("name"))
+    counts = {
+        (row["event"], row["claim__article__outlet"]): row["n"]
+        for row in Evidence.objects.shown()
+        .values("event", "claim__article__outlet")
+        .annotate(n=Count("id"))
+    }
+    now = today()
+    rows = []
+    for event in events:
+        event.when = describe_event(event)
+        cells = [counts.get((event.pk, o.pk), 0) for o in outlets]
+        rows.append({"event": event, "cells": cells, "reported": sum(1 for c in cells if c)})
+    return render(
+        request,
+        "timeline/coverage.html",
+        {"rows": rows, "outlets": outlets, "today": now},
+    )
