@@ -52,7 +52,7 @@ _AD_ENDORSEMENT = (
 _LINK_LABEL = (
     r"(?:also\s+read|read\s+also|read\s+more|must\s+read|see\s+also|don[’']t\s+miss|watch"
     r"|related(?:\s+(?:articles?|news|posts?|stories|story|coverage|reading|content))?"
-    r"|recommended(?:\s+(?:reading|stories|for\s+you))?|more\s+from\s+[\w ]{1,30})"
+    r"|recommended(?:\s+(?:reading|stories|for\s+you))?)"
 )
 _SOCIAL = r"(?:facebook|twitter|x|linkedin|whatsapp|telegram|reddit|pinterest|email|print)"
 

@@ -15,7 +15,11 @@ The reading rules, chosen for newsroom English and kept deliberately simple:
 
 * Month and day without a year ("November 10") take the publication year, or the adjacent
   year when that date is nearer to publication ("January 5" in a report of 20 December is
-  next January; "December 28" in a report of 3 January is last December).
+  next January; "December 28" in a report of 3 January is last December). Nearness only
+  decides within about three months of publication: a day further off in every year follows
+  the tense (past → the latest such day before publication, future → the next one after;
+  "since" counts as past, "by/until/through" as future) and otherwise stays in the
+  publication year ("announced on April 2" in an October report is this April, not next).
 * A bare month ("since April", "in May") is a month in the publication year, except: "since"
   and "this past" mean the latest such month on or before the publication month; "last" the
   latest strictly before it; "next"/"coming" the first strictly after it. For the other
@@ -123,7 +127,6 @@ _ISO = r"(?<![\d-])(?:19|20)\d{2}[-/](?:0[1-9]|1[0-2])[-/](?:0[1-9]|[12]\d|3[01]
 # An explicit day: "November 10", "Nov. 1, 2025", "9 October 2025", "10th of November".
 _MONTH_DAY = rf"{_MONTH}\s+{_DAY}(?:\s*,?\s*{_YEAR})?"
 _DAY_MONTH = rf"{_DAY}\s+(?:of\s+)?{_MONTH}(?:\s*,?\s*{_YEAR})?"
-_EXPLICIT_DAY = rf"(?:{_ISO}|{_MONTH_DAY}|{_DAY_MONTH})"
 _MONTH_YEAR = rf"{_MONTH}\s*,?\s+(?:of\s+)?{_YEAR}"
 
 # Prepositions that change the meaning and so belong to the mention ("since April").
@@ -135,8 +138,8 @@ _PREP_MONTH = (
 _PREP_YEAR = r"(?i:since|in|by|until|till|through|thru|from|before|after|during)"
 # Parts of a period: "early May", "mid-2025", "the end of this year".
 _PART = (
-    r"(?i:early|late|mid|the\s+end\s+of|end\s+of|the\s+start\s+of|start\s+of"
-    r"|the\s+beginning\s+of|beginning\s+of|the\s+middle\s+of|middle\s+of)"
+    r"(?i:earlier\s+in|later\s+in|early|late|mid|the\s+end\s+of|end\s+of|the\s+start\s+of"
+    r"|start\s+of|the\s+beginning\s+of|beginning\s+of|the\s+middle\s+of|middle\s+of)"
 )
 _RANGE_JOIN = r"(?:\s*[-–—]\s*|\s+(?i:to|until|till|through|thru|and)\s+)"
 
@@ -150,6 +153,10 @@ EXPLICIT_DAY = re.compile(
 _ATOM = rf"(?:{_ISO}|{_MONTH_DAY}|{_DAY_MONTH}|{_MONTH_YEAR}|{_MONTH_FULL}\b|{_YEAR})"
 RANGE = re.compile(
     rf"\b(?P<prep>(?i:from|between))\s+(?P<a>{_ATOM}){_RANGE_JOIN}(?P<b>{_ATOM}|{_DAY_NUMBER})"
+)
+# "Oct. 30–Nov. 1": two explicit days joined by a dash need no "from".
+DASH_RANGE = re.compile(
+    rf"(?P<a>{_MONTH_DAY}|{_DAY_MONTH})\s*[-–—]\s*(?P<b>{_MONTH_DAY}|{_DAY_MONTH})"
 )
 # "May 12-14", "Oct. 30 and 31", "12–14 May".
 DAY_RANGE = re.compile(
@@ -204,6 +211,13 @@ ORDINAL_QUARTER = re.compile(
 Q_QUARTER = re.compile(
     rf"\b(?:Q(?P<q>[1-4])(?:\s+(?:of\s+)?(?P<year>{_YEAR}))?|(?P<year2>{_YEAR})\s+Q(?P<q2>[1-4]))\b"
 )
+# Half-years: "the first half of 2026", "the second half of the year", "H2 2025".
+HALF = re.compile(
+    rf"\b(?:(?P<prep>{_PREP_YEAR})\s+)?(?P<the>(?i:the)\s+)?(?P<ord>(?i:first|second|1st|2nd))"
+    rf"\s+(?i:half)\s+(?i:of)\s+(?:(?P<year>{_YEAR})|(?P<which>(?i:this|last|next|the))\s+(?i:year))"
+    rf"(?P<poss>{_APOS}s)?\b"
+    rf"|\bH(?P<h>[12])\b(?!-)(?:\s+(?P<hyear>{_YEAR}))?"
+)
 AGO = re.compile(
     r"\b(?P<n>a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"
     r"\s+(?P<unit>day|week|month|year)s?\s+ago\b",
@@ -232,7 +246,8 @@ FUTURE_CUE = re.compile(
     r"|expecting|set\s+(?:to|for)|slated|scheduled|(?:is|are|was|were|be)\s+due|due\s+(?:on|for)"
     r"|plans?\s+to|planned|planning\s+to|intends?\s+to|aims?\s+to|hopes?\s+to|upcoming"
     r"|forthcoming|ahead\s+of|prepar(?:e|es|ing)\s+(?:for|to)|poised|awaits?|awaiting"
-    r"|(?:is|are|am)\s+to)\b|\b\w+['’]ll\b",
+    r"|(?:is|are|am)\s+to|to\s+(?:be|meet|sign|visit|travel|attend|host|reconvene))\b"
+    r"|\b\w+['’]ll\b",
     re.IGNORECASE,
 )
 MODAL_MAY = re.compile(r"\bmay\b")  # lowercase only: "May" is the month
@@ -304,8 +319,7 @@ class _Sentence:
     def tense(self, start: int, end: int, *, clause_only: bool = False) -> str | None:
         """'past', 'future' or None: the nearest cue, own clause first, strong before weak."""
         left, right = self.clause(start, end)
-        outside = (start <= cue.start < end for cue in self.cues)
-        cues = [c for c, inside in zip(self.cues, outside, strict=True) if not inside]
+        cues = [c for c in self.cues if not start <= c.start < end]  # none inside the mention
         in_clause = [c for c in cues if left <= c.start and c.end <= right]
         tiers = [[c for c in in_clause if c.strong], [c for c in in_clause if not c.strong]]
         if not clause_only:
@@ -369,15 +383,34 @@ def _year_span(year: int) -> tuple[date, date]:
     return date(year, 1, 1), date(year, 12, 31)
 
 
-def _nearest_year(month: int, day: int, published: date) -> date | None:
-    """The month-day in the publication year or an adjacent one, whichever is nearest."""
+NEAR_DAYS = 92  # about three months: how far from publication a yearless date "belongs"
+
+
+def _day_in_year(month: int, day: int, published: date, direction: str | None) -> date | None:
+    """The year of a month-day written without one ("November 10", "Jan. 5").
+
+    The publication year or an adjacent one, whichever puts the day nearer to publication
+    ("January 5" in a report of 20 December is next January). That only holds near
+    publication: a day more than about three months away in every year follows the tense
+    (past: the latest such day on or before publication; future: the first on or after),
+    and with no tense it stays in the publication year ("April 2" in an October report).
+    """
     options = []
     for year in (published.year, published.year - 1, published.year + 1):  # ties: pub year
         try:
             options.append(date(year, month, day))
         except ValueError:  # 29 February
             continue
-    return min(options, key=lambda d: abs((d - published).days), default=None)
+    if not options:
+        return None
+    nearest = min(options, key=lambda d: abs((d - published).days))
+    if abs((nearest - published).days) <= NEAR_DAYS:
+        return nearest
+    if direction in ("past", "future"):
+        side = [d for d in options if (d <= published if direction == "past" else d >= published)]
+        if side:
+            return (max if direction == "past" else min)(side)
+    return options[0] if options[0].year == published.year else nearest
 
 
 def _month_year(month: int, published: date, direction: str | None) -> int:
@@ -399,6 +432,7 @@ def _narrow(start: date, end: date, part: str | None, published: date, unit: str
     if not part:
         return start, end
     part = " ".join(part.lower().split()).removeprefix("the ").removesuffix(" of")
+    part = part.removesuffix(" in")  # "earlier in October" is "earlier" October
     if part == "later" and start > published:
         return start, end  # a weekend paper's "later this week" is all of the coming week
     if part in ("earlier", "later") and not start <= published <= end:
@@ -450,13 +484,13 @@ def _parse_explicit(candidate: str, published: date) -> date | None:
 _HAS_YEAR = re.compile(r"(?:19|20)\d{2}")
 
 
-def _explicit_day(candidate: str, published: date) -> date | None:
-    """Parse an explicit day; a day written without a year gets the nearest year."""
+def _explicit_day(candidate: str, published: date, direction: str | None) -> date | None:
+    """Parse an explicit day; a day written without a year gets one from _day_in_year."""
     candidate = " ".join(candidate.split())
     parsed = _parse_explicit(candidate, published)
     if parsed is None or _HAS_YEAR.search(candidate):
         return parsed
-    return _nearest_year(parsed.month, parsed.day, published)
+    return _day_in_year(parsed.month, parsed.day, published, direction)
 
 
 def _month_number(word: str) -> int:
@@ -483,8 +517,19 @@ def _match_iso(m: re.Match, s: _Sentence) -> DateMatch | None:
     return _hit(m, day, day, "day", "absolute") if day else None
 
 
+def _day_direction(prep: str | None, s: _Sentence, m: re.Match) -> str | None:
+    """Which way a far-off yearless day points: the tense, else its preposition."""
+    tense = s.tense(m.start(), m.end())
+    if tense:
+        return tense
+    prep = _norm(prep)
+    if prep == "since":
+        return "past"
+    return "future" if prep in ("by", "until", "till", "through", "thru", "before") else None
+
+
 def _match_explicit_day(m: re.Match, s: _Sentence) -> DateMatch | None:
-    day = _explicit_day(m.group("d"), s.published)
+    day = _explicit_day(m.group("d"), s.published, _day_direction(m.group("prep"), s, m))
     return _hit(m, day, day, "day", "absolute") if day else None
 
 
@@ -498,7 +543,7 @@ def _match_day_range(m: re.Match, s: _Sentence) -> DateMatch | None:
         if m.group("year"):
             first = date(int(m.group("year")), month, d1)
         else:
-            first = _nearest_year(month, d1, s.published)
+            first = _day_in_year(month, d1, s.published, _day_direction(None, s, m))
         last = first.replace(day=d2)
     except (ValueError, AttributeError):
         return None
@@ -516,7 +561,7 @@ def _atom(fragment: str, s: _Sentence, direction: str | None):
         year = month_only.group(2)
         year = int(year) if year else _month_year(month, s.published, direction)
         return (*_month_span(year, month), "month", bool(month_only.group(2)))
-    day = _explicit_day(fragment, s.published)
+    day = _explicit_day(fragment, s.published, direction)
     if day is None:
         return None
     return day, day, "day", bool(_HAS_YEAR.search(fragment))
@@ -743,6 +788,26 @@ def _quarter_hit(m, s: _Sentence, quarter: int, year: str | None, which: str | N
     return _hit(m, start, end, "quarter", "absolute")
 
 
+def _match_half(m: re.Match, s: _Sentence) -> DateMatch | None:
+    """A half-year, at "year" precision (there is no finer one that fits)."""
+    half = int(m.group("h")) if m.group("h") else (1 if m.group("ord")[0] in "f1F" else 2)
+    year = m.group("year") or m.group("hyear")
+    step = {"last": -1, "next": 1}.get(_norm(m.group("which")), 0)
+    if year:
+        base = int(year)
+    else:
+        base = s.published.year + step
+        start = date(base, 6 * half - 5, 1)
+        tense = s.tense(m.start(), m.end()) if not m.group("which") else None
+        if tense == "future" and _month_span(base, 6 * half)[1] < s.published:
+            base += 1  # "expected in H1", written in the second half
+        elif tense == "past" and start > s.published:
+            base -= 1
+    first, _ = _month_span(base, 6 * half - 5)
+    _, last = _month_span(base, 6 * half)
+    return _hit(m, first, last, "year", "absolute" if year or not step else "relative")
+
+
 def _match_ago(m: re.Match, s: _Sentence) -> DateMatch | None:
     count = m.group("n").lower()
     n = int(count) if count.isdigit() else SMALL_NUMBERS[count]
@@ -767,6 +832,7 @@ def _match_deictic_day(m: re.Match, s: _Sentence) -> DateMatch | None:
 
 MATCHERS: tuple[tuple[re.Pattern, Callable[[re.Match, _Sentence], DateMatch | None]], ...] = (
     (RANGE, _match_range),
+    (DASH_RANGE, _match_range),
     (DAY_RANGE, _match_day_range),
     (ISO_DATE, _match_iso),
     (EXPLICIT_DAY, _match_explicit_day),
@@ -775,6 +841,7 @@ MATCHERS: tuple[tuple[re.Pattern, Callable[[re.Match, _Sentence], DateMatch | No
     (YEAR, _match_year),
     (ORDINAL_QUARTER, _match_ordinal_quarter),
     (Q_QUARTER, _match_q_quarter),
+    (HALF, _match_half),
     (WEEKEND, _match_weekend),
     (RELATIVE_PERIOD, _match_relative_period),
     (WEEKDAY, _match_weekday),
@@ -878,8 +945,8 @@ def _reason(m: DateMatch, published: date) -> str:
     # The year was inferred and is not the publication's: say which way and why.
     earlier = m.date_start.year < published.year
     if m.precision == "day":
-        side = "before" if earlier else "after"
-        return f"the {m.date_start.day} {m.date_start:%B} nearest to publication on {pub} ({side})"
+        which, side = ("the latest", "before") if earlier else ("the next", "after")
+        return f"{which} {m.date_start.day} {m.date_start:%B} {side} publication on {pub}"
     if m.precision == "month":
         which = "the latest" if earlier else "the next"
         return f"{which} {m.date_start:%B} {'before' if earlier else 'after'} publication on {pub}"

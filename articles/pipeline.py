@@ -27,7 +27,7 @@ class ClaimDraft:
     signals: Signals
     dates: tuple[DateMatch, ...]
     explanations: tuple[str, ...]
-    places: tuple[str, ...]
+    places: tuple[dict, ...]
     topics: tuple[str, ...] = field(default=())
 
 
@@ -42,10 +42,18 @@ class Analysis:
         return self.cleaned.text
 
 
-def places_in(sentence: str) -> tuple[str, ...]:
-    """The gazetteer places a sentence names, in the order they appear."""
-    found = [(m.start(), place) for place, rx in PLACE_PATTERNS for m in rx.finditer(sentence)]
-    return tuple(dict.fromkeys(place for _, place in sorted(found)))
+def places_in(sentence: str) -> tuple[dict, ...]:
+    """The gazetteer places a sentence names, with where they stand in it.
+
+    >>> places_in("They met in Busan, South Korea.")
+    ({'name': 'Busan', 'start': 12, 'end': 17}, {'name': 'South Korea', 'start': 19, 'end': 30})
+    """
+    found = [
+        {"name": place, "start": m.start(), "end": m.end()}
+        for place, rx in PLACE_PATTERNS
+        for m in rx.finditer(sentence)
+    ]
+    return tuple(sorted(found, key=lambda p: p["start"]))
 
 
 def topics_in(sentence: str, topics: dict[str, list[str]]) -> tuple[str, ...]:

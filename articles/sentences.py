@@ -79,12 +79,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     ['It was “a preliminary consensus.”', 'Talks went on.']
     """
     cuts = [m.end() for m in _CANDIDATE_END.finditer(text) if _ends_sentence(text, m)]
-    spans = []
-    start = 0
-    for end in [*cuts, len(text)]:
-        for piece_start, piece_end in _lines(text, start, end):
-            spans.append((piece_start, piece_end))
-        start = end
+    spans: list[tuple[int, int]] = []
+    for start, end in zip([0, *cuts], [*cuts, len(text)], strict=True):
+        spans.extend(_lines(text, start, end))
     return spans
 
 
@@ -105,7 +102,7 @@ _UNIT = (
     r"(?:(?:metric\s+)?(?:tonnes?|tons?)|barrels?|bushels?|kilograms?|kg|pounds|lbs"
     r"|ounces|gallons|litres|liters)"
 )
-_CURRENCY_WORD = r"(?:(?:US\s+)?dollars|yuan|renminbi|euros|yen|won|ringgit)"
+_CURRENCY_WORD = r"(?:(?:US\s+)?dollars|yuan|renminbi|euros|yen|ringgit)"
 _CURRENCY_SIGN = r"(?:US\$|HK\$|S\$|A\$|C\$|\$|€|£|¥|RMB\s?|CNY\s?|USD\s?)"
 # Only numbers that carry a unit are figures, so years ("2025"), days in dates
 # ("November 10"), model names ("H-6K") and counts of days never match.

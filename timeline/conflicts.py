@@ -14,6 +14,8 @@ from .linking import event_range, overlaps
 # A mention coarser than this many days, for an event known to the day, says the
 # sources disagree on how near it is ("later this year" against "this Thursday").
 VAGUE_DAYS = 31
+# How far (in characters) from the date a place may stand and still be its venue.
+VENUE_DISTANCE = 40
 
 
 @dataclass
@@ -22,8 +24,12 @@ class Side:
     evidence: list = field(default_factory=list)
 
     @property
-    def outlets(self):
-        return sorted({ev.claim.article.outlet.name for ev in self.evidence})
+    def sources(self):
+        """One entry per outlet (its first quote), so an outlet quoted twice is named once."""
+        first = {}
+        for ev in self.evidence:
+            first.setdefault(ev.claim.article.outlet.name, ev)
+        return sorted(first.items())
 
 
 @dataclass
@@ -43,14 +49,41 @@ def mention_of(evidence):
     return mentions[0] if mentions else None
 
 
-def places_of(claim, event_place: str) -> list[str]:
-    """Venue-level places a claim names, leaving out metonyms and the event's own region."""
-    allowed = {event_place}
-    place = event_place
-    while place in PLACE_PARENTS:
-        place = PLACE_PARENTS[place]
-        allowed.add(place)
-    return [p for p in claim.places if p not in METONYMS and p not in allowed]
+def venue(claim, mention) -> str:
+    """The place a sentence gives for its dated event: the one named next to the date.
+
+    "expected to meet Thursday at the APEC Summit in Gyeongju" gives Gyeongju; a place
+    further off ("talks in Malaysia, setting the stage for a summit later this week") is
+    about something else, and a capital standing for its government says nothing.
+    """
+    best, best_gap = "", VENUE_DISTANCE + 1
+    for place in claim.places:
+        if place["name"] in METONYMS:
+            continue
+        if mention is None:  # an undated claim about the event: its first place will do
+            return place["name"]
+        gap = max(place["start"] - mention.end, mention.start - place["end"])
+        if gap < best_gap:
+            best, best_gap = place["name"], gap
+    return best
+
+
+def within(place: str, region: str) -> bool:
+    """Busan lies within South Korea; Gimhae within Busan; Gyeongju not within Busan."""
+    while place:
+        if place == region:
+            return True
+        place = PLACE_PARENTS.get(place, "")
+    return False
+
+
+def vaguer(mention, event, published) -> bool:
+    """A far wider period than the event's day, said BEFORE the event: a different view of
+    when it will happen ("later this year" while others say "this Thursday"). Looking
+    back, a vague "earlier in the year" is just a passing reference, not a disagreement.
+    """
+    wide = (mention.date_end - mention.date_start).days > VAGUE_DAYS
+    return event.precision == "day" and wide and published < event.start
 
 
 def find_conflicts(event, evidence) -> list[Conflict]:
@@ -69,7 +102,7 @@ def find_conflicts(event, evidence) -> list[Conflict]:
         if not overlaps(own, span):
             label = f"{mention.text} → {describe_range(*own, mention.precision)}"
             off_day.setdefault(label, Side(label)).evidence.append(ev)
-        elif event.precision == "day" and (own[1] - own[0]).days > VAGUE_DAYS:
+        elif vaguer(mention, event, ev.claim.article.published):
             label = f"{mention.text} → {describe_range(*own, mention.precision)}"
             vague.setdefault(label, Side(label)).evidence.append(ev)
         else:
@@ -86,25 +119,22 @@ def find_conflicts(event, evidence) -> list[Conflict]:
         conflicts.append(
             Conflict(
                 "period",
-                "Sources disagree on when: some name the day, some only a far wider period",
+                "Sources differ on timing: some name the day, others only a far wider period",
                 [agree, *vague.values()],
             )
         )
     if event.place:
         here, elsewhere = Side(event.place), {}
         for ev in evidence:
-            others = places_of(ev.claim, event.place)
-            if others:
-                label = " / ".join(others)
-                elsewhere.setdefault(label, Side(label)).evidence.append(ev)
-            elif event.place in ev.claim.places:
+            place = venue(ev.claim, mention_of(ev))
+            if not place:
+                continue
+            if within(place, event.place):
                 here.evidence.append(ev)
+            elif not within(event.place, place):  # a wider region containing it agrees
+                elsewhere.setdefault(place, Side(place)).evidence.append(ev)
         if elsewhere:
             conflicts.append(
-                Conflict(
-                    "place",
-                    "Sources disagree on the place",
-                    [here, *elsewhere.values()],
-                )
+                Conflict("place", "Sources disagree on the place", [here, *elsewhere.values()])
             )
     return conflicts

@@ -14,6 +14,8 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from articles.models import Article, Claim, Outlet, Topic
+from articles.reports import ReportError
+from articles.services import add_claim
 from articles.vocabulary import TOPICS
 from timeline.linking import decide
 from timeline.models import Event, Evidence
@@ -85,8 +87,12 @@ def load_events(rows) -> dict[str, Event]:
     return events
 
 
-def find_claim(article_key: str, quote: str) -> Claim:
-    """The claim of the named report whose sentence contains the quote."""
+def find_claim(article_key: str, quote: str, editor_claim: bool = False) -> Claim:
+    """The claim of the named report whose sentence contains the quote.
+
+    With editor_claim, a sentence the pipeline did not pick is added as an editor's claim
+    (once: the next run finds it).
+    """
     article = (
         Article.objects.filter(url=article_key).first()
         or Article.objects.filter(title=article_key).first()
@@ -94,6 +100,11 @@ def find_claim(article_key: str, quote: str) -> Claim:
     if article is None:
         raise CommandError(f"fixture evidence names an unknown report: {article_key!r}")
     matches = list(article.claims.filter(sentence__contains=quote))
+    if not matches and editor_claim:
+        try:
+            return add_claim(article=article, sentence=quote)
+        except ReportError as exc:
+            raise CommandError(f"fixture editor claim {quote[:60]!r}: {exc}") from None
     if len(matches) != 1:
         raise CommandError(
             f"fixture evidence quote {quote!r} matches {len(matches)} claims of "
@@ -107,7 +118,7 @@ def load_evidence(rows, events) -> int:
     for row in rows:
         event = events[row["slug"]]
         for item in row.get("evidence", []):
-            claim = find_claim(item["article"], item["quote"])
+            claim = find_claim(item["article"], item["quote"], item.get("editor_claim", False))
             evidence, _ = Evidence.objects.update_or_create(
                 event=event,
                 claim=claim,

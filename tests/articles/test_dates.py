@@ -1,0 +1,648 @@
+"""articles.dates: date mentions found in news sentences and resolved against publication.
+
+The hand-checked gold file of the seed reports is the yardstick (recall must be 100%); the
+hard cases beyond it are named as the rule they pin down.
+"""
+
+import calendar
+import doctest
+import json
+import re
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+import articles.dates
+from articles.dates import DateMatch, explain, find_dates
+
+# The gold file lives beside the original seeds; a copy may ship with the fixtures.
+SEED_DIRS = (
+    Path(__file__).resolve().parents[2] / "fixtures" / "reports",
+    Path(__file__).resolve().parents[2] / "fixtures",
+    Path("/work/shared/seeds"),
+)
+
+MON = date(2025, 10, 27)  # Monday
+WED = date(2025, 10, 29)
+FRI = date(2025, 10, 31)
+SAT = date(2025, 10, 25)
+SUN = date(2025, 10, 26)
+
+
+def seed_file(pattern: str) -> Path | None:
+    for folder in SEED_DIRS:
+        found = sorted(folder.glob(pattern))
+        if found:
+            return found[0]
+    return None
+
+
+def load_gold() -> list[dict]:
+    """Every gold mention, flattened, with its report's publication date."""
+    path = seed_file("gold_dates.json")
+    if path is None:
+        return []
+    gold = json.loads(path.read_text(encoding="utf-8"))
+    return [
+        {**mention, "published": date.fromisoformat(report["published"]), "file": report["file"]}
+        for report in gold["reports"]
+        for mention in report["mentions"]
+    ]
+
+
+GOLD = load_gold()
+
+
+def gold_range(mention: dict) -> tuple[date, date, str]:
+    """What the gold says: (first day, last day, kind) with kind 'day', 'month' or 'span'."""
+    to = mention["resolves_to"]
+    if mention.get("resolves_to_end"):
+        return date.fromisoformat(to), date.fromisoformat(mention["resolves_to_end"]), "span"
+    if len(to) == 7:  # YYYY-MM: somewhere in that month
+        year, month = map(int, to.split("-"))
+        return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1]), "month"
+    return date.fromisoformat(to), date.fromisoformat(to), "day"
+
+
+def resolves_right(match: DateMatch, mention: dict) -> bool:
+    """The scoring rule: overlap the gold words and resolve to the gold date(s)."""
+    first, last, kind = gold_range(mention)
+    if kind == "span":
+        return (match.date_start, match.date_end) == (first, last)
+    if kind == "month":
+        return match.date_start <= last and match.date_end >= first
+    return match.date_start <= first <= match.date_end
+
+
+def found_in_sentence(mention: dict) -> list[DateMatch]:
+    """The matches of the gold sentence that overlap the gold words and resolve right."""
+    sentence = mention["sentence"]
+    start = sentence.index(mention["mention"])
+    end = start + len(mention["mention"])
+    matches = find_dates(sentence, mention["published"])
+    return [m for m in matches if m.start < end and start < m.end and resolves_right(m, mention)]
+
+
+def only(text: str, published: date) -> DateMatch:
+    matches = find_dates(text, published)
+    assert len(matches) == 1, matches
+    return matches[0]
+
+
+def texts(text: str, published: date) -> list[str]:
+    return [m.text for m in find_dates(text, published)]
+
+
+def test_module_examples():
+    assert doctest.testmod(articles.dates).failed == 0
+
+
+# --- The gold set --------------------------------------------------------------------------
+
+
+def _gold_params():
+    if not GOLD:
+        return [pytest.param(None, marks=pytest.mark.skip(reason="gold_dates.json not found"))]
+    return [pytest.param(m, id=f"{m['file'][:3]}-{m['mention']}-{i}") for i, m in enumerate(GOLD)]
+
+
+@pytest.mark.parametrize("mention", _gold_params())
+def test_gold_mention_is_found_and_resolved_right(mention):
+    matches = find_dates(mention["sentence"], mention["published"])
+    explained = [explain(m, mention["published"]) for m in matches]
+    assert found_in_sentence(mention), (mention["mention"], mention["resolves_to"], explained)
+
+
+def test_recall_on_the_gold_set_is_complete(capsys):
+    if not GOLD:
+        pytest.skip("gold_dates.json not found")
+    hits = [bool(found_in_sentence(m)) for m in GOLD]
+    recall = sum(hits) / len(hits)
+    with capsys.disabled():
+        print(f"\ndates gold recall: {sum(hits)}/{len(hits)} = {recall:.0%}")
+    missed = [m["mention"] for m, hit in zip(GOLD, hits, strict=True) if not hit]
+    assert recall == 1.0, missed
+
+
+def test_gold_mentions_start_in_the_gold_month():
+    # Month-level gold: the match should not merely overlap the month but begin in it where
+    # the words name that month ("since May", "this month", "earlier this month").
+    for mention in GOLD:
+        first, last, kind = gold_range(mention)
+        if kind != "month" or "year" in mention["mention"]:
+            continue  # "earlier in the year" is a stretch of the year, checked by overlap
+        (match,) = found_in_sentence(mention)
+        assert first <= match.date_start <= last, mention["mention"]
+
+
+def test_every_match_in_the_seed_reports_is_well_formed():
+    paths = [seed_file(f"{prefix}_*.txt") for prefix in ("000", "001", "002", "003", "004")]
+    if not all(paths):
+        pytest.skip("seed reports not found")
+    for path in paths:
+        raw = path.read_text(encoding="utf-8")
+        published = date.fromisoformat(re.search(r"Published:\s*(\S+)", raw).group(1)[:10])
+        for sentence in re.split(r"(?<=[.!?])\s+|\n", raw.split("\n\n", 1)[1]):
+            matches = find_dates(sentence, published)
+            for m in matches:
+                assert sentence[m.start : m.end] == m.text
+                assert m.date_start <= m.date_end
+                assert m.precision in ("day", "week", "month", "quarter", "year")
+                assert m.method in ("absolute", "relative", "tense")
+                assert "→" in explain(m, published)
+            assert all(a.end <= b.start for a, b in zip(matches, matches[1:], strict=False))
+
+
+# --- Not dates -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The two world superpowers, according to Reuters, may be inching closer to a truce.",
+        "Kennedy said both sides may simply agree to extend the current arrangements.",
+        "China is likely to postpone its new rare earth licensing policy by at least one year.",
+        "Beijing is likely to delay its new rare-earth export controls for at least a year.",
+        "The Geneva deal set a 90-day truce, giving both sides 90 days to negotiate.",
+        "Farmers will feel good for years ahead.",
+        "After three weeks of talks and several months of calm, the truce held.",
+        "Relations have become more competitive over the past several years.",
+        "These are issues that have been central to American complaints for decades.",
+        "It wants the summit to be the first of several engagements across the next year.",
+        "Over the next year, the sides will meet often, as they did over the last month.",
+        "Trump threatened 100% tariffs after the US hit Beijing with 145% tariffs and a 20% levy.",
+        "Chinese state media reported that H-6K bombers conducted confrontation drills.",
+        "Follow-up meetings might take place in the coming months.",
+        "Recent weeks saw renewed sanctions, and recent months more of the same.",
+        "Protesters plan to march on the capital, and March Madness began.",
+        "Theresa May’s government fell, and April Jones and June Smith agreed.",
+        "Temperatures range from -20°C to 60°C for 2025 models priced at $2025.",
+        "Tariffs fell 10 percent to 55% and China’s to roughly 10%.",
+        "The rivalry is likely to shape global politics for years to come.",
+        "Black Friday sales were strong.",
+    ],
+)
+def test_no_date_in_sentences_that_only_hold_durations_modal_may_or_percentages(sentence):
+    assert find_dates(sentence, MON) == []
+
+
+# --- Weekdays ------------------------------------------------------------------------------
+
+
+def test_bare_weekday_in_past_tense_is_the_day_before_publication():
+    m = only("Officials held fresh talks on Sunday in Kuala Lumpur.", MON)
+    assert (m.text, m.date_start, m.method, m.precision) == ("on Sunday", SUN, "tense", "day")
+
+
+def test_bare_weekday_in_past_tense_published_that_same_day_is_publication_day():
+    m = only("Speaking at a forum on Saturday, the ambassador characterized the region.", SAT)
+    assert (m.text, m.date_start) == ("on Saturday", SAT)
+
+
+def test_bare_weekday_in_future_tense_is_the_next_such_day():
+    m = only("The two presidents are expected to meet Thursday in South Korea.", MON)
+    assert (m.text, m.date_start, m.method) == ("Thursday", date(2025, 10, 30), "tense")
+
+
+def test_passive_future_is_future_even_though_the_participle_looks_past():
+    assert only("The meeting will be held on Thursday.", MON).date_start == date(2025, 10, 30)
+
+
+def test_each_weekday_follows_the_verb_nearest_to_it():
+    said, meet = find_dates("Trump said on Sunday that he will meet Xi on Thursday.", MON)
+    assert said.date_start == SUN
+    assert meet.date_start == date(2025, 10, 30)
+
+
+def test_weekday_in_an_introductory_phrase_takes_the_main_verb_tense():
+    assert only("On Friday, officials convened in Kuala Lumpur.", MON).date_start == date(
+        2025, 10, 24
+    )
+
+
+def test_bare_weekday_with_no_tense_cue_is_the_nearer_occurrence():
+    assert only("Trump meets Xi Thursday.", MON).date_start == date(2025, 10, 30)
+    assert only("Trump meets Xi Saturday.", MON).date_start == SAT
+
+
+def test_this_weekday_is_the_next_on_or_after_publication():
+    m = only("Trump and Xi prepare for talks this Thursday.", WED)
+    assert (m.text, m.date_start, m.method) == ("this Thursday", date(2025, 10, 30), "relative")
+    assert only("They meet this Wednesday.", WED).date_start == WED
+
+
+def test_this_weekday_in_past_tense_is_that_day_of_the_publication_week():
+    assert only("Talks were held this Monday.", WED).date_start == MON
+
+
+@pytest.mark.parametrize(
+    ("published", "expected"),
+    [
+        (MON, date(2025, 11, 7)),  # Monday: the Friday of next week, not this one
+        (FRI, date(2025, 11, 7)),  # Friday: a week on
+        (SAT, date(2025, 10, 31)),  # Saturday: the coming Friday is already next week's
+    ],
+)
+def test_next_friday_is_the_friday_of_the_following_week(published, expected):
+    m = only("He will travel next Friday.", published)
+    assert (m.text, m.date_start, m.method) == ("next Friday", expected, "relative")
+
+
+def test_last_friday_is_the_most_recent_friday_strictly_before_publication():
+    assert only("He said last Friday that talks were over.", MON).date_start == date(2025, 10, 24)
+    assert only("He said last Friday that talks were over.", FRI).date_start == date(2025, 10, 24)
+
+
+def test_on_is_included_before_a_weekday_but_not_before_a_month_day():
+    assert texts("Talks were held on Sunday.", MON) == ["on Sunday"]
+    assert texts("The truce expiring on November 10 could be extended.", MON) == ["November 10"]
+    assert texts("The two presidents are expected to meet Thursday.", MON) == ["Thursday"]
+
+
+def test_weekday_with_its_date_is_one_absolute_mention():
+    m = only("The summit opens on Thursday, October 30, in Gyeongju.", MON)
+    assert (m.text, m.date_start, m.method) == (
+        "Thursday, October 30",
+        date(2025, 10, 30),
+        "absolute",
+    )
+
+
+# --- Weekends and weeks --------------------------------------------------------------------
+
+
+def test_over_the_weekend_is_the_weekend_before_publication():
+    m = only("Following negotiations over the weekend, Bessent said both sides may agree.", WED)
+    assert (m.text, m.date_start, m.date_end, m.precision) == (
+        "over the weekend",
+        SAT,
+        SUN,
+        "week",
+    )
+
+
+def test_sunday_publication_weekend_includes_publication_day():
+    m = only("Officials met over the weekend in Kuala Lumpur.", SUN)
+    assert (m.date_start, m.date_end) == (SAT, SUN)
+
+
+def test_over_the_weekend_in_a_future_clause_is_the_coming_weekend():
+    m = only("The talks will continue over the weekend.", date(2025, 10, 24))
+    assert (m.date_start, m.date_end) == (SAT, SUN)
+
+
+def test_this_weekend_follows_the_tense():
+    assert only("They will meet this weekend.", MON).date_start == date(2025, 11, 1)
+    assert only("They met this weekend.", MON).date_start == SAT
+
+
+def test_last_and_next_weekend():
+    assert only("They met last weekend.", MON).date_start == SAT
+    assert only("They met last weekend.", SUN).date_start == date(2025, 10, 18)
+    assert only("They meet next weekend.", MON).date_start == date(2025, 11, 8)
+
+
+def test_later_this_week_runs_from_the_day_after_publication_to_sunday():
+    m = only("The leaders will review it later this week.", MON)
+    assert (m.date_start, m.date_end, m.precision) == (
+        date(2025, 10, 28),
+        date(2025, 11, 2),
+        "week",
+    )
+
+
+def test_saturday_publication_later_this_week_is_the_coming_week():
+    m = only("A make-or-break summit is due later this week.", SAT)
+    assert (m.date_start, m.date_end) == (MON, date(2025, 11, 2))
+
+
+def test_sunday_publication_this_week_is_the_coming_week():
+    m = only("The leaders will meet this week.", SUN)
+    assert (m.date_start, m.date_end) == (MON, date(2025, 11, 2))
+
+
+def test_earlier_this_week_is_monday_to_the_day_before_publication():
+    m = only("Talks began earlier this week.", FRI)
+    assert (m.date_start, m.date_end) == (MON, date(2025, 10, 30))
+    m = only("Talks began earlier this week.", SAT)
+    assert (m.date_start, m.date_end) == (date(2025, 10, 20), date(2025, 10, 24))
+
+
+@pytest.mark.parametrize("apostrophe", ["’", "'"])
+def test_possessive_is_kept_in_the_mention(apostrophe):
+    sentence = f"Taiwan should not worry about this week{apostrophe}s negotiations."
+    m = only(sentence, WED)
+    assert m.text == f"this week{apostrophe}s"
+    assert (m.date_start, m.date_end) == (MON, date(2025, 11, 2))
+
+
+def test_next_and_last_week_across_the_new_year():
+    new_years_eve = date(2025, 12, 31)
+    next_week, last_week = find_dates("Talks next week follow those of last week.", new_years_eve)
+    assert (next_week.date_start, next_week.date_end) == (date(2026, 1, 5), date(2026, 1, 11))
+    assert (last_week.date_start, last_week.date_end) == (date(2025, 12, 22), date(2025, 12, 28))
+
+
+# --- Months --------------------------------------------------------------------------------
+
+
+def test_month_day_without_year_rolls_into_next_year_in_late_december():
+    m = only("Talks will resume January 5 in Geneva.", date(2025, 12, 20))
+    assert m.date_start == date(2026, 1, 5)
+
+
+def test_month_day_without_year_rolls_back_into_last_year_in_early_january():
+    m = only("The deal was signed on December 28.", date(2026, 1, 3))
+    assert m.date_start == date(2025, 12, 28)
+
+
+def test_far_month_day_follows_the_tense_or_stays_in_the_publication_year():
+    assert only("Tariffs announced on April 2 shook markets.", MON).date_start == date(2025, 4, 2)
+    assert only("Trump will visit Beijing on April 2.", MON).date_start == date(2026, 4, 2)
+    assert only("The deal was signed on June 1.", date(2026, 1, 3)).date_start == date(2025, 6, 1)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "mention", "expected"),
+    [
+        ("Beijing announced the controls on Oct. 9.", "Oct. 9", date(2025, 10, 9)),
+        ("The controls date from 9 October 2025.", "from 9 October 2025", date(2025, 10, 9)),
+        ("It began on October 9th, 2025, they said.", "October 9th, 2025", date(2025, 10, 9)),
+        ("The notice is dated 2025-10-09.", "2025-10-09", date(2025, 10, 9)),
+        ("The 10th of November is the deadline.", "10th of November", date(2025, 11, 10)),
+        ("Tariffs start Nov. 1 unless talks succeed.", "Nov. 1", date(2025, 11, 1)),
+        ("The rule takes effect on November 1, 2026.", "November 1, 2026", date(2026, 11, 1)),
+        ("The truce runs until 10 November 2025.", "until 10 November 2025", date(2025, 11, 10)),
+    ],
+)  # fmt: skip
+def test_explicit_dates_in_their_usual_spellings(sentence, mention, expected):
+    m = only(sentence, MON)
+    assert (m.text, m.date_start, m.date_end, m.method) == (mention, expected, expected, "absolute")
+
+
+def test_from_to_range_is_one_span():
+    m = only("The truce ran from May 12 to August 12.", MON)
+    assert (m.text, m.date_start, m.date_end, m.precision) == (
+        "from May 12 to August 12",
+        date(2025, 5, 12),
+        date(2025, 8, 12),
+        "day",
+    )
+
+
+def test_between_two_months_is_one_span_of_months():
+    m = only("Between April and June exports fell.", MON)
+    assert (m.date_start, m.date_end, m.precision) == (date(2025, 4, 1), date(2025, 6, 30), "month")
+
+
+def test_range_across_the_new_year_ends_in_the_next_year():
+    m = only("The holiday truce runs from December 20 to January 5.", date(2025, 12, 1))
+    assert (m.date_start, m.date_end) == (date(2025, 12, 20), date(2026, 1, 5))
+
+
+def test_from_to_after_a_change_verb_is_two_dates():
+    matches = find_dates("The truce was extended from August 12 to November 10.", MON)
+    assert [(m.date_start, m.date_end) for m in matches] == [
+        (date(2025, 8, 12), date(2025, 8, 12)),
+        (date(2025, 11, 10), date(2025, 11, 10)),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "first", "last"),
+    [
+        ("Negotiators met in Geneva on May 10-11.", date(2025, 5, 10), date(2025, 5, 11)),
+        ("Talks in Kuala Lumpur on 25–26 October went well.", SAT, SUN),
+        ("The summit falls on Oct. 30 and 31.", date(2025, 10, 30), date(2025, 10, 31)),
+    ],
+)
+def test_short_day_ranges(sentence, first, last):
+    m = only(sentence, MON)
+    assert (m.date_start, m.date_end) == (first, last)
+
+
+def test_since_a_month_is_that_month_in_the_publication_year():
+    m = only("Tensions have simmered since April.", MON)
+    assert (m.text, m.date_start, m.date_end, m.precision) == (
+        "since April",
+        date(2025, 4, 1),
+        date(2025, 4, 30),
+        "month",
+    )
+
+
+def test_since_a_later_month_is_that_month_last_year():
+    assert only("Tensions have simmered since April.", date(2026, 3, 2)).date_start == date(
+        2025, 4, 1
+    )
+
+
+def test_bare_month_follows_the_tense():
+    assert only("Trump will visit China in April.", MON).date_start == date(2026, 4, 1)
+    assert only("Exports collapsed in December.", MON).date_start == date(2024, 12, 1)
+
+
+def test_last_and_next_month_names():
+    assert only("They first met last November.", MON).date_start == date(2024, 11, 1)
+    assert only("They will meet next March.", MON).date_start == date(2026, 3, 1)
+
+
+def test_early_mid_late_month_narrow_the_span():
+    early, mid, late = find_dates("Tariffs rose in early May, mid-June and late July.", MON)
+    assert (early.date_start, early.date_end) == (date(2025, 5, 1), date(2025, 5, 10))
+    assert (mid.date_start, mid.date_end) == (date(2025, 6, 11), date(2025, 6, 20))
+    assert (late.date_start, late.date_end) == (date(2025, 7, 21), date(2025, 7, 31))
+    assert {early.precision, mid.precision, late.precision} == {"month"}
+
+
+def test_may_is_a_month_only_in_a_date_context():
+    assert texts("Talks may resume.", MON) == []
+    assert texts("May was a good month for exports.", MON) == []
+    assert texts("In May, the two sides met in Geneva.", MON) == ["In May"]
+    assert texts("The May truce cut tariffs.", MON) == ["May"]
+    assert texts("The truce of May 12 held.", MON) == ["May 12"]
+    assert texts("Tariffs fell in May 2025.", MON) == ["in May 2025"]
+    assert texts("The deal may be signed in March.", MON) == ["in March"]
+
+
+def test_month_and_year():
+    m = only("The Phase One deal of January 2020 was a start.", MON)
+    assert (m.text, m.date_start, m.date_end) == (
+        "January 2020",
+        date(2020, 1, 1),
+        date(2020, 1, 31),
+    )
+
+
+# --- Relative months, quarters and years ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "first", "last", "precision"),
+    [
+        ("It happened this month.", date(2025, 10, 1), date(2025, 10, 31), "month"),
+        ("It happened earlier this month.", date(2025, 10, 1), date(2025, 10, 26), "month"),
+        ("It happens later this month.", date(2025, 10, 28), date(2025, 10, 31), "month"),
+        ("It happened last month.", date(2025, 9, 1), date(2025, 9, 30), "month"),
+        ("It happens next month.", date(2025, 11, 1), date(2025, 11, 30), "month"),
+        ("It happens by the end of the month.", date(2025, 10, 21), date(2025, 10, 31), "month"),
+        ("It happened this year.", date(2025, 1, 1), date(2025, 12, 31), "year"),
+        ("It happened last year.", date(2024, 1, 1), date(2024, 12, 31), "year"),
+        ("It happens next year.", date(2026, 1, 1), date(2026, 12, 31), "year"),
+        ("It happens early next year.", date(2026, 1, 1), date(2026, 4, 30), "year"),
+        ("It happened last quarter.", date(2025, 7, 1), date(2025, 9, 30), "quarter"),
+        ("It happens next quarter.", date(2026, 1, 1), date(2026, 3, 31), "quarter"),
+    ],
+)
+def test_relative_months_quarters_and_years(sentence, first, last, precision):
+    m = only(sentence, MON)
+    assert (m.date_start, m.date_end, m.precision, m.method) == (first, last, precision, "relative")
+
+
+def test_later_this_year_runs_from_the_day_after_publication_to_december_31():
+    m = only("The planned summit between the presidents comes later this year.", SAT)
+    assert (m.text, m.date_start, m.date_end, m.precision) == (
+        "later this year",
+        SUN,
+        date(2025, 12, 31),
+        "year",
+    )
+
+
+def test_earlier_in_the_year_runs_from_january_1_to_the_day_before_publication():
+    m = only(
+        "After months of calm following a truce earlier in the year, both sides hardened.", SAT
+    )
+    assert (m.text, m.date_start, m.date_end) == (
+        "earlier in the year",
+        date(2025, 1, 1),
+        date(2025, 10, 24),
+    )
+
+
+def test_last_month_and_next_month_across_the_new_year():
+    assert only("It happened last month.", date(2026, 1, 15)).date_start == date(2025, 12, 1)
+    assert only("It happens next month.", date(2025, 12, 15)).date_start == date(2026, 1, 1)
+
+
+def test_in_2024_is_the_whole_year():
+    m = only("Tariffs rose sharply in 2024.", MON)
+    assert (m.text, m.date_start, m.date_end, m.precision, m.method) == (
+        "in 2024",
+        date(2024, 1, 1),
+        date(2024, 12, 31),
+        "year",
+        "absolute",
+    )
+
+
+def test_a_bare_number_that_could_be_a_year_is_not_a_date():
+    assert texts("The 2025 models sold 2019 units.", MON) == []
+
+
+def test_q3_and_the_third_quarter_are_quarters():
+    q3, third = find_dates("Exports fell in Q3, as in the third quarter of 2024.", MON)
+    assert (q3.text, q3.date_start, q3.date_end, q3.precision) == (
+        "Q3",
+        date(2025, 7, 1),
+        date(2025, 9, 30),
+        "quarter",
+    )
+    assert (third.text, third.date_start, third.date_end) == (
+        "in the third quarter of 2024",
+        date(2024, 7, 1),
+        date(2024, 9, 30),
+    )
+
+
+def test_a_past_quarter_not_yet_begun_is_last_years():
+    m = only("GDP grew in the fourth quarter.", date(2026, 1, 20))
+    assert (m.date_start, m.date_end) == (date(2025, 10, 1), date(2025, 12, 31))
+
+
+def test_the_next_year_is_a_stretch_of_time_but_next_year_is_a_date():
+    assert texts("Talks will continue across the next year.", MON) == []
+    assert texts("Talks will continue next year.", MON) == ["next year"]
+
+
+def test_yesterday_today_tomorrow_and_ago():
+    matches = find_dates("Yesterday he said today that talks three days ago went well.", MON)
+    assert [(m.text, m.date_start) for m in matches] == [
+        ("Yesterday", SUN),
+        ("today", MON),
+        ("three days ago", date(2025, 10, 24)),
+    ]
+
+
+# --- The result as a whole -----------------------------------------------------------------
+
+
+def test_results_are_sorted_non_overlapping_and_prefer_the_longest():
+    sentence = "The truce paused duties through November 10, since April, and later this week."
+    matches = find_dates(sentence, MON)
+    assert [m.text for m in matches] == ["through November 10", "since April", "later this week"]
+    for m in matches:
+        assert sentence[m.start : m.end] == m.text
+    assert all(a.end <= b.start for a, b in zip(matches, matches[1:], strict=False))
+
+
+def test_publication_may_be_given_as_a_datetime():
+    assert find_dates("Talks were held on Sunday.", datetime(2025, 10, 27, 9, 30)) == find_dates(
+        "Talks were held on Sunday.", MON
+    )
+
+
+def test_explicit_dates_are_parsed_once_per_candidate_and_publication():
+    articles.dates._parse_explicit.cache_clear()
+    for _ in range(3):
+        find_dates("The truce expires on November 10.", MON)
+    info = articles.dates._parse_explicit.cache_info()
+    assert (info.misses, info.hits) == (1, 2)
+
+
+# --- Explanations --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "published", "expected"),
+    [
+        (
+            "Trump and Xi prepare for talks this Thursday.",
+            MON,
+            "this Thursday → Thu 30 Oct 2025, relative to publication on Mon 27 Oct 2025",
+        ),
+        (
+            "Trade tensions have simmered since April.",
+            MON,
+            "since April → April 2025 (month), publication year",
+        ),
+        (
+            "The talks over the weekend sparked optimism.",
+            MON,
+            "over the weekend → Sat 25 – Sun 26 Oct 2025, "
+            "the weekend before publication on Mon 27 Oct 2025",
+        ),
+        (
+            "Officials held talks on Sunday.",
+            MON,
+            "on Sunday → Sun 26 Oct 2025, the Sunday before publication on Mon 27 Oct 2025 "
+            "(past tense)",
+        ),
+        (
+            "The leaders will review it later this week.",
+            MON,
+            "later this week → Tue 28 Oct – Sun 2 Nov 2025, relative to publication on "
+            "Mon 27 Oct 2025",
+        ),
+        (
+            "Talks will resume January 5.",
+            date(2025, 12, 20),
+            "January 5 → Mon 5 Jan 2026, the next 5 January after publication on Sat 20 Dec 2025",
+        ),
+        ("Tariffs rose in 2024.", MON, "in 2024 → 2024 (year), as written"),
+        ("Exports fell in Q3.", MON, "Q3 → Q3 2025 (quarter), publication year"),
+    ],
+)
+def test_explain_says_what_the_words_resolve_to_and_why(sentence, published, expected):
+    assert explain(only(sentence, published), published) == expected
