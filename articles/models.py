@@ -139,12 +139,12 @@ class Passage(models.Model):
     def __str__(self):
         return f"{self.article} {self.anchor}"
 
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#{self.anchor}"
+
     @property
     def anchor(self):
         return f"p-{self.position}"
-
-    def get_absolute_url(self):
-        return f"{self.article.get_absolute_url()}#{self.anchor}"
 
 
 class ClaimQuerySet(models.QuerySet):
@@ -225,12 +225,12 @@ class Claim(models.Model):
     def __str__(self):
         return self.sentence[:80]
 
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#{self.anchor}"
+
     @property
     def anchor(self):
         return f"claim-{self.pk}"
-
-    def get_absolute_url(self):
-        return f"{self.article.get_absolute_url()}#{self.anchor}"
 
     @property
     def passage_offsets(self):

@@ -34,7 +34,7 @@ def period_end(start: date, precision: str) -> date:
 
 class EventQuerySet(models.QuerySet):
     def on_timeline(self):
-        """Events in date order, each with the evidence a page shows, in a fixed number of queries."""
+        """Events in date order with the evidence a page shows, in a fixed number of queries."""
         return self.order_by("start", "end", "title").prefetch_related(
             "topics",
             models.Prefetch(

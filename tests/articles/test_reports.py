@@ -28,7 +28,10 @@ def test_it_reads_every_header_field():
 
 
 def test_the_body_is_kept_exactly_as_received():
-    raw = "Title: T\r\nOutlet: O\r\nPublished: 2025-10-27\r\n\r\n  Line one.\r\n\r\n\r\nLine two.  \r\n"
+    raw = (
+        "Title: T\r\nOutlet: O\r\nPublished: 2025-10-27\r\n\r\n"
+        "  Line one.\r\n\r\n\r\nLine two.  \r\n"
+    )
     report = parse_report(raw)
     assert report.body == "  Line one.\r\n\r\n\r\nLine two.  \r\n"
 
