@@ -42,6 +42,13 @@ The reading rules, chosen for newsroom English and kept deliberately simple:
   tense ("talks will continue over the weekend"); "this weekend" follows the tense, and with no
   cue the nearer weekend; "last weekend" is the one strictly before publication; "next weekend"
   is the weekend of the following week.
+* Ranges are one span: "from May 12 to August 12", "between April and June", "May 12-14",
+  "Oct. 31–Nov. 1" — except after a verb of change ("extended from August 12 to November
+  10" names two dates, found one by one). "Q3", "the third quarter (of 2024)", "the first
+  half of 2026" and "H2" are quarters and half-years (a half-year has "year" precision); with
+  no year they take the publication year, moved a year by a clear tense when that quarter or
+  half lies on the wrong side of publication. "today", "yesterday", "tomorrow" and "three
+  days/weeks/months/years ago" are relative to publication too.
 * Durations are not dates: "for one year", "90 days", "the next year" (with "the": a span of
   time), "the past several years", "in the coming months", "recent weeks" are skipped, and so
   are "may"/"march" as verbs: "May" and "March" (like April, June and August, which are also

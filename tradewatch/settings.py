@@ -147,3 +147,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Pins "today" (YYYY-MM-DD) for demos and tests; unset means the real date.
+TRADEWATCH_TODAY = os.environ.get("TRADEWATCH_TODAY", "")

@@ -205,6 +205,10 @@ def test_bare_weekday_in_future_tense_is_the_next_such_day():
     assert (m.text, m.date_start, m.method) == ("Thursday", date(2025, 10, 30), "tense")
 
 
+def test_agreed_to_meet_points_forward_from_the_past_verb():
+    assert only("Trump and Xi agreed to meet Thursday.", MON).date_start == date(2025, 10, 30)
+
+
 def test_passive_future_is_future_even_though_the_participle_looks_past():
     assert only("The meeting will be held on Thursday.", MON).date_start == date(2025, 10, 30)
 
@@ -401,6 +405,11 @@ def test_range_across_the_new_year_ends_in_the_next_year():
     assert (m.date_start, m.date_end) == (date(2025, 12, 20), date(2026, 1, 5))
 
 
+def test_two_days_joined_by_a_dash_are_one_span_across_months():
+    m = only("APEC leaders' week runs Oct. 31–Nov. 1 in Gyeongju.", MON)
+    assert (m.text, m.date_start, m.date_end) == ("Oct. 31–Nov. 1", FRI, date(2025, 11, 1))
+
+
 def test_from_to_after_a_change_verb_is_two_dates():
     matches = find_dates("The truce was extended from August 12 to November 10.", MON)
     assert [(m.date_start, m.date_end) for m in matches] == [
@@ -464,6 +473,15 @@ def test_may_is_a_month_only_in_a_date_context():
     assert texts("The truce of May 12 held.", MON) == ["May 12"]
     assert texts("Tariffs fell in May 2025.", MON) == ["in May 2025"]
     assert texts("The deal may be signed in March.", MON) == ["in March"]
+
+
+def test_earlier_in_a_month_runs_to_the_day_before_publication():
+    m = only("Earlier in October, Trump had threatened to cancel the meeting.", WED)
+    assert (m.text, m.date_start, m.date_end) == (
+        "Earlier in October",
+        date(2025, 10, 1),
+        date(2025, 10, 28),
+    )
 
 
 def test_month_and_year():
@@ -554,6 +572,19 @@ def test_q3_and_the_third_quarter_are_quarters():
         date(2024, 7, 1),
         date(2024, 9, 30),
     )
+
+
+def test_half_years():
+    first, second = find_dates(
+        "Talks are expected in the first half of 2026, after a weak second half of the year.", MON
+    )
+    assert (first.text, first.date_start, first.date_end) == (
+        "in the first half of 2026",
+        date(2026, 1, 1),
+        date(2026, 6, 30),
+    )
+    assert (second.date_start, second.date_end) == (date(2025, 7, 1), date(2025, 12, 31))
+    assert texts("The second half of the match was dull, as H1-B visa rules.", MON) == []
 
 
 def test_a_past_quarter_not_yet_begun_is_last_years():
