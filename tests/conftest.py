@@ -1,22 +1,15 @@
 """Shared test data: the seed reports, a small named cast, a pinned today."""
 
-import json
-from pathlib import Path
-
 import pytest
 from django.core.management import call_command
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED_REPORTS = sorted((ROOT / "fixtures" / "reports").glob("*.txt"))
-# The hand-checked dates of the seeds live beside the originals, outside the project.
-GOLD_PATH = ROOT.parent / "shared" / "seeds" / "gold_dates.json"
+from tests.seeds import SEED_REPORTS, load_gold  # noqa: F401  (SEED_REPORTS re-exported)
 
 
 @pytest.fixture
 def gold():
-    if not GOLD_PATH.exists():
-        pytest.skip(f"{GOLD_PATH} is not on this machine")
-    return json.loads(GOLD_PATH.read_text(encoding="utf-8"))
+    """The hand-checked date mentions of the seed reports."""
+    return load_gold()
 
 
 @pytest.fixture

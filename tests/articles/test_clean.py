@@ -2,30 +2,14 @@
 
 import doctest
 import re
-from pathlib import Path
 
 import pytest
 
 import articles.clean
 from articles.boilerplate import RULES
 from articles.clean import Removal, clean, normalise_line, raw_lines
-
-# The seeds ship in the repository's fixtures; the shared folder is where they came from.
-SEED_DIRS = (
-    Path(__file__).resolve().parents[2] / "fixtures" / "reports",
-    Path("/work/shared/seeds"),
-)
-SEED_NAMES = ("000", "001", "002", "003", "004")
-
-
-def seed_body(prefix: str) -> str:
-    """The body of a seed report: everything after the header block's blank line."""
-    for folder in SEED_DIRS:
-        found = sorted(folder.glob(f"{prefix}_*.txt"))
-        if found:
-            raw = found[0].read_text(encoding="utf-8")
-            return re.split(r"\r?\n[ \t]*\r?\n", raw, maxsplit=1)[1]
-    raise FileNotFoundError(f"seed {prefix} not found in {[str(d) for d in SEED_DIRS]}")
+from tests.seeds import SEED_NAMES
+from tests.seeds import seed_raw_body as seed_body
 
 
 def rules_removed(cleaned) -> list[str]:

@@ -6,22 +6,14 @@ hard cases beyond it are named as the rule they pin down.
 
 import calendar
 import doctest
-import json
 import re
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
 
 import articles.dates
 from articles.dates import DateMatch, explain, find_dates
-
-# The gold file lives beside the original seeds; a copy may ship with the fixtures.
-SEED_DIRS = (
-    Path(__file__).resolve().parents[2] / "fixtures" / "reports",
-    Path(__file__).resolve().parents[2] / "fixtures",
-    Path("/work/shared/seeds"),
-)
+from tests.seeds import SEED_REPORTS, load_gold
 
 MON = date(2025, 10, 27)  # Monday
 WED = date(2025, 10, 29)
@@ -30,20 +22,9 @@ SAT = date(2025, 10, 25)
 SUN = date(2025, 10, 26)
 
 
-def seed_file(pattern: str) -> Path | None:
-    for folder in SEED_DIRS:
-        found = sorted(folder.glob(pattern))
-        if found:
-            return found[0]
-    return None
-
-
-def load_gold() -> list[dict]:
+def gold_mentions() -> list[dict]:
     """Every gold mention, flattened, with its report's publication date."""
-    path = seed_file("gold_dates.json")
-    if path is None:
-        return []
-    gold = json.loads(path.read_text(encoding="utf-8"))
+    gold = load_gold()
     return [
         {**mention, "published": date.fromisoformat(report["published"]), "file": report["file"]}
         for report in gold["reports"]
@@ -51,7 +32,7 @@ def load_gold() -> list[dict]:
     ]
 
 
-GOLD = load_gold()
+GOLD = gold_mentions()
 
 
 def gold_range(mention: dict) -> tuple[date, date, str]:
@@ -101,13 +82,9 @@ def test_module_examples():
 # --- The gold set --------------------------------------------------------------------------
 
 
-def _gold_params():
-    if not GOLD:
-        return [pytest.param(None, marks=pytest.mark.skip(reason="gold_dates.json not found"))]
-    return [pytest.param(m, id=f"{m['file'][:3]}-{m['mention']}-{i}") for i, m in enumerate(GOLD)]
-
-
-@pytest.mark.parametrize("mention", _gold_params())
+@pytest.mark.parametrize(
+    "mention", [pytest.param(m, id=f"{m['file'][:3]}-{m['mention']}") for m in GOLD]
+)
 def test_gold_mention_is_found_and_resolved_right(mention):
     matches = find_dates(mention["sentence"], mention["published"])
     explained = [explain(m, mention["published"]) for m in matches]
@@ -115,8 +92,6 @@ def test_gold_mention_is_found_and_resolved_right(mention):
 
 
 def test_recall_on_the_gold_set_is_complete(capsys):
-    if not GOLD:
-        pytest.skip("gold_dates.json not found")
     hits = [bool(found_in_sentence(m)) for m in GOLD]
     recall = sum(hits) / len(hits)
     with capsys.disabled():
@@ -137,10 +112,7 @@ def test_gold_mentions_start_in_the_gold_month():
 
 
 def test_every_match_in_the_seed_reports_is_well_formed():
-    paths = [seed_file(f"{prefix}_*.txt") for prefix in ("000", "001", "002", "003", "004")]
-    if not all(paths):
-        pytest.skip("seed reports not found")
-    for path in paths:
+    for path in SEED_REPORTS:
         raw = path.read_text(encoding="utf-8")
         published = date.fromisoformat(re.search(r"Published:\s*(\S+)", raw).group(1)[:10])
         for sentence in re.split(r"(?<=[.!?])\s+|\n", raw.split("\n\n", 1)[1]):

@@ -1,9 +1,6 @@
 """articles.sentences: sentence boundaries and claim signals, on seed sentences and hard cases."""
 
 import doctest
-import json
-import re
-from pathlib import Path
 
 import pytest
 
@@ -11,26 +8,12 @@ import articles.sentences
 from articles.clean import clean
 from articles.sentences import Signals, signals, split_sentences
 from articles.split import split_passages
-
-SEED_DIRS = (
-    Path(__file__).resolve().parents[2] / "fixtures" / "reports",
-    Path("/work/shared/seeds"),
-)
-SEED_NAMES = ("000", "001", "002", "003", "004")
-
-
-def seed_file(name: str) -> Path:
-    for folder in SEED_DIRS:
-        found = sorted(folder.glob(name))
-        if found:
-            return found[0]
-    raise FileNotFoundError(f"{name} not found in {[str(d) for d in SEED_DIRS]}")
+from tests.seeds import SEED_NAMES, load_gold, seed_raw_body
 
 
 def seed_sentences(prefix: str) -> list[str]:
     """Every sentence of a seed's non-heading passages, through clean and split."""
-    raw = seed_file(f"{prefix}_*.txt").read_text(encoding="utf-8")
-    body = clean(re.split(r"\r?\n[ \t]*\r?\n", raw, maxsplit=1)[1]).text
+    body = clean(seed_raw_body(prefix)).text
     return [
         block.text[s:e]
         for block in split_passages(body)
@@ -152,8 +135,7 @@ def test_blank_text_has_no_sentences():
 
 @pytest.mark.parametrize("prefix", SEED_NAMES)
 def test_every_seed_sentence_is_stripped_and_in_order(prefix):
-    raw = seed_file(f"{prefix}_*.txt").read_text(encoding="utf-8")
-    body = clean(re.split(r"\r?\n[ \t]*\r?\n", raw, maxsplit=1)[1]).text
+    body = clean(seed_raw_body(prefix)).text
     for block in split_passages(body):
         spans = split_sentences(block.text)
         assert spans
@@ -165,12 +147,7 @@ def test_every_seed_sentence_is_stripped_and_in_order(prefix):
 
 
 def test_every_hand_checked_sentence_of_the_gold_file_comes_out_whole():
-    # The gold file lives beside the original seeds, outside the project.
-    try:
-        gold_path = seed_file("gold_dates.json")
-    except FileNotFoundError as missing:
-        pytest.skip(str(missing))
-    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    gold = load_gold()
     for report in gold["reports"]:
         found = set(seed_sentences(report["file"][:3]))
         for mention in report["mentions"]:

@@ -1,30 +1,18 @@
 """articles.split: passages of the cleaned seed bodies, and the heading / list rules."""
 
 import doctest
-import re
-from pathlib import Path
 
 import pytest
 
 import articles.split
 from articles.clean import clean
 from articles.split import Block, looks_like_heading, split_passages
-
-SEED_DIRS = (
-    Path(__file__).resolve().parents[2] / "fixtures" / "reports",
-    Path("/work/shared/seeds"),
-)
-SEED_NAMES = ("000", "001", "002", "003", "004")
+from tests.seeds import SEED_NAMES, seed_raw_body
 
 
 def seed_body(prefix: str) -> str:
-    """The cleaned body of a seed report (the header block is everything before a blank line)."""
-    for folder in SEED_DIRS:
-        found = sorted(folder.glob(f"{prefix}_*.txt"))
-        if found:
-            raw = found[0].read_text(encoding="utf-8")
-            return clean(re.split(r"\r?\n[ \t]*\r?\n", raw, maxsplit=1)[1]).text
-    raise FileNotFoundError(f"seed {prefix} not found in {[str(d) for d in SEED_DIRS]}")
+    """The cleaned body of a seed report."""
+    return clean(seed_raw_body(prefix)).text
 
 
 def of_kind(blocks: list[Block], kind: str) -> list[str]:

@@ -1,0 +1,171 @@
+"""ingest_report and add_claim: the one door for writes, and what it keeps across edits."""
+
+from datetime import date
+
+import pytest
+
+from articles.models import Article, Claim
+from articles.reports import ReportError
+from articles.services import add_claim, ingest_report
+
+PUBLISHED = date(2025, 10, 27)  # a Monday
+BODY = """Talks in Kuala Lumpur
+
+Officials from both countries held talks on Sunday in Kuala Lumpur.
+The leaders are expected to meet Thursday in Busan.
+Industrial Monitor Direct produces the most advanced panel PCs, rated #1 by engineers.
+
+“We have a workable framework,” Bessent said after the meeting.
+Analysts were cautious about the outcome of the round.
+"""
+
+
+def ingest(body=BODY, **overrides):
+    fields = dict(
+        title="Talks resume",
+        outlet="Test Wire",
+        published=PUBLISHED,
+        body=body,
+        url="https://example.com/talks",
+    )
+    return ingest_report(**(fields | overrides))
+
+
+@pytest.mark.django_db
+def test_it_stores_raw_text_clean_text_and_what_cleaning_removed():
+    article = ingest().article
+    assert article.raw_body == BODY
+    assert "Industrial Monitor Direct" not in article.body
+    assert [r["rule"] for r in article.removed] == ["advertising"]
+    assert article.removed[0]["line"] == 5
+
+
+@pytest.mark.django_db
+def test_passages_and_claims_point_into_the_clean_body():
+    article = ingest().article
+    passages = list(article.passages.all())
+    assert passages[0].kind == "heading"
+    assert passages[0].text == "Talks in Kuala Lumpur"
+    for claim in article.claims.all():
+        assert article.body[claim.start : claim.end] == claim.sentence
+        assert claim.sentence in claim.passage.text
+        assert claim.selector["exact"] == claim.sentence
+        assert article.body[: claim.start].endswith(claim.selector_prefix)
+        assert article.body[claim.end :].startswith(claim.selector_suffix)
+
+
+@pytest.mark.django_db
+def test_dates_are_resolved_against_the_publication_date():
+    article = ingest().article
+    sunday = article.claims.get(sentence__contains="on Sunday").mentions.get()
+    thursday = article.claims.get(sentence__contains="Thursday").mentions.get()
+    assert (sunday.text, sunday.date_start) == ("on Sunday", date(2025, 10, 26))
+    assert (thursday.text, thursday.date_start) == ("Thursday", date(2025, 10, 30))
+    assert thursday.explanation.startswith("Thursday → Thu 30 Oct 2025, the Thursday after")
+
+
+@pytest.mark.django_db
+def test_reingesting_the_same_sentences_keeps_claim_ids():
+    first = {c.sentence: c.pk for c in ingest().claims}
+    result = ingest(body=BODY + "\nA new paragraph was added on November 3.\n")
+    assert result.status == "updated"
+    again = {c.sentence: c.pk for c in result.claims}
+    for sentence, pk in first.items():
+        assert again[sentence] == pk
+
+
+@pytest.mark.django_db
+def test_an_unreviewed_claim_whose_sentence_is_gone_is_dropped_with_it():
+    ingest()
+    ingest(body=BODY.replace("The leaders are expected to meet Thursday in Busan.\n", ""))
+    assert not Claim.objects.filter(sentence__contains="Thursday").exists()
+
+
+@pytest.mark.django_db
+def test_a_reviewed_claim_whose_sentence_is_gone_is_kept_and_flagged():
+    ingest()
+    Claim.objects.filter(sentence__contains="Thursday").update(reviewed=True)
+    ingest(body=BODY.replace("The leaders are expected to meet Thursday in Busan.\n", ""))
+    claim = Claim.objects.get(sentence__contains="Thursday")
+    assert claim.anchor_state == Claim.AnchorState.ORPHANED
+    assert claim.start is None and claim.passage is None
+
+
+@pytest.mark.django_db
+def test_an_editor_claim_moves_with_its_sentence_when_text_is_inserted_before_it():
+    article = ingest().article
+    claim = add_claim(article=article, sentence="Analysts were cautious about the outcome")
+    ingest(body="A new first paragraph.\n\n" + BODY)
+    claim.refresh_from_db()
+    article.refresh_from_db()
+    assert claim.anchor_state == Claim.AnchorState.RELOCATED
+    assert article.body[claim.start : claim.end] == "Analysts were cautious about the outcome"
+    assert claim.origin == Claim.Origin.EDITOR
+
+
+@pytest.mark.django_db
+def test_an_editor_claim_whose_words_were_corrected_needs_review():
+    article = ingest().article
+    claim = add_claim(article=article, sentence="Analysts were cautious about the outcome")
+    ingest(body=BODY.replace("Analysts were cautious", "Analysts were very cautious"))
+    claim.refresh_from_db()
+    article.refresh_from_db()
+    assert claim.anchor_state == Claim.AnchorState.NEEDS_REVIEW
+    assert claim.previous_sentence == "Analysts were cautious about the outcome"
+    assert article.body[claim.start : claim.end] == claim.sentence
+
+
+@pytest.mark.django_db
+def test_an_editor_claim_whose_text_is_gone_is_kept_as_orphaned():
+    article = ingest().article
+    add_claim(article=article, sentence="Analysts were cautious about the outcome")
+    ingest(body=BODY.replace("Analysts were cautious about the outcome of the round.\n", ""))
+    claim = Claim.objects.get(origin=Claim.Origin.EDITOR)
+    assert claim.anchor_state == Claim.AnchorState.ORPHANED
+    assert claim.sentence == "Analysts were cautious about the outcome"
+
+
+@pytest.mark.django_db
+def test_an_editor_claim_gets_its_dates_resolved():
+    article = ingest().article
+    article.claims.filter(sentence__contains="on Sunday").delete()
+    claim = add_claim(article=article, sentence="held talks on Sunday in Kuala Lumpur")
+    assert claim.kind == Claim.Kind.DATED
+    assert claim.mentions.get().date_start == date(2025, 10, 26)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("sentence", "message"),
+    [
+        ("Words that are not in the report", "quote the report's text exactly"),
+        ("Kuala Lumpur.\nThe leaders", "within one passage"),
+        ("", "quote the report's text exactly"),
+    ],
+)
+def test_an_editor_claim_must_quote_one_passage_exactly(sentence, message):
+    article = ingest().article
+    with pytest.raises(ReportError, match=message):
+        add_claim(article=article, sentence=sentence)
+
+
+@pytest.mark.django_db
+def test_the_same_text_at_another_url_is_a_duplicate():
+    ingest()
+    with pytest.raises(ReportError, match="duplicate report: same text as 'Talks resume'"):
+        ingest(url="https://example.com/copy")
+    assert Article.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_report_without_url_gains_one_when_it_arrives_again_with_it():
+    ingest(url="")
+    result = ingest(url="https://example.com/talks")
+    assert result.status == "updated"
+    assert Article.objects.get().url == "https://example.com/talks"
+
+
+@pytest.mark.django_db
+def test_a_body_of_only_boilerplate_is_refused():
+    with pytest.raises(ReportError, match="empty body"):
+        ingest(body="Advertisement\nLeave a Reply\nYour email address will not be published.")
