@@ -150,3 +150,12 @@ LOGGING = {
 
 # Pins "today" (YYYY-MM-DD) for demos and tests; unset means the real date.
 TRADEWATCH_TODAY = os.environ.get("TRADEWATCH_TODAY", "")
+if TRADEWATCH_TODAY:
+    from datetime import date
+
+    try:
+        date.fromisoformat(TRADEWATCH_TODAY)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRADEWATCH_TODAY must be a date (YYYY-MM-DD), got {TRADEWATCH_TODAY!r}"
+        ) from None
