@@ -7,10 +7,11 @@ are shown read-only.
 
 from django import forms
 from django.contrib import admin, messages
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from .clean import clean
-from .models import Article, Claim, DateMention, Outlet, Passage, Topic
+from .models import Article, Claim, DateMention, Outlet, Topic
 from .reports import ReportError
 from .services import add_claim, content_hash, ingest_report
 
@@ -33,6 +34,7 @@ class TopicAdmin(admin.ModelAdmin):
 class ArticleForm(forms.ModelForm):
     raw_body = forms.CharField(
         label="Report text",
+        strip=False,  # kept exactly as pasted; cleaning is the pipeline's job
         widget=forms.Textarea(attrs={"rows": 24, "cols": 100}),
         help_text="Paste the report as published. Advertising lines, 'Also read' links and "
         "comment forms are removed automatically; the text is kept exactly as pasted too.",
@@ -67,43 +69,6 @@ class ArticleForm(forms.ModelForm):
         return data
 
 
-class PassageInline(admin.TabularInline):
-    model = Passage
-    fields = ["position", "kind", "text"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class ClaimInline(admin.TabularInline):
-    model = Claim
-    fields = ["passage_anchor", "sentence", "resolved_dates", "kind", "anchor_state", "origin"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("passage").prefetch_related("mentions")
-
-    @admin.display(description="passage")
-    def passage_anchor(self, claim):
-        return claim.passage.anchor if claim.passage else "—"
-
-    @admin.display(description="dates")
-    def resolved_dates(self, claim):
-        return format_html_join(
-            "", "<div>{}</div>", ((m.explanation or str(m),) for m in claim.mentions.all())
-        )
-
-
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleForm
@@ -113,8 +78,17 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["title", "url", "body"]
     date_hierarchy = "published"
     autocomplete_fields = ["outlet"]
-    readonly_fields = ["slug", "version", "removed_boilerplate", "body", "source_name", "added_by"]
-    inlines = [ClaimInline, PassageInline]
+    # Derived rows are shown as read-only tables, not inline formsets: nothing an editor
+    # submits can overwrite what the pipeline made, and the page costs two queries.
+    readonly_fields = [
+        "claims_table",
+        "passages_table",
+        "removed_boilerplate",
+        "slug",
+        "version",
+        "source_name",
+        "added_by",
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).for_listing()
@@ -132,6 +106,46 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_fields if obj else []
+
+    @admin.display(description="claims")
+    def claims_table(self, article):
+        claims = article.claims.select_related("passage").prefetch_related("mentions")
+        if not claims:
+            return "No claims: no sentence carries a date, a figure or an attribution."
+        rows = (
+            (
+                reverse("admin:articles_claim_change", args=[c.pk]),
+                c.passage.anchor if c.passage else "—",
+                c.sentence,
+                format_html_join("", "<div>{}</div>", ((m.explanation,) for m in c.mentions.all())),
+                c.get_kind_display(),
+                c.attribution,
+                c.get_anchor_state_display(),
+                c.get_origin_display(),
+            )
+            for c in claims
+        )
+        return format_html(
+            "<table><tr><th>passage</th><th>sentence</th><th>dates</th><th>kind</th>"
+            "<th>attributed to</th><th>anchor</th><th>origin</th></tr>{}</table>",
+            format_html_join(
+                "",
+                "<tr><td>{1}</td><td><a href='{0}'>{2}</a></td><td>{3}</td><td>{4}</td>"
+                "<td>{5}</td><td>{6}</td><td>{7}</td></tr>",
+                rows,
+            ),
+        )
+
+    @admin.display(description="passages")
+    def passages_table(self, article):
+        return format_html(
+            "<table><tr><th>anchor</th><th>kind</th><th>text</th></tr>{}</table>",
+            format_html_join(
+                "",
+                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                ((p.anchor, p.get_kind_display(), p.text) for p in article.passages.all()),
+            ),
+        )
 
     @admin.display(description="removed boilerplate")
     def removed_boilerplate(self, article):
@@ -176,10 +190,6 @@ class ArticleAdmin(admin.ModelAdmin):
         if flagged:
             note += f", {flagged} need review after the change"
         self.message_user(request, note + ".", messages.WARNING if flagged else messages.SUCCESS)
-
-    def save_related(self, request, form, formsets, change):
-        # Inlines here are read-only views of derived rows; the service has written them.
-        pass
 
 
 class DateMentionInline(admin.TabularInline):

@@ -1,0 +1,122 @@
+"""The editors' report workflow through the admin: paste, save, review, correct."""
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Article, Claim, Outlet
+
+TEXT = """Talks in Kuala Lumpur
+
+Officials from both countries held talks on Sunday in Kuala Lumpur.
+Also read: Ten things to know about rare earths
+
+The leaders are expected to meet Thursday in Busan, officials said.
+Leave a Reply
+Your email address will not be published. Required fields are marked *
+"""
+
+
+@pytest.fixture
+def outlet(db):
+    return Outlet.objects.create(name="Test Wire", slug="test-wire")
+
+
+def add_form(outlet, **overrides):
+    return {
+        "outlet": outlet.pk,
+        "title": "Talks resume in Kuala Lumpur",
+        "url": "https://example.com/talks",
+        "byline": "",
+        "published": "2025-10-27",
+        "published_note": "",
+        "raw_body": TEXT,
+    } | overrides
+
+
+def test_an_editor_adds_a_report_by_pasting_its_text(editor_client, outlet):
+    response = editor_client.post(reverse("admin:articles_article_add"), add_form(outlet))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    article = Article.objects.get()
+    assert article.raw_body == TEXT
+    assert "Also read" not in article.body and "Leave a Reply" not in article.body
+    assert article.added_by.username == "erin"
+    sunday = article.claims.get(sentence__contains="on Sunday")
+    assert sunday.mentions.get().date_start.isoformat() == "2025-10-26"
+
+
+def test_the_change_page_shows_passages_claims_dates_and_removed_boilerplate(editor_client, outlet):
+    editor_client.post(reverse("admin:articles_article_add"), add_form(outlet))
+    article = Article.objects.get()
+    page = editor_client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Talks in Kuala Lumpur" in html  # the heading passage
+    assert "Officials from both countries held talks on Sunday in Kuala Lumpur." in html
+    assert "on Sunday → Sun 26 Oct 2025" in html
+    assert "Also read: Ten things to know about rare earths" in html
+    assert "comment-form" in html and "also-read" in html
+
+
+def test_a_report_of_only_boilerplate_is_refused_with_a_message(editor_client, outlet):
+    response = editor_client.post(
+        reverse("admin:articles_article_add"),
+        add_form(outlet, raw_body="Leave a Reply\nYour email address will not be published."),
+    )
+    assert response.status_code == 200
+    assert "Nothing is left of this text once boilerplate is removed." in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_pasting_a_report_that_is_already_stored_is_refused(editor_client, outlet):
+    editor_client.post(reverse("admin:articles_article_add"), add_form(outlet))
+    response = editor_client.post(
+        reverse("admin:articles_article_add"),
+        add_form(outlet, url="https://example.com/another-address"),
+    )
+    assert "This text is already stored as “Talks resume in Kuala Lumpur”." in (
+        response.content.decode()
+    )
+    assert Article.objects.count() == 1
+
+
+def test_editing_the_text_reruns_the_pipeline_and_keeps_editor_claims(editor_client, outlet):
+    editor_client.post(reverse("admin:articles_article_add"), add_form(outlet))
+    article = Article.objects.get()
+    response = editor_client.post(
+        reverse("admin:articles_claim_add"),
+        {
+            "article": article.pk,
+            "sentence": "The leaders are expected to meet",
+            "kind": "dated",
+            "attribution": "",
+        },
+    )
+    assert response.status_code == 302
+    corrected = "Correction: the talks ran for two days.\n\n" + TEXT
+    response = editor_client.post(
+        reverse("admin:articles_article_change", args=[article.pk]),
+        add_form(outlet, raw_body=corrected),
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.version == 2
+    assert article.body.startswith("Correction: the talks ran for two days.")
+    mine = Claim.objects.get(origin=Claim.Origin.EDITOR)
+    assert mine.anchor_state == Claim.AnchorState.RELOCATED
+    assert article.body[mine.start : mine.end] == "The leaders are expected to meet"
+
+
+def test_an_editor_claim_must_quote_the_report(editor_client, outlet):
+    editor_client.post(reverse("admin:articles_article_add"), add_form(outlet))
+    article = Article.objects.get()
+    response = editor_client.post(
+        reverse("admin:articles_claim_add"),
+        {
+            "article": article.pk,
+            "sentence": "Words the report never used",
+            "kind": "dated",
+            "attribution": "",
+        },
+    )
+    assert "This is not in the report&#x27;s text; copy it exactly." in response.content.decode()
+    assert not Claim.objects.filter(origin=Claim.Origin.EDITOR).exists()
