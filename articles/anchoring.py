@@ -28,7 +28,7 @@ from difflib import Match, SequenceMatcher
 from urllib.parse import quote
 
 CONTEXT = 32
-"""Characters of prefix/suffix kept around a quote (W3C examples use about this much)."""
+"""Characters of prefix/suffix kept around a quote: enough to tell repeated sentences apart."""
 
 FUZZY_THRESHOLD = 0.75
 """Below this similarity a corrected sentence is no longer "the same claim"."""
@@ -231,7 +231,7 @@ def _choose(
     return Anchor(NEEDS_REVIEW, start, end, 1.0)
 
 
-def _found_state(text: str, selector: QuoteSelector, start: int, end: int, hint: int | None):
+def _found_state(text: str, selector: QuoteSelector, start: int, end: int, hint: int | None) -> str:
     # "exact" promises the stored offsets are still right, so the text must match too:
     # a whitespace-folded find at the same start has a different end.
     same = start == hint and text[start:end] == selector.exact
@@ -328,11 +328,16 @@ def _candidate_starts(text: str, selector: QuoteSelector, hint: int | None) -> l
             votes[match.start() - len(exact)] += 2
     if hint is not None:
         votes[hint] += 1
-    return _cluster(votes, tolerance=len(exact) // 4 + 8)[:_MAX_FUZZY_CANDIDATES]
+    clusters = _cluster(votes, tolerance=len(exact) // 4 + 8)
+    # Where the sentence really is, most of its word pairs agree; places named by one
+    # common pair ("of the") are not worth a diff unless nothing better turned up.
+    strongest = clusters[0][1] if clusters else 0
+    good = [pos for pos, weight in clusters if weight * 4 >= strongest]
+    return good[:_MAX_FUZZY_CANDIDATES]
 
 
-def _cluster(votes: Counter[int], tolerance: int) -> list[int]:
-    """Merge nearby voted positions; each cluster is represented by its most voted position.
+def _cluster(votes: Counter[int], tolerance: int) -> list[tuple[int, int]]:
+    """Merge nearby voted positions into (most voted position, total votes), best first.
 
     Inserting or deleting words shifts where later word pairs point, so one moved
     sentence gets votes spread over a few nearby offsets.
@@ -343,8 +348,10 @@ def _cluster(votes: Counter[int], tolerance: int) -> list[int]:
             clusters[-1].append(pos)
         else:
             clusters.append([pos])
-    clusters.sort(key=lambda group: -sum(votes[p] for p in group))
-    return [max(group, key=lambda p: votes[p]) for group in clusters]
+    ranked = [
+        (max(group, key=lambda p: votes[p]), sum(votes[p] for p in group)) for group in clusters
+    ]
+    return sorted(ranked, key=lambda cluster: -cluster[1])
 
 
 def _loose(fragment: str, *, tail: bool) -> re.Pattern[str]:
@@ -379,25 +386,25 @@ def _align(text: str, selector: QuoteSelector, centre: int) -> tuple[int, int] |
         return None
     start = max(0, lo + first.b - first.a)  # extend over an unmatched (corrected) head
     end = min(len(text), lo + last.b + len(exact) - last.a)  # ... and tail
+    # Settling the edges moves each by a word or two; it cannot rescue a poor match.
+    if start >= end or _ratio(exact, text[start:end]) < FUZZY_THRESHOLD - 0.15:
+        return None
 
     # Pinning is a regex search, cheap enough to look further than the similarity search.
     pin_reach = len(exact) // 3 + 16
     pinned_start = _pin(text, selector, start, pin_reach, at_start=True)
     pinned_end = _pin(text, selector, end, pin_reach, at_start=False)
-    if pinned_start is not None and pinned_end is not None and pinned_start < pinned_end:
+    if pinned_start is not None and pinned_end is not None:
         # Trust the untouched context over similarity, which would rather drop a
-        # replaced last word than include it -- but only if the result is still similar.
-        if _ratio(exact, text[pinned_start:pinned_end]) >= FUZZY_THRESHOLD:
-            return pinned_start, pinned_end
+        # replaced word at either end than include it -- if the result is still similar;
+        # if not, the context was found in the wrong place and similarity decides.
+        if pinned_start < pinned_end:
+            if _ratio(exact, text[pinned_start:pinned_end]) >= FUZZY_THRESHOLD:
+                return pinned_start, pinned_end
+        pinned_start = pinned_end = None
     reach = min(24, len(exact) // 4 + 4)
-    if pinned_start is None:
-        start = _best_edge(text, exact, start, reach, fixed=end, at_start=True)
-    else:
-        start = pinned_start
-    if pinned_end is None:
-        end = _best_edge(text, exact, end, reach, fixed=start, at_start=False)
-    else:
-        end = pinned_end
+    start = _best_start(text, selector, start, reach) if pinned_start is None else pinned_start
+    end = _best_end(text, selector, end, reach) if pinned_end is None else pinned_end
     return (start, end) if start < end else None
 
 
@@ -429,11 +436,9 @@ def _chain(blocks: list[Match]) -> tuple[Match, Match] | tuple[None, None]:
 def _pin(text: str, selector: QuoteSelector, rough: int, reach: int, *, at_start: bool):
     """Where the old prefix now ends (or suffix begins) within ``reach`` of ``rough``."""
     context = selector.prefix if at_start else selector.suffix
-    if not context:
-        # No prefix means the quote opened the text, no suffix that it closed it.
-        edge = 0 if at_start else len(text)
-        return edge if abs(rough - edge) <= reach else None
     if not context.strip():
+        # No context (the quote opened or closed the text) pins nothing: text may since
+        # have been added there.
         return None
     pattern = _loose(context[-_PIN_CHARS:] if at_start else context[:_PIN_CHARS], tail=at_start)
     lo = max(0, rough - reach - 2 * _PIN_CHARS)
@@ -445,15 +450,74 @@ def _pin(text: str, selector: QuoteSelector, rough: int, reach: int, *, at_start
     return min(hits, key=lambda h: abs(h - rough)) if hits else None
 
 
-def _best_edge(text: str, exact: str, rough: int, reach: int, *, fixed: int, at_start: bool):
-    """The word boundary within ``reach`` of ``rough`` giving the window most like the quote."""
-    lo, hi = max(0, rough - reach), min(len(text), rough + reach)
-    edges = [i for i in range(lo, hi + 1) if _is_boundary(text, i)] or [rough]
-    if at_start:
-        edges = [i for i in edges if i < fixed] or [rough]
-        return max(edges, key=lambda i: (_ratio(exact, text[i:fixed]), -abs(i - rough)))
-    edges = [i for i in edges if i > fixed] or [rough]
-    return max(edges, key=lambda i: (_ratio(exact, text[fixed:i]), -abs(i - rough)))
+def _best_start(text: str, selector: QuoteSelector, rough: int, reach: int) -> int:
+    """The word boundary within ``reach`` of ``rough`` where the quote most likely begins.
+
+    Similarity alone would rather drop a replaced first word than take it in, so the
+    quote's old surroundings narrow the choice first: a quote that began a sentence
+    still does, one that began after whitespace still does.
+
+    Only the quote's head is compared with the text from each candidate up to a fixed
+    point: the rest of the window is the same for every candidate, and diffing it again
+    for each would make this the slowest step of all.
+    """
+    inner = min(len(text), rough + 2 * reach)
+    head = selector.exact[: max(1, inner - rough)]
+    edges = [i for i in _boundaries(text, rough - reach, rough + reach) if i < inner] or [rough]
+    edges = _narrow(
+        edges,
+        _starts_sentence(selector.prefix) and (lambda i: _starts_sentence(text[:i])),
+        _after_space(selector.prefix) and (lambda i: _after_space(text[:i])),
+    )
+    return max(edges, key=lambda i: (_ratio(head, text[i:inner]), -abs(i - rough)))
+
+
+def _best_end(text: str, selector: QuoteSelector, rough: int, reach: int) -> int:
+    """The word boundary within ``reach`` of ``rough`` where the quote most likely ends.
+
+    As for the start: a quote ending in sentence punctuation still ends in the same
+    mark, one followed by whitespace still is.
+    """
+    exact = selector.exact
+    inner = max(0, rough - 2 * reach)
+    tail = exact[-max(1, rough - inner) :]
+    edges = [i for i in _boundaries(text, rough - reach, rough + reach) if i > inner] or [rough]
+    edges = _narrow(
+        edges,
+        exact[-1] in _SENTENCE_END and (lambda i: text[i - 1] == exact[-1]),
+        _before_space(selector.suffix) and (lambda i: _before_space(text[i:])),
+    )
+    return max(edges, key=lambda i: (_ratio(tail, text[inner:i]), -abs(i - rough)))
+
+
+_SENTENCE_END = ".!?\u2026\"\u201d'\u2019)"
+
+
+def _narrow(edges: list[int], *tests) -> list[int]:
+    """Keep the edges passing each test in turn, skipping tests that none would pass."""
+    for test in tests:
+        if test:
+            edges = [i for i in edges if test(i)] or edges
+    return edges
+
+
+def _after_space(before: str) -> bool:
+    return not before or before[-1].isspace()
+
+
+def _before_space(after: str) -> bool:
+    return not after or after[0].isspace()
+
+
+def _starts_sentence(before: str) -> bool:
+    """Whether a quote preceded by ``before`` begins a sentence, line or the text."""
+    kept = before.rstrip()
+    gap = before[len(kept) :]
+    return not kept or (gap != "" and ("\n" in gap or kept[-1] in _SENTENCE_END))
+
+
+def _boundaries(text: str, lo: int, hi: int) -> list[int]:
+    return [i for i in range(max(0, lo), min(len(text), hi) + 1) if _is_boundary(text, i)]
 
 
 def _is_boundary(text: str, i: int) -> bool:

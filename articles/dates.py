@@ -887,19 +887,19 @@ def find_dates(text: str, published: date) -> list[DateMatch]:
 # --------------------------------------------------------------------------- explanations
 
 
-def _day(d: date) -> str:
+def format_day(d: date) -> str:
     return f"{d:%a} {d.day} {d:%b %Y}"
 
 
-def _span(start: date, end: date) -> str:
+def format_span(start: date, end: date) -> str:
     """'Thu 30 Oct 2025', 'Sat 25 – Sun 26 Oct 2025', 'Tue 28 Oct – Sun 2 Nov 2025'."""
     if start == end:
-        return _day(start)
+        return format_day(start)
     if start.year != end.year:
-        return f"{_day(start)} – {_day(end)}"
+        return f"{format_day(start)} – {format_day(end)}"
     if start.month != end.month:
-        return f"{start:%a} {start.day} {start:%b} – {_day(end)}"
-    return f"{start:%a} {start.day} – {_day(end)}"
+        return f"{start:%a} {start.day} {start:%b} – {format_day(end)}"
+    return f"{start:%a} {start.day} – {format_day(end)}"
 
 
 def _whole_months(start: date, end: date) -> bool:
@@ -920,13 +920,13 @@ def _resolved(m: DateMatch) -> str:
         first = f"{start:%B}" if start.year == end.year else f"{start:%B %Y}"
         return f"{first} – {end:%B %Y} ({m.precision})"
     if m.precision in ("month", "quarter", "year"):
-        return f"{_span(start, end)} ({m.precision})"
-    return _span(start, end)
+        return f"{format_span(start, end)} ({m.precision})"
+    return format_span(start, end)
 
 
 def _reason(m: DateMatch, published: date) -> str:
     """Why the match resolves as it does, in a reader's words."""
-    pub = _day(published)
+    pub = format_day(published)
     words = m.text.lower()
     if "weekend" in words:
         if m.date_end < published:

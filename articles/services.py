@@ -190,20 +190,7 @@ def store_analysis(article: Article, analysis: Analysis) -> list[Claim]:
         claim.anchor_state = Claim.AnchorState.EXACT
         claim.save()
         claim.topics.set([topics[slug] for slug in draft.topics if slug in topics])
-        DateMention.objects.bulk_create(
-            DateMention(
-                claim=claim,
-                text=match.text,
-                start=match.start,
-                end=match.end,
-                date_start=match.date_start,
-                date_end=match.date_end,
-                precision=match.precision,
-                method=match.method,
-                explanation=why,
-            )
-            for match, why in zip(draft.dates, draft.explanations, strict=True)
-        )
+        store_mentions(claim, draft.dates, draft.explanations)
         kept.append(claim)
 
     # An unreviewed pipeline claim is derived data: if its sentence is gone, so is it.
@@ -214,6 +201,23 @@ def store_analysis(article: Article, analysis: Analysis) -> list[Claim]:
     for claim in article.claims.exclude(pk__in=[c.pk for c in kept]):
         reanchor(claim, body, passages)
     return list(article.claims.with_context())
+
+
+def store_mentions(claim: Claim, matches, explanations) -> None:
+    DateMention.objects.bulk_create(
+        DateMention(
+            claim=claim,
+            text=match.text,
+            start=match.start,
+            end=match.end,
+            date_start=match.date_start,
+            date_end=match.date_end,
+            precision=match.precision,
+            method=match.method,
+            explanation=why,
+        )
+        for match, why in zip(matches, explanations, strict=True)
+    )
 
 
 def reanchor(claim: Claim, body: str, passages: list[Passage]) -> None:
@@ -231,6 +235,10 @@ def reanchor(claim: Claim, body: str, passages: list[Passage]) -> None:
         if found != claim.sentence:
             claim.previous_sentence = claim.sentence
         claim.start, claim.end, claim.sentence = anchor.start, anchor.end, found
+        # The context moved with the sentence: the next correction must compare with it.
+        fresh = quote_selector(body, anchor.start, anchor.end)
+        claim.selector_prefix, claim.selector_suffix = fresh.prefix, fresh.suffix
+        claim.sentence_hash = sentence_hash(found)
         claim.passage = next(
             (p for p in passages if p.start <= anchor.start and anchor.end <= p.end), None
         )
@@ -269,17 +277,8 @@ def add_claim(*, article: Article, sentence: str, kind: str = "", attribution: s
         origin=Claim.Origin.EDITOR,
         reviewed=True,
     )
-    for match in find_dates(sentence, article.published):
-        claim.mentions.create(
-            text=match.text,
-            start=match.start,
-            end=match.end,
-            date_start=match.date_start,
-            date_end=match.date_end,
-            precision=match.precision,
-            method=match.method,
-            explanation=explain(match, article.published),
-        )
+    matches = find_dates(sentence, article.published)
+    store_mentions(claim, matches, [explain(m, article.published) for m in matches])
     if not kind and claim.mentions.exists():
         claim.kind = Claim.Kind.DATED
         claim.save(update_fields=["kind"])

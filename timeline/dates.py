@@ -12,9 +12,7 @@
 import calendar
 from datetime import date
 
-
-def day(d: date) -> str:
-    return f"{d:%a} {d.day} {d:%b %Y}"
+from articles.dates import format_span
 
 
 def describe_range(start: date, end: date, precision: str) -> str:
@@ -27,13 +25,7 @@ def describe_range(start: date, end: date, precision: str) -> str:
         return f"{start:%B %Y}"
     if precision == "quarter" and start.day == 1:
         return f"Q{(start.month - 1) // 3 + 1} {start.year}"
-    if start == end:
-        return day(start)
-    if start.year != end.year:
-        return f"{day(start)} – {day(end)}"
-    if start.month != end.month:
-        return f"{start:%a} {start.day} {start:%b} – {day(end)}"
-    return f"{start:%a} {start.day} – {day(end)}"
+    return format_span(start, end)
 
 
 def describe_event(event) -> str:

@@ -1,6 +1,7 @@
 from django import template
 
-from timeline.dates import day, describe_range
+from articles.dates import format_day
+from timeline.dates import describe_range
 
 register = template.Library()
 
@@ -8,7 +9,7 @@ register = template.Library()
 @register.filter
 def weekday_date(value):
     """Thu 30 Oct 2025"""
-    return day(value) if value else ""
+    return format_day(value) if value else ""
 
 
 @register.simple_tag
