@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from .anchoring import QuoteSelector, quote_selector, relocate, sentence_hash
 from .dates import explain, find_dates
 from .models import Article, Claim, DateMention, Outlet, Passage, Topic
-from .pipeline import Analysis, analyse
+from .pipeline import Analysis, analyse, places_in, topics_in
 from .reports import ReportError
 from .signals import report_ingested
 
@@ -276,7 +276,10 @@ def add_claim(*, article: Article, sentence: str, kind: str = "", attribution: s
         attribution=attribution,
         origin=Claim.Origin.EDITOR,
         reviewed=True,
+        places=list(places_in(sentence)),
     )
+    keywords = topic_keywords()
+    claim.topics.set(Topic.objects.filter(slug__in=topics_in(sentence, keywords)))
     matches = find_dates(sentence, article.published)
     store_mentions(claim, matches, [explain(m, article.published) for m in matches])
     if not kind and claim.mentions.exists():

@@ -8,7 +8,7 @@ from .models import Event
 class TimelineFilter(forms.Form):
     """The timeline's filters, as plain query parameters (?topic=tariffs&status=threatened)."""
 
-    q = forms.CharField(required=False, label="Search")
+    q = forms.CharField(required=False, label="Search", widget=forms.SearchInput)
     topic = forms.ModelChoiceField(
         Topic.objects.all(), required=False, to_field_name="slug", empty_label="All topics"
     )

@@ -4,7 +4,8 @@ A claim's date mention is compared with every event: the dates must overlap (a
 day-precision mention gets a day of slack either side, since outlets disagree by a day
 more often than they invent a new event), and the words must match: the event's
 keywords in the sentence count double, in the rest of the passage once, shared topics
-half. The best-scoring events for each mention are suggested; an editor decides.
+half; any match at all will do, since the dates already had to agree. The best-scoring
+events for each mention are suggested; an editor decides.
 Pure functions over plain objects; link_article() is the only one that writes.
 """
 
@@ -72,7 +73,7 @@ def suggest(claim: Claim, events: list[Event], event_topics: dict) -> list[Sugge
         dated = [e for e in events if overlaps(mention_range(mention), event_range(e))]
         scored = [(score(claim.sentence, passage, topics, e, event_topics[e.pk]), e) for e in dated]
         top = max((s for s, _ in scored), default=0)
-        if top >= 1:
+        if top > 0:
             chosen = [(s, e, Evidence.Stance.SUPPORTS) for s, e in scored if s == top]
         elif len(dated) == 1 and mention.precision in VAGUE_PRECISIONS:
             chosen = [(0.0, dated[0], Evidence.Stance.MENTIONS)]

@@ -81,10 +81,11 @@ def event_detail(request, slug):
 
 def article_list(request):
     articles = Article.objects.for_listing()
-    outlet = request.GET.get("outlet")
-    if outlet:
-        articles = articles.filter(outlet__slug=outlet)
-    return render(request, "articles/article_list.html", {"articles": articles})
+    outlet = None
+    if request.GET.get("outlet"):
+        outlet = get_object_or_404(Outlet, slug=request.GET["outlet"])
+        articles = articles.filter(outlet=outlet)
+    return render(request, "articles/article_list.html", {"articles": articles, "outlet": outlet})
 
 
 def article_detail(request, slug):
@@ -107,7 +108,8 @@ def article_detail(request, slug):
         if claim.passage_id:
             by_passage[claim.passage_id].append(claim)
     for passage in passages:
-        passage.segments = segments(passage, by_passage[passage.pk])
+        passage.claim_list = by_passage[passage.pk]
+        passage.segments = segments(passage, passage.claim_list)
     return render(
         request,
         "articles/article_detail.html",

@@ -1,7 +1,8 @@
 """python manage.py seed — load the seed reports and the curated seed timeline.
 
-Idempotent: running it again changes nothing; after an edit to fixtures/ it brings the
-database in line with them (events by slug, reports by URL or text, evidence by quote).
+Idempotent: running it again changes nothing. After an edit to fixtures/ it brings events
+(by slug) and reports (by URL or text) in line with them and adds new curated evidence (by
+quote); evidence an editor has decided on since keeps the editor's decision.
 """
 
 import json
@@ -41,7 +42,7 @@ class Command(BaseCommand):
         call_command("ingest", *reports, stdout=self.stdout, stderr=self.stderr)
         with transaction.atomic():
             accepted = load_evidence(data["events"], events)
-        self.stdout.write(f"{len(events)} events, {accepted} accepted evidence")
+        self.stdout.write(f"{len(events)} events, {accepted} evidence newly accepted")
 
 
 def load_topics():
@@ -114,18 +115,26 @@ def find_claim(article_key: str, quote: str, editor_claim: bool = False) -> Clai
 
 
 def load_evidence(rows, events) -> int:
-    decided = []
+    """Accept the curated evidence, leaving alone any an editor has since decided on.
+
+    A row the linker merely suggested is accepted; a row an editor accepted, rejected or
+    annotated keeps the editor's decision and note.
+    """
+    to_accept = []
     for row in rows:
         event = events[row["slug"]]
         for item in row.get("evidence", []):
             claim = find_claim(item["article"], item["quote"], item.get("editor_claim", False))
-            evidence, _ = Evidence.objects.update_or_create(
+            evidence, created = Evidence.objects.get_or_create(
                 event=event,
                 claim=claim,
                 defaults={"stance": item.get("stance", "supports"), "note": item.get("note", "")},
             )
-            if evidence.mention_id is None:
-                evidence.mention = claim.mentions.first()
-                evidence.save(update_fields=["mention"])
-            decided.append(evidence)
-    return decide(decided, Evidence.State.ACCEPTED)
+            if not created and evidence.state != Evidence.State.SUGGESTED:
+                continue
+            evidence.stance = item.get("stance", "supports")
+            evidence.note = evidence.note or item.get("note", "")
+            evidence.mention = evidence.mention or claim.mentions.first()
+            evidence.save()
+            to_accept.append(evidence)
+    return decide(to_accept, Evidence.State.ACCEPTED)
