@@ -20,21 +20,21 @@ class TimelineFilter(forms.Form):
     end = forms.DateField(required=False, label="To", widget=forms.DateInput({"type": "date"}))
 
     def filter(self, events):
-        if not self.is_valid():
-            return events
-        data = self.cleaned_data
-        if data["q"]:
+        """Apply every filter that was understood; a bad one is reported, not fatal."""
+        self.is_valid()  # fills cleaned_data with the valid fields only
+        data = getattr(self, "cleaned_data", {})
+        if data.get("q"):
             events = events.search(data["q"])
-        if data["topic"]:
+        if data.get("topic"):
             events = events.filter(topics=data["topic"])
-        if data["outlet"]:
+        if data.get("outlet"):
             events = events.filter(
                 evidence__state="accepted", evidence__claim__article__outlet=data["outlet"]
             )
-        if data["status"]:
+        if data.get("status"):
             events = events.filter(status=data["status"])
-        if data["start"]:
+        if data.get("start"):
             events = events.ending_on_or_after(data["start"])
-        if data["end"]:
+        if data.get("end"):
             events = events.filter(start__lte=data["end"])
         return events.distinct()

@@ -127,7 +127,11 @@ def segments(passage, claims):
     out, pos = [], 0
     for claim in sorted(claims, key=lambda c: c.start):
         start, end = claim.passage_offsets
-        if start < pos:  # overlapping claims: show the first, the second still has its anchor
+        if start < pos:
+            # It overlaps the claim before it (an editor quoted part of a sentence the
+            # pipeline took): one highlight is shown, and an anchor at its start makes
+            # links to this claim land on that sentence.
+            out.insert(len(out) - 1, {"anchor": claim})
             continue
         out.append({"text": passage.text[pos:start]})
         parts, cursor = [], 0
@@ -139,7 +143,7 @@ def segments(passage, claims):
         out.append({"claim": claim, "parts": parts})
         pos = end
     out.append({"text": passage.text[pos:]})
-    return [s for s in out if s.get("text") or s.get("claim")]
+    return [s for s in out if s.get("text") or s.get("claim") or s.get("anchor")]
 
 
 def coverage(request):
