@@ -125,3 +125,12 @@ def test_an_editors_decision_on_curated_evidence_survives_a_reseed(seeded):
         Evidence.State.REJECTED,
         "Written before the summit was announced; not a date for it.",
     )
+
+
+def test_an_editors_edit_to_a_curated_event_survives_a_reseed(seeded):
+    Event.objects.filter(slug="trump-xi-busan-meeting").update(
+        title="Trump and Xi meet at Gimhae Air Base", status=Event.Status.HAPPENED
+    )
+    call_command("seed", stdout=open("/dev/null", "w"))
+    event = Event.objects.get(slug="trump-xi-busan-meeting")
+    assert (event.title, event.status) == ("Trump and Xi meet at Gimhae Air Base", "happened")

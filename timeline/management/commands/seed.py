@@ -1,8 +1,8 @@
 """python manage.py seed — load the seed reports and the curated seed timeline.
 
-Idempotent: running it again changes nothing. After an edit to fixtures/ it brings events
-(by slug) and reports (by URL or text) in line with them and adds new curated evidence (by
-quote); evidence an editor has decided on since keeps the editor's decision.
+Idempotent: running it again changes nothing. After an edit to fixtures/ it adds the new
+events (by slug), brings reports in line (by URL or text) and adds new curated evidence
+(by quote). What editors changed since (an event's text, a decision on evidence) stays.
 """
 
 import json
@@ -63,27 +63,20 @@ def load_outlets(rows):
 
 
 def load_events(rows) -> dict[str, Event]:
+    """Create the curated events that are missing; events already there are the editors'
+    now, and a re-seed never overwrites their edits."""
     events = {}
+    fields = ["title", "start", "end", "precision", "status", "kind", "place", "summary"]
     for row in rows:
-        event, _ = Event.objects.update_or_create(
-            slug=row["slug"],
-            defaults={
-                key: row.get(key, default)
-                for key, default in [
-                    ("title", ""),
-                    ("start", None),
-                    ("end", None),
-                    ("precision", "day"),
-                    ("status", "happened"),
-                    ("kind", "statement"),
-                    ("place", ""),
-                    ("summary", ""),
-                    ("keywords", []),
-                ]
-            },
-        )
-        event.full_clean()
-        event.topics.set(Topic.objects.filter(slug__in=row.get("topics", [])))
+        event = Event.objects.filter(slug=row["slug"]).first()
+        if event is None:
+            event = Event(slug=row["slug"], keywords=row.get("keywords", []))
+            for name in fields:
+                if name in row:
+                    setattr(event, name, row[name])
+            event.full_clean()
+            event.save()
+            event.topics.set(Topic.objects.filter(slug__in=row.get("topics", [])))
         events[row["slug"]] = event
     return events
 
