@@ -57,6 +57,10 @@ class ReportInput:
     source_name: str = ""
     warnings: tuple[str, ...] = field(default=())
 
+    def fields(self) -> dict:
+        """The keyword arguments of articles.services.ingest_report."""
+        return {name: value for name, value in vars(self).items() if name != "warnings"}
+
 
 def decode(data: bytes) -> str:
     """UTF-8 text (a BOM is allowed), or a ReportError naming the first bad byte."""

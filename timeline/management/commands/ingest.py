@@ -76,17 +76,7 @@ def ingest_file(path: Path) -> dict:
         return row | {"claims": []}
     try:
         report = parse_report(decode(data), source_name=path.name)
-        result = ingest_report(
-            title=report.title,
-            outlet=report.outlet,
-            published=report.published,
-            body=report.body,
-            url=report.url,
-            byline=report.byline,
-            published_estimated=report.published_estimated,
-            published_note=report.published_note,
-            source_name=report.source_name,
-        )
+        result = ingest_report(**report.fields())
     except ReportError as exc:
         row["error"] = str(exc)
         return row | {"claims": []}
