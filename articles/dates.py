@@ -906,22 +906,50 @@ def _whole_months(start: date, end: date) -> bool:
     return start.day == 1 and end == _month_span(end.year, end.month)[1]
 
 
-def _resolved(m: DateMatch) -> str:
-    """The resolved date(s) in words, at the match's precision."""
-    start, end = m.date_start, m.date_end
-    if m.precision == "year" and (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
-        years = str(start.year) if start.year == end.year else f"{start.year} – {end.year}"
-        return f"{years} (year)"
-    if m.precision == "quarter" and _whole_months(start, end) and (end.month - start.month) == 2:
-        return f"Q{(start.month + 2) // 3} {start.year} (quarter)"
-    if m.precision in ("month", "quarter", "year") and _whole_months(start, end):
+COARSE = ("month", "quarter", "year")
+
+
+def describe_range(start: date, end: date, precision: str) -> str:
+    """Dates in words at their precision, never finer than the source gives them.
+
+    >>> describe_range(date(2025, 5, 1), date(2025, 5, 31), "month")
+    'May 2025'
+    >>> describe_range(date(2025, 10, 25), date(2025, 10, 26), "day")
+    'Sat 25 – Sun 26 Oct 2025'
+    """
+    if precision == "year" and (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
+        return str(start.year) if start.year == end.year else f"{start.year} – {end.year}"
+    if precision == "quarter" and _whole_months(start, end) and (end.month - start.month) == 2:
+        return f"Q{(start.month + 2) // 3} {start.year}"
+    if precision in COARSE and _whole_months(start, end):
         if (start.year, start.month) == (end.year, end.month):
-            return f"{start:%B %Y} ({m.precision})"
+            return f"{start:%B %Y}"
         first = f"{start:%B}" if start.year == end.year else f"{start:%B %Y}"
-        return f"{first} – {end:%B %Y} ({m.precision})"
-    if m.precision in ("month", "quarter", "year"):
-        return f"{format_span(start, end)} ({m.precision})"
+        return f"{first} – {end:%B %Y}"
     return format_span(start, end)
+
+
+def period_end(start: date, precision: str) -> date:
+    """The last day of the period of `precision` that begins at `start`.
+
+    >>> period_end(date(2025, 5, 1), "month")
+    datetime.date(2025, 5, 31)
+    """
+    if precision == "week":
+        return start + timedelta(days=6)
+    if precision == "month":
+        return _month_span(start.year, start.month)[1]
+    if precision == "quarter":
+        return _quarter_span(start.year, (start.month - 1) // 3 + 1)[1]
+    if precision == "year":
+        return _year_span(start.year)[1]
+    return start
+
+
+def _resolved(m: DateMatch) -> str:
+    """The resolved date(s) in words, at the match's precision, naming a coarse one."""
+    words = describe_range(m.date_start, m.date_end, m.precision)
+    return f"{words} ({m.precision})" if m.precision in COARSE else words
 
 
 def _reason(m: DateMatch, published: date) -> str:

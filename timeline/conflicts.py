@@ -6,9 +6,9 @@ page can show the conflicts of every event without extra queries.
 
 from dataclasses import dataclass, field
 
+from articles.dates import describe_range
 from articles.vocabulary import METONYMS, PLACE_PARENTS
 
-from .dates import describe_range
 from .linking import event_range, overlaps
 
 # A mention coarser than this many days, for an event known to the day, says the
@@ -88,9 +88,6 @@ def vaguer(mention, event, published) -> bool:
 
 def find_conflicts(event, evidence) -> list[Conflict]:
     """Disagreements among the evidence (supporting or mentioning) of one event."""
-    evidence = [ev for ev in evidence if ev.stance != "contradicts"] + [
-        ev for ev in evidence if ev.stance == "contradicts"
-    ]
     conflicts = []
     span = event_range(event)
     agree, off_day, vague = Side(describe_range(*span, event.precision)), {}, {}

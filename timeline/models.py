@@ -3,33 +3,15 @@
 timeline depends on articles, never the reverse: a claim knows nothing of events.
 """
 
-import calendar
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Now
 from django.urls import reverse
 
+from articles.dates import describe_range, period_end
 from articles.models import Claim, DateMention, Topic
-
-
-def period_end(start: date, precision: str) -> date:
-    """The last day of the period of `precision` that begins at `start`.
-
-    >>> period_end(date(2025, 5, 1), "month")
-    datetime.date(2025, 5, 31)
-    """
-    if precision == "week":
-        return start + timedelta(days=6)
-    if precision == "month":
-        return date(start.year, start.month, calendar.monthrange(start.year, start.month)[1])
-    if precision == "quarter":
-        last_month = (start.month - 1) // 3 * 3 + 3
-        return date(start.year, last_month, calendar.monthrange(start.year, last_month)[1])
-    if precision == "year":
-        return date(start.year, 12, 31)
-    return start
 
 
 class EventQuerySet(models.QuerySet):
@@ -129,6 +111,11 @@ class Event(models.Model):
     def last_day(self) -> date:
         """The last day the event covers: its end, or the end of its start's period."""
         return self.end or period_end(self.start, self.precision)
+
+    @property
+    def when(self) -> str:
+        """'Thu 30 Oct 2025', 'May 2025', 'Sat 25 – Sun 26 Oct 2025'."""
+        return describe_range(self.start, self.last_day, self.precision)
 
     @property
     def is_forward_looking(self):

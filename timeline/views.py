@@ -15,7 +15,6 @@ from articles.models import Article, Outlet
 
 from .clock import today
 from .conflicts import find_conflicts
-from .dates import describe_event
 from .forms import TimelineFilter
 from .models import Event, Evidence
 
@@ -23,7 +22,6 @@ from .models import Event, Evidence
 def decorate(event, now):
     """Attach what the templates show of an event, computed once from prefetched rows."""
     evidence = list(event.evidence.all())
-    event.when = describe_event(event)
     event.shown_evidence = evidence
     event.outlets = sorted({ev.claim.article.outlet.name for ev in evidence})
     event.conflicts = find_conflicts(event, evidence)
@@ -60,9 +58,8 @@ def timeline(request):
 
 
 def event_detail(request, slug):
-    now = today()
     event = get_object_or_404(Event.objects.on_timeline(), slug=slug)
-    decorate(event, now)
+    decorate(event, today())
     by_outlet = defaultdict(list)
     for ev in event.shown_evidence:
         by_outlet[ev.claim.article.outlet].append(ev)
@@ -74,7 +71,6 @@ def event_detail(request, slug):
             "event": event,
             "by_outlet": sorted(by_outlet.items(), key=lambda kv: kv[0].name),
             "outlets_total": outlets_total,
-            "today": now,
         },
     )
 
@@ -155,14 +151,12 @@ def coverage(request):
         .values("event", "claim__article__outlet")
         .annotate(n=Count("id"))
     }
-    now = today()
     rows = []
     for event in events:
-        event.when = describe_event(event)
         cells = [counts.get((event.pk, o.pk), 0) for o in outlets]
         rows.append({"event": event, "cells": cells, "reported": sum(1 for c in cells if c)})
     return render(
         request,
         "timeline/coverage.html",
-        {"rows": rows, "outlets": outlets, "today": now},
+        {"rows": rows, "outlets": outlets},
     )

@@ -1,7 +1,6 @@
 from django import template
 
-from articles.dates import format_day
-from timeline.dates import describe_range
+from articles.dates import describe_range, format_day
 
 register = template.Library()
 
