@@ -30,6 +30,12 @@ class ClaimDraft:
     places: tuple[dict, ...]
     topics: tuple[str, ...] = field(default=())
 
+    @property
+    def worth_citing(self) -> bool:
+        """A claim dates something, gives a figure, or quotes or names a speaker."""
+        sig = self.signals
+        return bool(self.dates or sig.figures or sig.attribution or sig.is_quotation)
+
 
 @dataclass(frozen=True)
 class Analysis:
@@ -75,33 +81,41 @@ def claim_kind(dates, sig: Signals) -> str:
     return "attributed"
 
 
+def draft_claim(
+    sentence: str, *, passage: int, start: int, published: date, topics: dict[str, list[str]]
+) -> ClaimDraft:
+    """Everything the pipeline finds in one sentence that starts at `start` in the body."""
+    dates = tuple(find_dates(sentence, published))
+    sig = signals(sentence)
+    return ClaimDraft(
+        passage=passage,
+        start=start,
+        end=start + len(sentence),
+        sentence=sentence,
+        kind=claim_kind(dates, sig),
+        signals=sig,
+        dates=dates,
+        explanations=tuple(explain(d, published) for d in dates),
+        places=places_in(sentence),
+        topics=topics_in(sentence, topics),
+    )
+
+
 def analyse(raw_body: str, published: date, topics: dict[str, list[str]] | None = None):
     """Run every step over one report body; returns an Analysis, touches no database."""
     cleaned = clean(raw_body)
-    body = cleaned.text
-    passages = tuple(split_passages(body))
-    drafts = []
-    for index, block in enumerate(passages):
-        if block.kind == "heading":
-            continue
-        for s, e in split_sentences(block.text):
-            sentence = block.text[s:e]
-            dates = tuple(find_dates(sentence, published))
-            sig = signals(sentence)
-            if not (dates or sig.figures or sig.attribution or sig.is_quotation):
-                continue
-            drafts.append(
-                ClaimDraft(
-                    passage=index,
-                    start=block.start + s,
-                    end=block.start + e,
-                    sentence=sentence,
-                    kind=claim_kind(dates, sig),
-                    signals=sig,
-                    dates=dates,
-                    explanations=tuple(explain(d, published) for d in dates),
-                    places=places_in(sentence),
-                    topics=topics_in(sentence, topics or {}),
-                )
-            )
-    return Analysis(cleaned=cleaned, passages=passages, claims=tuple(drafts))
+    passages = tuple(split_passages(cleaned.text))
+    drafts = (
+        draft_claim(
+            block.text[s:e],
+            passage=index,
+            start=block.start + s,
+            published=published,
+            topics=topics or {},
+        )
+        for index, block in enumerate(passages)
+        if block.kind != "heading"
+        for s, e in split_sentences(block.text)
+    )
+    claims = tuple(d for d in drafts if d.worth_citing)
+    return Analysis(cleaned=cleaned, passages=passages, claims=claims)

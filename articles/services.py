@@ -12,9 +12,8 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from .anchoring import QuoteSelector, quote_selector, relocate, sentence_hash
-from .dates import explain, find_dates
 from .models import Article, Claim, DateMention, Outlet, Passage, Topic
-from .pipeline import Analysis, analyse, places_in, topics_in
+from .pipeline import Analysis, ClaimDraft, analyse, draft_claim
 from .reports import ReportError
 from .signals import report_ingested
 
@@ -85,17 +84,14 @@ def ingest_report(
 
     if article is None and url:
         article = Article.objects.filter(url=url).first()
-    if article is None:
-        # Same text, and no URL on one side or the other: the same report. Same text at
-        # two different URLs is a duplicate, refused below.
-        same_text = Article.objects.filter(content_hash=digest).first()
-        if same_text and not (url and same_text.url):
-            article = same_text
-    twin = Article.objects.filter(content_hash=digest).exclude(pk=article.pk if article else None)
-    if twin.exists():
-        other = twin.get()
+    same_text = Article.objects.filter(content_hash=digest).first()
+    if article is None and same_text and not (url and same_text.url):
+        # Same text, and no URL on one side or the other: the same report.
+        article = same_text
+    if same_text and same_text != article:
         raise ReportError(
-            f"duplicate report: same text as '{other.title}' ({other.url or other.slug})"
+            f"duplicate report: same text as '{same_text.title}' "
+            f"({same_text.url or same_text.slug})"
         )
 
     fields = dict(
@@ -167,31 +163,18 @@ def store_analysis(article: Article, analysis: Analysis) -> list[Claim]:
         )
         for i, block in enumerate(analysis.passages, start=1)
     )
-    topics = {t.slug: t for t in Topic.objects.all()}
     previous = {}
     for claim in article.claims.filter(origin=Claim.Origin.PIPELINE):
         previous.setdefault(claim.sentence_hash, []).append(claim)
 
     DateMention.objects.filter(claim__article=article).delete()
-    kept = []
+    stored = []
     for draft in analysis.claims:
-        selector = quote_selector(body, draft.start, draft.end)
-        digest = sentence_hash(draft.sentence)
-        claim = previous.get(digest, []).pop(0) if previous.get(digest) else Claim(article=article)
-        claim.passage = passages[draft.passage]
-        claim.sentence = draft.sentence
-        claim.start, claim.end = draft.start, draft.end
-        claim.selector_prefix, claim.selector_suffix = selector.prefix, selector.suffix
-        claim.sentence_hash = digest
-        claim.kind = draft.kind
-        claim.attribution = draft.signals.attribution
-        claim.figures = list(draft.signals.figures)
-        claim.places = list(draft.places)
-        claim.anchor_state = Claim.AnchorState.EXACT
-        claim.save()
-        claim.topics.set([topics[slug] for slug in draft.topics if slug in topics])
-        store_mentions(claim, draft.dates, draft.explanations)
-        kept.append(claim)
+        same = previous.get(sentence_hash(draft.sentence))
+        claim = same.pop(0) if same else Claim(article=article)
+        stored.append((store_claim(claim, draft, body, passages[draft.passage]), draft))
+    store_details(stored)
+    kept = [claim for claim, _ in stored]
 
     # An unreviewed pipeline claim is derived data: if its sentence is gone, so is it.
     # A reviewed one carries an editor's decision (accepting evidence marks it reviewed).
@@ -203,7 +186,25 @@ def store_analysis(article: Article, analysis: Analysis) -> list[Claim]:
     return list(article.claims.with_context())
 
 
-def store_mentions(claim: Claim, matches, explanations) -> None:
+def store_claim(claim: Claim, draft: ClaimDraft, body: str, passage: Passage) -> Claim:
+    """Write what the pipeline found in a sentence onto a claim row (new or kept)."""
+    selector = quote_selector(body, draft.start, draft.end)
+    claim.passage = passage
+    claim.sentence = draft.sentence
+    claim.start, claim.end = draft.start, draft.end
+    claim.selector_prefix, claim.selector_suffix = selector.prefix, selector.suffix
+    claim.sentence_hash = sentence_hash(draft.sentence)
+    claim.kind = claim.kind if claim.origin == Claim.Origin.EDITOR else draft.kind
+    claim.attribution = claim.attribution or draft.signals.attribution
+    claim.figures = list(draft.signals.figures)
+    claim.places = list(draft.places)
+    claim.anchor_state = Claim.AnchorState.EXACT
+    claim.save()
+    return claim
+
+
+def store_details(stored: list[tuple[Claim, ClaimDraft]]) -> None:
+    """The date mentions and topics of freshly stored claims, in one write each."""
     DateMention.objects.bulk_create(
         DateMention(
             claim=claim,
@@ -216,7 +217,17 @@ def store_mentions(claim: Claim, matches, explanations) -> None:
             method=match.method,
             explanation=why,
         )
-        for match, why in zip(matches, explanations, strict=True)
+        for claim, draft in stored
+        for match, why in zip(draft.dates, draft.explanations, strict=True)
+    )
+    tagged = Claim.topics.through
+    tagged.objects.filter(claim__in=[claim for claim, _ in stored]).delete()
+    topics = dict(Topic.objects.values_list("slug", "pk"))
+    tagged.objects.bulk_create(
+        tagged(claim_id=claim.pk, topic_id=topics[slug])
+        for claim, draft in stored
+        for slug in draft.topics
+        if slug in topics
     )
 
 
@@ -262,28 +273,21 @@ def add_claim(*, article: Article, sentence: str, kind: str = "", attribution: s
         raise ReportError("the claim must lie within one passage of the report")
     if article.claims.filter(start=start, end=end).exists():
         raise ReportError("this sentence is already a claim")
-    selector = quote_selector(article.body, start, end)
-    claim = Claim.objects.create(
-        article=article,
-        passage=passage,
-        sentence=sentence,
+    draft = draft_claim(
+        sentence,
+        passage=passage.position - 1,
         start=start,
-        end=end,
-        selector_prefix=selector.prefix,
-        selector_suffix=selector.suffix,
-        sentence_hash=sentence_hash(sentence),
-        kind=kind or Claim.Kind.ATTRIBUTED,
-        attribution=attribution,
+        published=article.published,
+        topics=topic_keywords(),
+    )
+    claim = Claim(
+        article=article,
         origin=Claim.Origin.EDITOR,
         reviewed=True,
-        places=list(places_in(sentence)),
+        kind=kind or draft.kind,
+        attribution=attribution,
     )
-    keywords = topic_keywords()
-    claim.topics.set(Topic.objects.filter(slug__in=topics_in(sentence, keywords)))
-    matches = find_dates(sentence, article.published)
-    store_mentions(claim, matches, [explain(m, article.published) for m in matches])
-    if not kind and claim.mentions.exists():
-        claim.kind = Claim.Kind.DATED
-        claim.save(update_fields=["kind"])
+    store_claim(claim, draft, article.body, passage)
+    store_details([(claim, draft)])
     report_ingested.send(sender=Article, article=article, status="claim-added")
     return claim
