@@ -19,7 +19,7 @@ PLACE_PATTERNS = tuple((place, re.compile(rf"\b{re.escape(place)}\b")) for place
 
 @dataclass(frozen=True)
 class ClaimDraft:
-    passage: int  # index into Analysis.passages
+    passage: int | None  # index into Analysis.passages; None outside a whole analysis
     start: int  # offsets into the cleaned body
     end: int
     sentence: str
@@ -82,7 +82,12 @@ def claim_kind(dates, sig: Signals) -> str:
 
 
 def draft_claim(
-    sentence: str, *, passage: int, start: int, published: date, topics: dict[str, list[str]]
+    sentence: str,
+    *,
+    start: int,
+    published: date,
+    topics: dict[str, list[str]],
+    passage: int | None = None,
 ) -> ClaimDraft:
     """Everything the pipeline finds in one sentence that starts at `start` in the body."""
     dates = tuple(find_dates(sentence, published))

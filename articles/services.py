@@ -173,16 +173,25 @@ def store_analysis(article: Article, analysis: Analysis) -> list[Claim]:
         same = previous.get(sentence_hash(draft.sentence))
         claim = same.pop(0) if same else Claim(article=article)
         stored.append((store_claim(claim, draft, body, passages[draft.passage]), draft))
-    store_details(stored)
-    kept = [claim for claim, _ in stored]
 
     # An unreviewed pipeline claim is derived data: if its sentence is gone, so is it.
     # A reviewed one carries an editor's decision (accepting evidence marks it reviewed).
     for claim in (c for group in previous.values() for c in group):
         if not claim.reviewed:
             claim.delete()
-    for claim in article.claims.exclude(pk__in=[c.pk for c in kept]):
+    # Editors' and reviewed claims are found again; their dates are read anew from the
+    # words they now quote (or, orphaned, from the words they quoted).
+    keywords = topic_keywords()
+    for claim in article.claims.exclude(pk__in=[c.pk for c, _ in stored]):
         reanchor(claim, body, passages)
+        draft = draft_claim(
+            claim.sentence,
+            start=claim.start or 0,
+            published=article.published,
+            topics=keywords,
+        )
+        stored.append((claim, draft))
+    store_details(stored)
     return list(article.claims.with_context())
 
 
@@ -275,7 +284,6 @@ def add_claim(*, article: Article, sentence: str, kind: str = "", attribution: s
         raise ReportError("this sentence is already a claim")
     draft = draft_claim(
         sentence,
-        passage=passage.position - 1,
         start=start,
         published=article.published,
         topics=topic_keywords(),

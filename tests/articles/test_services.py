@@ -169,3 +169,16 @@ def test_a_report_without_url_gains_one_when_it_arrives_again_with_it():
 def test_a_body_of_only_boilerplate_is_refused():
     with pytest.raises(ReportError, match="empty body"):
         ingest(body="Advertisement\nLeave a Reply\nYour email address will not be published.")
+
+
+@pytest.mark.django_db
+def test_an_editor_claim_keeps_its_resolved_dates_through_a_correction():
+    article = ingest().article
+    article.claims.filter(sentence__contains="on Sunday").delete()
+    add_claim(article=article, sentence="held talks on Sunday in Kuala Lumpur")
+    ingest(body="A new first paragraph.\n\n" + BODY)
+    claim = Claim.objects.get(origin=Claim.Origin.EDITOR)
+    assert claim.anchor_state == Claim.AnchorState.RELOCATED
+    assert [(m.text, m.date_start) for m in claim.mentions.all()] == [
+        ("on Sunday", date(2025, 10, 26))
+    ]
