@@ -25,7 +25,6 @@ class IngestResult:
     article: Article
     status: str
     claims: list[Claim] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
 
 
 def content_hash(body: str) -> str:
@@ -33,10 +32,10 @@ def content_hash(body: str) -> str:
     return hashlib.sha256(" ".join(body.split()).encode()).hexdigest()
 
 
-def unique_slug(model, text: str, *, exclude_pk=None, max_length=80) -> str:
+def unique_slug(model, text: str, max_length=80) -> str:
     base = slugify(text)[:max_length].strip("-") or "report"
     slug, n = base, 2
-    while model.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+    while model.objects.filter(slug=slug).exists():
         slug = f"{base[: max_length - 4]}-{n}"
         n += 1
     return slug

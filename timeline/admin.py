@@ -6,6 +6,7 @@ accept / reject buttons: timeline knows articles, never the reverse.
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -50,8 +51,6 @@ class EventAdmin(admin.ModelAdmin):
     date_hierarchy = "start"
 
     def get_queryset(self, request):
-        from django.db.models import Count, Q
-
         return (
             super()
             .get_queryset(request)
@@ -135,7 +134,7 @@ class ReportAdmin(ArticleAdmin):
         if not rows:
             return "No claim of this report matches an event yet."
         back = reverse("admin:articles_article_change", args=[article.pk])
-        action = reverse("admin:timeline_evidence_decide") + f"?next={back}"
+        action = reverse("admin:timeline_evidence_decide")
         return format_html(
             '<input type="hidden" name="next" value="{}">'
             "<table><tr><th>claim</th><th>date</th><th>event</th><th>state</th><th></th></tr>"

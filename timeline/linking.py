@@ -34,8 +34,9 @@ def overlaps(a: tuple[date, date], b: tuple[date, date]) -> bool:
     return a[0] <= b[1] and b[0] <= a[1]
 
 
-def mention_range(mention, slack: bool = True) -> tuple[date, date]:
-    days = timedelta(days=SLACK_DAYS.get(mention.precision, 0) if slack else 0)
+def mention_range(mention) -> tuple[date, date]:
+    """A mention's dates, widened by the slack its precision allows."""
+    days = timedelta(days=SLACK_DAYS.get(mention.precision, 0))
     return mention.date_start - days, mention.date_end + days
 
 
