@@ -6,10 +6,12 @@ Bad values fail loudly at start-up rather than half-working.
 """
 
 import os
+from datetime import date
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -126,8 +128,6 @@ STORAGES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Pages carry no inline scripts or styles, so a strict policy costs nothing.
-from django.utils.csp import CSP  # noqa: E402
-
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
@@ -151,8 +151,6 @@ LOGGING = {
 # Pins "today" (YYYY-MM-DD) for demos and tests; unset means the real date.
 TRADEWATCH_TODAY = os.environ.get("TRADEWATCH_TODAY", "")
 if TRADEWATCH_TODAY:
-    from datetime import date
-
     try:
         date.fromisoformat(TRADEWATCH_TODAY)
     except ValueError:
