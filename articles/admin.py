@@ -5,19 +5,38 @@ runs the same pipeline as the ingest command. Derived rows (passages, date menti
 are shown read-only.
 """
 
+import difflib
+
 from django import forms
 from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from .clean import clean
-from .models import Article, Claim, DateMention, Outlet, Topic
-from .reports import ReportError
+from .clock import today
+from .models import Article, Claim, DateMention, Outlet, Topic, without_article_texts
+from .reports import ReportError, check_header, check_text
+from .search import search_words
 from .services import add_claim, content_hash, ingest_report
 
 
+class BoundedSearchAdmin(admin.ModelAdmin):
+    """An admin list whose search uses at most MAX_SEARCH_WORDS words, and says so.
+
+    Django's admin adds one condition per word and field; thousands of words made one
+    request that kept the database busy for minutes.
+    """
+
+    def get_search_results(self, request, queryset, search_term):
+        search = search_words(search_term)
+        if search.truncated:
+            self.message_user(request, search.note, messages.WARNING)
+        return super().get_search_results(request, queryset, search.text)
+
+
 @admin.register(Outlet)
-class OutletAdmin(admin.ModelAdmin):
+class OutletAdmin(BoundedSearchAdmin):
     list_display = ["name", "kind", "homepage"]
     list_filter = ["kind"]
     search_fields = ["name"]
@@ -25,13 +44,15 @@ class OutletAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(BoundedSearchAdmin):
     list_display = ["name", "slug", "keywords"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 class ArticleForm(forms.ModelForm):
+    # The version the editor started from: a save on top of a newer one is a conflict.
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     raw_body = forms.CharField(
         label="Report text",
         strip=False,  # kept exactly as pasted; cleaning is the pipeline's job
@@ -53,11 +74,31 @@ class ArticleForm(forms.ModelForm):
             "raw_body",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["base_version"].initial = self.instance.version
+
     def clean(self):
         data = super().clean()
+        self.check_version(data)
         raw = data.get("raw_body")
         if raw is None:
             return data
+        try:
+            check_text(raw)
+            if data.get("title") and data.get("outlet") and data.get("published"):
+                check_header(
+                    title=data["title"],
+                    outlet=data["outlet"].name,
+                    url=data.get("url") or "",
+                    byline=data.get("byline", ""),
+                    published=data["published"],
+                    published_note=data.get("published_note", ""),
+                    today=today(),
+                )
+        except ReportError as exc:
+            raise forms.ValidationError(str(exc)[:1].upper() + str(exc)[1:] + ".") from None
         body = clean(raw).text
         if not body.strip():
             self.add_error("raw_body", "Nothing is left of this text once boilerplate is removed.")
@@ -68,9 +109,55 @@ class ArticleForm(forms.ModelForm):
             self.add_error("raw_body", f"This text is already stored as “{other.title}”.")
         return data
 
+    def check_version(self, data):
+        """Refuse to save over a version the editor never saw, and show both.
+
+        The stored row is read locked (PostgreSQL) for the rest of the admin's transaction,
+        so no save can slip in between this check and the write. Submitting again after
+        reading the conflict saves on top of the newer version, knowingly.
+        """
+        if not self.instance.pk or data.get("base_version") is None:
+            return
+        stored = Article.objects.select_for_update().filter(pk=self.instance.pk).first()
+        if stored is None:
+            raise forms.ValidationError("This report was deleted by someone else meanwhile.")
+        if stored.version == data["base_version"]:
+            return
+        self.data = self.data.copy()
+        self.data["base_version"] = stored.version
+        raise forms.ValidationError(conflict_message(stored, data))
+
+
+def conflict_message(stored: Article, data: dict):
+    """What the other editor saved, beside what this one is saving, field by field."""
+    rows = []
+    for name in ArticleForm.Meta.fields:
+        theirs, yours = getattr(stored, name), data.get(name)
+        if (theirs or "") == (yours or ""):
+            continue
+        label = Article._meta.get_field(name).verbose_name
+        if name == "raw_body":
+            diff = "\n".join(
+                difflib.unified_diff(
+                    theirs.splitlines(), yours.splitlines(), "saved", "yours", lineterm="", n=1
+                )
+            )
+            rows.append((label, format_html("<pre>{}</pre>", diff[:4000]), ""))
+        else:
+            rows.append((label, theirs, yours))
+    return format_html(
+        "Someone else saved this report (now version {}, {} UTC) after you "
+        "opened it. Nothing was saved. Compare, then save again to replace their version "
+        "with yours, or reload to start from theirs."
+        "<table><tr><th>field</th><th>saved by them</th><th>yours</th></tr>{}</table>",
+        stored.version,
+        f"{stored.updated:%d %b %Y %H:%M}",
+        format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
+    )
+
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(BoundedSearchAdmin):
     form = ArticleForm
     list_display = ["title", "outlet", "published", "published_estimated", "claim_count"]
     list_filter = ["outlet", "published_estimated", "published"]
@@ -97,10 +184,20 @@ class ArticleAdmin(admin.ModelAdmin):
     def claim_count(self, article):
         return article.claim_count
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The form checked the text, the header and the version; what the door still
+        # refuses (a save that raced past the form) rolls back with a message, never a 500.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ReportError as exc:
+            self.message_user(request, f"Nothing was saved: {exc}.", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
     def get_fieldsets(self, request, obj=None):
         report = (None, {"fields": ArticleForm.Meta.fields})
         if obj is None:
             return [report]
+        report = (None, {"fields": [*ArticleForm.Meta.fields, "base_version"]})
         derived = ("What the pipeline made of it", {"fields": self.readonly_fields})
         return [report, derived]
 
@@ -162,23 +259,20 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
-        try:
-            result = ingest_report(
-                title=data["title"],
-                outlet=data["outlet"].name,
-                published=data["published"],
-                body=data["raw_body"],
-                url=data.get("url") or "",
-                byline=data.get("byline", ""),
-                published_estimated=data.get("published_estimated", False),
-                published_note=data.get("published_note", ""),
-                source_name=obj.source_name or "admin",
-                user=request.user,
-                article=obj if change else None,
-            )
-        except ReportError as exc:  # validated in the form; a race may still land here
-            self.message_user(request, str(exc), messages.ERROR)
-            raise
+        result = ingest_report(
+            title=data["title"],
+            outlet=data["outlet"].name,
+            published=data["published"],
+            body=data["raw_body"],
+            url=data.get("url") or "",
+            byline=data.get("byline", ""),
+            published_estimated=data.get("published_estimated", False),
+            published_note=data.get("published_note", ""),
+            source_name=obj.source_name or "admin",
+            user=request.user,
+            article=obj if change else None,
+            expected_version=data.get("base_version") if change else None,
+        )
         # The admin redirects to this object, so it must be the stored one.
         obj.pk = result.article.pk
         obj.refresh_from_db()
@@ -224,7 +318,7 @@ class ClaimAddForm(forms.ModelForm):
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(BoundedSearchAdmin):
     list_display = ["sentence", "article", "kind", "anchor_state", "origin", "reviewed"]
     list_filter = ["kind", "anchor_state", "origin", "reviewed", "topics", "article__outlet"]
     list_select_related = ["article"]
@@ -247,6 +341,9 @@ class ClaimAdmin(admin.ModelAdmin):
     actions = ["mark_reviewed"]
 
     add_form = ClaimAddForm
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer(*without_article_texts())
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:

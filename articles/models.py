@@ -54,13 +54,28 @@ class Outlet(models.Model):
         return reverse("article-list") + f"?outlet={self.slug}"
 
 
+# An article's texts can run to a megabyte; rows that only name or link the article (a
+# quote's source line, a list) must not carry them, or memory grows as claims × report size.
+HEAVY_ARTICLE_FIELDS = ("body", "raw_body", "removed")
+
+
+def without_article_texts(path: str = "article") -> list[str]:
+    """The deferred-field names that keep a related article's texts out of a query."""
+    return [f"{path}__{name}" for name in HEAVY_ARTICLE_FIELDS]
+
+
 class ArticleQuerySet(models.QuerySet):
+    def light(self):
+        """Articles for lists and links: everything but their texts."""
+        return self.defer(*HEAVY_ARTICLE_FIELDS)
+
     def with_outlet(self):
         return self.select_related("outlet")
 
     def for_listing(self):
         return (
             self.with_outlet()
+            .light()
             .annotate(claim_count=models.Count("claims"))
             .order_by("-published", "title")
         )
@@ -150,7 +165,11 @@ class Passage(models.Model):
 class ClaimQuerySet(models.QuerySet):
     def with_context(self):
         """Everything a quote needs to be shown: its outlet, article, passage and dates."""
-        return self.select_related("article__outlet", "passage").prefetch_related("mentions")
+        return (
+            self.select_related("article__outlet", "passage")
+            .defer(*without_article_texts())
+            .prefetch_related("mentions")
+        )
 
     def dated(self):
         return self.filter(mentions__isnull=False).distinct()

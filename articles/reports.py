@@ -12,8 +12,12 @@ Pure: bytes in, a ReportInput out, or a ReportError that says what is wrong.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 
 REQUIRED = ("title", "outlet", "published")
 # Other spellings met in saved reports, mapped to our field names.
@@ -40,8 +44,104 @@ PUBLISHED = re.compile(
 )
 
 
+# The largest report accepted, by any way in (ingest, admin, seed). A long policy speech
+# runs to about 60,000 characters; a whole saved page of a live blog to a few hundred
+# thousand. Beyond these the pipeline's time and memory stop being small (see README,
+# "Limits"), so such a text is refused with a message rather than half-processed.
+MAX_REPORT_CHARS = 1_000_000
+MAX_PASSAGES = 5_000
+# Header fields, as long as the columns that keep them.
+MAX_LENGTHS = {"title": 300, "outlet": 200, "url": 500, "byline": 200, "published_note": 300}
+# The talks TradeWatch follows began in 2018; an earlier date is a typo more often than an
+# archive find. A date after today (plus a day for time zones) is always a mistake.
+EARLIEST_PUBLISHED = date(1990, 1, 1)
+
+
 class ReportError(ValueError):
     """A report that cannot go in, with a message a person can act on."""
+
+
+def check_text(text: str) -> None:
+    r"""Refuse a text no database can keep whole (NUL) or that is beyond the stated limit.
+
+    >>> check_text("fine")
+    >>> check_text("bad\x00byte")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    articles.reports.ReportError: the text contains a NUL character (position 3); ...
+    """
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise ReportError(
+            f"the text contains a NUL character (position {nul}); "
+            "it is not text a report can hold: remove it and try again"
+        )
+    if len(text) > MAX_REPORT_CHARS:
+        raise ReportError(
+            f"the report is too long: {len(text):,} characters, "
+            f"the limit is {MAX_REPORT_CHARS:,}; split it or trim what is not the report"
+        )
+
+
+def check_passages(count: int) -> None:
+    if count > MAX_PASSAGES:
+        raise ReportError(
+            f"the report has too many paragraphs: {count:,}, the limit is {MAX_PASSAGES:,}"
+        )
+
+
+def visible(text: str) -> str:
+    """The text without characters that show nothing (spaces, zero-width, controls)."""
+    return "".join(
+        ch for ch in text if not ch.isspace() and unicodedata.category(ch)[0] not in "CZ"
+    )
+
+
+def check_header(
+    *,
+    title: str,
+    outlet: str,
+    url: str,
+    byline: str,
+    published: date,
+    published_note: str = "",
+    today: date,
+) -> None:
+    """Refuse a header a reader could not use: a field too long, an invisible title or
+    outlet, a URL that is not a web address, a publication date before 1990 or after today.
+    """
+    values = {
+        "title": title,
+        "outlet": outlet,
+        "url": url,
+        "byline": byline,
+        "published_note": published_note,
+    }
+    for name, value in values.items():
+        check_text(value)
+        if len(value) > MAX_LENGTHS[name]:
+            raise ReportError(
+                f"{name.replace('_', ' ')} is too long: {len(value)} characters, "
+                f"the limit is {MAX_LENGTHS[name]}"
+            )
+    for name in ("title", "outlet"):
+        if not visible(values[name]):
+            raise ReportError(f"the {name} has no visible characters")
+    if url:
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError:
+            raise ReportError(f"bad URL {url!r}: expected an http(s) address") from None
+    if published < EARLIEST_PUBLISHED:
+        raise ReportError(
+            f"publication date {published.isoformat()} is before "
+            f"{EARLIEST_PUBLISHED.isoformat()}: check the year"
+        )
+    if published > today + timedelta(days=1):
+        raise ReportError(
+            f"publication date {published.isoformat()} is in the future "
+            f"(today is {today.isoformat()})"
+        )
 
 
 @dataclass(frozen=True)

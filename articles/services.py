@@ -8,13 +8,15 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from .anchoring import QuoteSelector, quote_selector, relocate, sentence_hash
+from .clock import today
 from .models import Article, Claim, DateMention, Outlet, Passage, Topic
 from .pipeline import Analysis, ClaimDraft, analyse, draft_claim
-from .reports import ReportError
+from .reports import ReportError, check_header, check_passages, check_text
 from .signals import report_ingested
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
@@ -52,7 +54,22 @@ def topic_keywords() -> dict[str, list[str]]:
     return {t.slug: t.keywords for t in Topic.objects.all()}
 
 
-@transaction.atomic
+class EditConflict(ReportError):
+    """The report changed since the editor opened it: saving would overwrite that change."""
+
+    def __init__(self, stored: Article):
+        self.stored = stored
+        super().__init__(
+            f"the report was changed by someone else (now version {stored.version}, "
+            f"updated {stored.updated:%Y-%m-%d %H:%M} UTC) since it was opened"
+        )
+
+
+# Two ingests racing on one outlet, slug, URL or text: the loser's insert fails on a unique
+# constraint; it starts again in a fresh savepoint and finds what the winner stored.
+ATTEMPTS = 3
+
+
 def ingest_report(
     *,
     title: str,
@@ -66,46 +83,91 @@ def ingest_report(
     source_name: str = "",
     user=None,
     article: Article | None = None,
+    expected_version: int | None = None,
 ) -> IngestResult:
     """Store a report and everything derived from it, in one transaction.
 
     Idempotent: a report is found again by its URL, else by the hash of its cleaned text.
     The same report twice is UNCHANGED; a changed text or header UPDATES it, re-running the
     pipeline while keeping editors' claims (re-anchored by their quote selector).
-    Pass `article` to update that one explicitly (the admin's change form does).
+    Pass `article` to update that one explicitly (the admin's change form does), and
+    `expected_version` to refuse (EditConflict) if someone saved it since it was read.
     Raises ReportError for a report that cannot go in.
     """
     url = (url or "").strip()
+    check_text(body)
+    check_header(
+        title=title,
+        outlet=outlet,
+        url=url,
+        byline=byline,
+        published=published,
+        published_note=published_note,
+        today=today(),
+    )
     analysis = analyse(body, published, topic_keywords())
     if not analysis.body.strip():
         raise ReportError("empty body: nothing is left once boilerplate is removed")
-    digest = content_hash(analysis.body)
+    check_passages(len(analysis.passages))
+    arguments = dict(
+        title=title.strip(),
+        outlet=outlet.strip(),
+        published=published,
+        url=url or None,
+        byline=byline.strip(),
+        published_estimated=published_estimated,
+        published_note=published_note.strip(),
+        body=body,
+        source_name=source_name,
+        user=user,
+        pk=article.pk if article is not None else None,
+        expected_version=expected_version,
+    )
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            with transaction.atomic():
+                return store_report(analysis, **arguments)
+        except IntegrityError:
+            if attempt == ATTEMPTS:
+                raise ReportError(
+                    "another ingest stored a report with the same URL, text or title at the "
+                    "same moment, and this one could not be reconciled; run it again"
+                ) from None
 
+
+def store_report(
+    analysis: Analysis, *, pk, expected_version, body, source_name, user, outlet, **header
+) -> IngestResult:
+    """ingest_report's writes, in its transaction; the stored rows are read locked, so what
+    is compared is what is in the database, not what a form has already put on an object."""
+    digest = content_hash(analysis.body)
+    url = header["url"]
+    articles = Article.objects.select_for_update()
+    article = articles.filter(pk=pk).first() if pk is not None else None
+    if pk is not None and article is None:
+        raise ReportError("the report was deleted by someone else since it was opened")
+    if article is not None and expected_version is not None:
+        if article.version != expected_version:
+            raise EditConflict(article)
     if article is None and url:
-        article = Article.objects.filter(url=url).first()
+        article = articles.filter(url=url).first()
+    elif url and Article.objects.filter(url=url).exclude(pk=article.pk).exists():
+        raise ReportError(f"another report already has the URL {url}")
     same_text = Article.objects.filter(content_hash=digest).first()
     if article is None and same_text and not (url and same_text.url):
         # Same text, and no URL on one side or the other: the same report.
-        article = same_text
+        article = articles.get(pk=same_text.pk)
     if same_text and same_text != article:
         raise ReportError(
             f"duplicate report: same text as '{same_text.title}' "
             f"({same_text.url or same_text.slug})"
         )
 
-    fields = dict(
-        title=title.strip(),
-        outlet=outlet_named(outlet),
-        url=url or None,
-        byline=byline.strip(),
-        published=published,
-        published_estimated=published_estimated,
-        published_note=published_note.strip(),
-    )
+    fields = {**header, "outlet": outlet_named(outlet)}
     if article is None:
         article = Article(
             **fields,
-            slug=unique_slug(Article, title),
+            slug=unique_slug(Article, header["title"]),
             body=analysis.body,
             raw_body=body,
             removed=removals(analysis),
@@ -113,7 +175,7 @@ def ingest_report(
             source_name=source_name,
             added_by=user,
         )
-        article.full_clean()
+        full_clean(article)
         article.save()
         status = CREATED
     else:
@@ -123,18 +185,30 @@ def ingest_report(
             return IngestResult(article, UNCHANGED, list(article.claims.with_context()))
         for name, value in fields.items():
             setattr(article, name, value)
-        article.body, article.raw_body = analysis.body, body
-        article.removed, article.content_hash = removals(analysis), digest
+        if not same_text:
+            article.body, article.raw_body = analysis.body, body
+            article.removed, article.content_hash = removals(analysis), digest
         article.version += 1
         if source_name:
             article.source_name = source_name
-        article.full_clean()
+        full_clean(article)
         article.save()
         status = UPDATED
 
     claims = store_analysis(article, analysis)
     report_ingested.send(sender=Article, article=article, status=status)
     return IngestResult(article, status, claims)
+
+
+def full_clean(article: Article) -> None:
+    """Model validation, as a ReportError that names the field and the problem."""
+    try:
+        article.full_clean(validate_unique=False)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{name}: {' '.join(messages)}" for name, messages in exc.message_dict.items()
+        )
+        raise ReportError(f"the report cannot be stored: {problems}") from None
 
 
 def removals(analysis: Analysis) -> list[dict]:

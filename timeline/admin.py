@@ -13,8 +13,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from articles.admin import ArticleAdmin
-from articles.models import Article
+from articles.admin import ArticleAdmin, BoundedSearchAdmin
+from articles.models import Article, without_article_texts
 
 from .linking import decide, unlinked_claims
 from .models import Event, EventCandidate, Evidence
@@ -28,7 +28,12 @@ class EvidenceInline(admin.TabularInline):
     extra = 0
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("claim__article__outlet")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("claim__article__outlet")
+            .defer(*without_article_texts("claim__article"))
+        )
 
     @admin.display(description="source")
     def quote(self, ev):
@@ -41,7 +46,7 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(BoundedSearchAdmin):
     list_display = ["title", "start", "end", "precision", "status", "kind", "accepted_count"]
     list_filter = ["status", "kind", "topics"]
     search_fields = ["title", "summary", "place"]
@@ -67,7 +72,7 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(BoundedSearchAdmin):
     list_display = ["claim_sentence", "event", "stance", "state", "outlet", "score"]
     list_filter = ["state", "stance", "event", "claim__article__outlet"]
     list_select_related = ["event", "claim__article__outlet"]
@@ -75,6 +80,9 @@ class EvidenceAdmin(admin.ModelAdmin):
     autocomplete_fields = ["claim", "event"]
     readonly_fields = ["mention", "score"]
     actions = ["accept", "reject"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer(*without_article_texts("claim__article"))
 
     @admin.display(description="claim")
     def claim_sentence(self, ev):
@@ -176,7 +184,7 @@ admin.site.register(Article, ReportAdmin)
 
 
 @admin.register(EventCandidate)
-class EventCandidateAdmin(admin.ModelAdmin):
+class EventCandidateAdmin(BoundedSearchAdmin):
     """Dated claims the linker tied to no event: what the timeline may be missing."""
 
     list_display = ["sentence", "dates", "article", "outlet"]

@@ -1,6 +1,7 @@
 from django import forms
 
 from articles.models import Outlet, Topic
+from articles.search import MAX_SEARCH_CHARS, search_words
 
 from .models import Event
 
@@ -8,7 +9,13 @@ from .models import Event
 class TimelineFilter(forms.Form):
     """The timeline's filters, as plain query parameters (?topic=tariffs&status=threatened)."""
 
-    q = forms.CharField(required=False, label="Search", widget=forms.SearchInput)
+    q = forms.CharField(
+        required=False,
+        label="Search",
+        strip=True,
+        widget=forms.SearchInput(attrs={"maxlength": MAX_SEARCH_CHARS}),
+    )
+    search_note = ""
     topic = forms.ModelChoiceField(
         Topic.objects.all(), required=False, to_field_name="slug", empty_label="All topics"
     )
@@ -18,6 +25,11 @@ class TimelineFilter(forms.Form):
     status = forms.ChoiceField(choices=[("", "Any status"), *Event.Status.choices], required=False)
     start = forms.DateField(required=False, label="From", widget=forms.DateInput({"type": "date"}))
     end = forms.DateField(required=False, label="To", widget=forms.DateInput({"type": "date"}))
+
+    def clean_q(self):
+        search = search_words(self.cleaned_data["q"])
+        self.search_note = search.note
+        return search.text
 
     def filter(self, events):
         """Apply every filter that was understood; a bad one is reported, not fatal."""

@@ -11,7 +11,8 @@ from django.db.models.functions import Now
 from django.urls import reverse
 
 from articles.dates import describe_range, period_end
-from articles.models import Claim, DateMention, Topic
+from articles.models import Claim, DateMention, Topic, without_article_texts
+from articles.search import search_words
 
 
 class EventQuerySet(models.QuerySet):
@@ -23,6 +24,7 @@ class EventQuerySet(models.QuerySet):
                 "evidence",
                 queryset=Evidence.objects.shown()
                 .select_related("claim__article__outlet", "claim__passage", "mention")
+                .defer(*without_article_texts("claim__article"))
                 .prefetch_related("claim__mentions"),
             ),
         )
@@ -36,10 +38,13 @@ class EventQuerySet(models.QuerySet):
     def ending_on_or_after(self, day: date):
         return self.filter(Q(end__gte=day) | Q(end__isnull=True, start__gte=day))
 
-    def search(self, words: str):
-        """Events whose title, summary, place or accepted quotes contain the words."""
+    def search(self, text: str):
+        """Events whose title, summary, place or accepted quotes contain every word.
+
+        One query, with one condition per word, for at most MAX_SEARCH_WORDS words.
+        """
         query = Q()
-        for word in words.split():
+        for word in search_words(text).words:
             query &= (
                 Q(title__icontains=word)
                 | Q(summary__icontains=word)

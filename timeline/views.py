@@ -11,9 +11,9 @@ from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
 
 from articles.anchoring import text_fragment
+from articles.clock import today
 from articles.models import Article, Outlet
 
-from .clock import today
 from .conflicts import find_conflicts
 from .forms import TimelineFilter
 from .models import Event, Evidence

@@ -120,3 +120,117 @@ def test_an_editor_claim_must_quote_the_report(editor_client, outlet):
     )
     assert "This is not in the report&#x27;s text; copy it exactly." in response.content.decode()
     assert not Claim.objects.filter(origin=Claim.Origin.EDITOR).exists()
+
+
+def change(client, article, outlet, **overrides):
+    return client.post(
+        reverse("admin:articles_article_change", args=[article.pk]),
+        add_form(outlet, base_version=article.version) | overrides,
+    )
+
+
+@pytest.mark.parametrize(
+    "field, value, stored",
+    [
+        ("title", "Talks resume: a new headline", "Talks resume: a new headline"),
+        ("published", "2025-10-28", "2025-10-28"),
+        ("url", "https://example.com/talks-corrected", "https://example.com/talks-corrected"),
+        ("byline", "Jane Doe", "Jane Doe"),
+    ],
+)
+def test_a_header_only_edit_is_saved(editor_client, outlet, field, value, stored):
+    editor_client.post(reverse("admin:articles_article_add"), add_form(outlet))
+    article = Article.objects.get()
+    response = change(editor_client, article, outlet, **{field: value})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    article.refresh_from_db()
+    assert str(getattr(article, field)) == stored
+    assert article.version == 2
+
+
+def test_moving_a_report_to_another_outlet_is_saved(editor_client, outlet):
+    editor_client.post(reverse("admin:articles_article_add"), add_form(outlet))
+    article = Article.objects.get()
+    other = Outlet.objects.create(name="Other Daily", slug="other-daily")
+    response = editor_client.post(
+        reverse("admin:articles_article_change", args=[article.pk]),
+        add_form(other, base_version=article.version),
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.outlet == other
+
+
+def test_a_new_publication_date_moves_the_resolved_dates(editor_client, outlet):
+    editor_client.post(reverse("admin:articles_article_add"), add_form(outlet))
+    article = Article.objects.get()
+    change(editor_client, article, outlet, published="2025-11-03")
+    sunday = article.claims.get(sentence__contains="on Sunday")
+    assert sunday.mentions.get().date_start.isoformat() == "2025-11-02"
+
+
+def test_a_stale_form_is_refused_and_shows_both_versions(client, editor, outlet):
+    client.force_login(editor)
+    client.post(reverse("admin:articles_article_add"), add_form(outlet))
+    article = Article.objects.get()
+    opened_at = article.version
+    # Another editor saves a new title first.
+    first = client.post(
+        reverse("admin:articles_article_change", args=[article.pk]),
+        add_form(outlet, title="Their title", base_version=opened_at),
+    )
+    assert first.status_code == 302
+    # This editor, still on the form opened before, saves another title.
+    second = client.post(
+        reverse("admin:articles_article_change", args=[article.pk]),
+        add_form(outlet, title="My title", base_version=opened_at),
+    )
+    html = second.content.decode()
+    assert second.status_code == 200
+    assert "Someone else saved this report" in html
+    assert "Their title" in html and "My title" in html
+    article.refresh_from_db()
+    assert article.title == "Their title"
+    # Having read the conflict, saving again replaces their version knowingly.
+    assert 'name="base_version" value="2"' in html
+    third = client.post(
+        reverse("admin:articles_article_change", args=[article.pk]),
+        add_form(outlet, title="My title", base_version=2),
+    )
+    assert third.status_code == 302
+    article.refresh_from_db()
+    assert article.title == "My title" and article.version == 3
+
+
+def test_a_stale_text_edit_shows_what_changed_in_the_text(editor_client, outlet):
+    editor_client.post(reverse("admin:articles_article_add"), add_form(outlet))
+    article = Article.objects.get()
+    change(editor_client, article, outlet, raw_body="Their added line.\n\n" + TEXT)
+    stale = editor_client.post(
+        reverse("admin:articles_article_change", args=[article.pk]),
+        add_form(outlet, raw_body="My added line.\n\n" + TEXT, base_version=1),
+    )
+    html = stale.content.decode()
+    assert "+My added line." in html and "-Their added line." in html
+    article.refresh_from_db()
+    assert "Their added line." in article.body
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"title": "\u200b \u2060"}, "The title has no visible characters."),
+        ({"published": "2031-01-01"}, "Publication date 2031-01-01 is in the future"),
+        ({"published": "1900-01-01"}, "Publication date 1900-01-01 is before 1990-01-01"),
+        ({"raw_body": "Talks\x00 on Sunday."}, "Null characters are not allowed."),
+    ],
+)
+def test_a_report_the_door_would_refuse_is_refused_in_the_form(
+    editor_client, outlet, overrides, message
+):
+    response = editor_client.post(
+        reverse("admin:articles_article_add"), add_form(outlet, **overrides)
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Article.objects.exists()

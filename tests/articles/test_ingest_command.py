@@ -139,3 +139,90 @@ def test_without_json_it_prints_a_summary_and_names_failures(tmp_path):
     assert failed
     assert "1 created, 0 updated, 0 unchanged, 1 failed" in out
     assert f"{bad}: bad Published date 'soon'" in err
+
+
+HOSTILE_FILES = {
+    "nul.txt": (
+        "Title: A report\nOutlet: Test Wire\nPublished: 2025-10-27\n\nTalks\x00 on Sunday.",
+        "NUL character",
+    ),
+    "long-title.txt": (
+        f"Title: {'T' * 400}\nOutlet: Test Wire\nPublished: 2025-10-27\n\nTalks on Sunday.",
+        "title is too long: 400 characters, the limit is 300",
+    ),
+    "long-url.txt": (
+        f"Title: Long URL\nOutlet: Test Wire\nURL: https://example.com/{'a' * 600}\n"
+        "Published: 2025-10-27\n\nTalks on Sunday.",
+        "url is too long",
+    ),
+    "bad-url.txt": (
+        "Title: Bad URL\nOutlet: Test Wire\nURL: https://exa mple\nPublished: 2025-10-27\n\n"
+        "Talks on Sunday.",
+        "bad URL",
+    ),
+    "rejected-url.txt": (
+        "Title: Rejected URL\nOutlet: Test Wire\nURL: http://-bad-.example\n"
+        "Published: 2025-10-27\n\nTalks on Sunday.",
+        "bad URL",
+    ),
+    "year-one.txt": (
+        "Title: Year one\nOutlet: Test Wire\nPublished: 0001-01-05\n\nIt ended last year.",
+        "publication date 0001-01-05 is before 1990-01-01",
+    ),
+    "year-9999.txt": (
+        "Title: Year 9999\nOutlet: Test Wire\nPublished: 9999-12-20\n\nIt ends next month.",
+        "publication date 9999-12-20 is in the future",
+    ),
+    "invisible-title.txt": (
+        "Title: \u200b\u200b\nOutlet: Test Wire\nPublished: 2025-10-27\n\nTalks on Sunday.",
+        "the title has no visible characters",
+    ),
+}
+
+
+@pytest.mark.django_db
+def test_a_batch_with_hostile_files_reports_each_and_ingests_the_rest(tmp_path):
+    paths = [write_report(tmp_path, "good-1.txt", title="First good", url="https://a.example/1")]
+    for name, (raw, _) in HOSTILE_FILES.items():
+        paths.append(write_report(tmp_path, name, raw=raw))
+    paths.append(
+        write_report(
+            tmp_path,
+            "good-2.txt",
+            title="Second good",
+            url="https://a.example/2",
+            body="The leaders met on Thursday in Busan.",
+        )
+    )
+    doc, _, failed = ingest(*paths)
+    assert failed
+    rows = {row["file"].rsplit("/", 1)[1]: row for row in doc["articles"]}
+    assert rows["good-1.txt"]["status"] == rows["good-2.txt"]["status"] == "created"
+    for name, (_, message) in HOSTILE_FILES.items():
+        assert rows[name]["status"] == "failed", name
+        assert message in rows[name]["error"], (name, rows[name]["error"])
+    assert sorted(Article.objects.values_list("title", flat=True)) == ["First good", "Second good"]
+
+
+@pytest.mark.django_db
+def test_an_unexpected_error_in_one_file_is_named_and_the_batch_goes_on(tmp_path, monkeypatch):
+    # A failure nobody foresaw (here: the pipeline raising on one text) must not stop the
+    # batch: the file is named with the error, the next file still goes in.
+    from articles import services
+
+    real = services.analyse
+
+    def explode_on_marker(body, *args, **kwargs):
+        if "EXPLODE" in body:
+            raise RuntimeError("boom")
+        return real(body, *args, **kwargs)
+
+    monkeypatch.setattr(services, "analyse", explode_on_marker)
+    bad = write_report(tmp_path, "bad.txt", title="Bad", body="EXPLODE on Sunday.")
+    good = write_report(tmp_path, "good.txt", title="Good")
+    doc, err, failed = ingest(bad, good)
+    assert failed
+    assert [r["status"] for r in doc["articles"]] == ["failed", "created"]
+    assert doc["articles"][0]["error"] == "could not be ingested (RuntimeError: boom)"
+    _, err, _ = ingest(bad, as_json=False)
+    assert f"{bad}: could not be ingested (RuntimeError: boom)" in err

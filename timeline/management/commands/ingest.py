@@ -5,6 +5,7 @@ events); the writing itself is articles.services.ingest_report, the same door th
 """
 
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from django.core.management.base import BaseCommand, CommandError
 from articles.reports import ReportError, decode, parse_report
 from articles.services import ingest_report
 from timeline.models import Evidence
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -79,6 +82,12 @@ def ingest_file(path: Path) -> dict:
         result = ingest_report(**report.fields())
     except ReportError as exc:
         row["error"] = str(exc)
+        return row | {"claims": []}
+    except Exception as exc:  # noqa: BLE001 — one bad file must not stop the batch
+        # Nothing of this file was written (the door's transaction rolled back); the
+        # message names the file and the error so the report can be fixed and re-run.
+        logger.exception("ingest of %s failed", path)
+        row["error"] = f"could not be ingested ({type(exc).__name__}: {exc})"
         return row | {"claims": []}
     article = result.article
     return row | {

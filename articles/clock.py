@@ -1,4 +1,4 @@
-"""Today, as the timeline sees it.
+"""Today, as TradeWatch sees it: the timeline's marker, the newest date a report may carry.
 
 Tests and demos pin it with the TRADEWATCH_TODAY setting (YYYY-MM-DD); otherwise it is
 the local date.
