@@ -9,9 +9,12 @@ import difflib
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
 
 from .clean import clean
 from .clock import today
@@ -21,12 +24,73 @@ from .search import search_words
 from .services import add_claim, content_hash, ingest_report
 
 
-class BoundedSearchAdmin(admin.ModelAdmin):
+class KeywordsField(forms.JSONField):
+    """A list of words, as JSON (["Busan", "summit"]): the only shape the linker reads."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "help_text", 'A JSON list of words or phrases, for example ["Busan", "summit"].'
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        words = super().clean(value)
+        if words in (None, ""):
+            return []
+        if not isinstance(words, list) or not all(
+            isinstance(w, str) and w.strip() and len(w) <= 100 for w in words
+        ):
+            raise forms.ValidationError(
+                'Enter a list of words in quotes, for example ["Busan", "summit"].'
+            )
+        return words
+
+
+class TolerantModelChoiceField(forms.ModelChoiceField):
+    """A choice by id that is not a plausible id ("abc", 10**30) is an invalid choice, not
+    a database error: SQLite overflows and PostgreSQL refuses out-of-range integers."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not self.to_field_name:
+            text = str(value).strip()
+            if not text.isdigit() or len(text) > 18:
+                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class TolerantAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete widget looks up the submitted value to show it again, and a
+    value that is not an id (" ", "abc") raised a server error; show it as unselected."""
+
+    def optgroups(self, name, value, attr=None):
+        plausible = [v for v in value if str(v).strip().isdigit() and len(str(v).strip()) <= 18]
+        try:
+            return super().optgroups(name, plausible, attr)
+        except (ValueError, ValidationError):
+            return super().optgroups(name, [], attr)
+
+
+class TolerantChoicesMixin:
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = TolerantAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        kwargs.setdefault("form_class", TolerantModelChoiceField)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class BoundedSearchAdmin(TolerantChoicesMixin, admin.ModelAdmin):
     """An admin list whose search uses at most MAX_SEARCH_WORDS words, and says so.
 
     Django's admin adds one condition per word and field; thousands of words made one
     request that kept the database busy for minutes.
     """
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "keywords":
+            kwargs["form_class"] = KeywordsField
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_search_results(self, request, queryset, search_term):
         search = search_words(search_term)
@@ -77,7 +141,13 @@ class ArticleForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["base_version"].initial = self.instance.version
+            # The stored version, not the instance's: reverting to an old version from the
+            # history starts from an old instance, and is a save on top of the current one.
+            self.fields["base_version"].initial = (
+                Article.objects.filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
 
     def clean(self):
         data = super().clean()
@@ -157,7 +227,7 @@ def conflict_message(stored: Article, data: dict):
 
 
 @admin.register(Article)
-class ArticleAdmin(BoundedSearchAdmin):
+class ArticleAdmin(SimpleHistoryAdmin, BoundedSearchAdmin):
     form = ArticleForm
     list_display = ["title", "outlet", "published", "published_estimated", "claim_count"]
     list_filter = ["outlet", "published_estimated", "published"]
@@ -318,7 +388,7 @@ class ClaimAddForm(forms.ModelForm):
 
 
 @admin.register(Claim)
-class ClaimAdmin(BoundedSearchAdmin):
+class ClaimAdmin(SimpleHistoryAdmin, BoundedSearchAdmin):
     list_display = ["sentence", "article", "kind", "anchor_state", "origin", "reviewed"]
     list_filter = ["kind", "anchor_state", "origin", "reviewed", "topics", "article__outlet"]
     list_select_related = ["article"]

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length, Now
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 
 class Topic(models.Model):
@@ -77,7 +78,7 @@ class ArticleQuerySet(models.QuerySet):
             self.with_outlet()
             .light()
             .annotate(claim_count=models.Count("claims"))
-            .order_by("-published", "title")
+            .order_by("-published", "title", "pk")
         )
 
 
@@ -113,9 +114,11 @@ class Article(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
+    # Every saved version, texts included: a correction never loses what was there before.
+    history = HistoricalRecords()
 
     class Meta:
-        ordering = ["-published", "title"]
+        ordering = ["-published", "title", "pk"]
         constraints = [
             models.CheckConstraint(condition=~Q(url=""), name="article_url_null_not_empty"),
             models.CheckConstraint(condition=~Q(body=""), name="article_body_not_empty"),
@@ -226,9 +229,10 @@ class Claim(models.Model):
     created = models.DateTimeField(db_default=Now(), editable=False)
 
     objects = ClaimQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["created"])
 
     class Meta:
-        ordering = ["article", "start"]
+        ordering = ["article", "start", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(start__isnull=True, end__isnull=True)
@@ -292,7 +296,7 @@ class DateMention(models.Model):
     explanation = models.CharField(max_length=300, blank=True)
 
     class Meta:
-        ordering = ["claim", "start"]
+        ordering = ["claim", "start", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(date_end__gte=F("date_start")), name="mention_end_not_before_start"

@@ -26,6 +26,11 @@ class Search:
     def note(self) -> str:
         if not self.truncated:
             return ""
+        if not self.words:
+            return (
+                f"Nothing was searched: words longer than {MAX_WORD_CHARS} characters are "
+                "ignored, and no other word was given."
+            )
         return (
             f"Searches use at most {MAX_SEARCH_WORDS} words of up to {MAX_WORD_CHARS} "
             f"characters, {MAX_SEARCH_CHARS} characters in all; searched for “{self.text}”."

@@ -12,15 +12,16 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+from simple_history.admin import SimpleHistoryAdmin
 
-from articles.admin import ArticleAdmin, BoundedSearchAdmin
+from articles.admin import ArticleAdmin, BoundedSearchAdmin, TolerantChoicesMixin
 from articles.models import Article, without_article_texts
 
 from .linking import decide, unlinked_claims
 from .models import Event, EventCandidate, Evidence
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(TolerantChoicesMixin, admin.TabularInline):
     model = Evidence
     fields = ["claim", "quote", "stance", "state", "note"]
     readonly_fields = ["quote"]
@@ -46,7 +47,7 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(BoundedSearchAdmin):
+class EventAdmin(SimpleHistoryAdmin, BoundedSearchAdmin):
     list_display = ["title", "start", "end", "precision", "status", "kind", "accepted_count"]
     list_filter = ["status", "kind", "topics"]
     search_fields = ["title", "summary", "place"]
@@ -72,7 +73,7 @@ class EventAdmin(BoundedSearchAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(BoundedSearchAdmin):
+class EvidenceAdmin(SimpleHistoryAdmin, BoundedSearchAdmin):
     list_display = ["claim_sentence", "event", "stance", "state", "outlet", "score"]
     list_filter = ["state", "stance", "event", "claim__article__outlet"]
     list_select_related = ["event", "claim__article__outlet"]
@@ -137,7 +138,7 @@ class ReportAdmin(ArticleAdmin):
         rows = (
             Evidence.objects.filter(claim__article=article)
             .select_related("event", "claim", "mention")
-            .order_by("claim__start", "-score")
+            .order_by("claim__start", "-score", "pk")
         )
         if not rows:
             return "No claim of this report matches an event yet."

@@ -16,6 +16,7 @@ class TimelineFilter(forms.Form):
         widget=forms.SearchInput(attrs={"maxlength": MAX_SEARCH_CHARS}),
     )
     search_note = ""
+    nothing_to_search = False
     topic = forms.ModelChoiceField(
         Topic.objects.all(), required=False, to_field_name="slug", empty_label="All topics"
     )
@@ -29,12 +30,16 @@ class TimelineFilter(forms.Form):
     def clean_q(self):
         search = search_words(self.cleaned_data["q"])
         self.search_note = search.note
+        # Only unusable words: nothing matches them, rather than everything.
+        self.nothing_to_search = bool(self.cleaned_data["q"]) and not search.words
         return search.text
 
     def filter(self, events):
         """Apply every filter that was understood; a bad one is reported, not fatal."""
         self.is_valid()  # fills cleaned_data with the valid fields only
         data = getattr(self, "cleaned_data", {})
+        if self.nothing_to_search:
+            return events.none()
         if data.get("q"):
             events = events.search(data["q"])
         if data.get("topic"):

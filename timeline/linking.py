@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from articles.models import Claim
 
@@ -93,7 +95,7 @@ def unlinked_claims(queryset=None):
         queryset.dated()
         .exclude(evidence__state__in=[Evidence.State.SUGGESTED, Evidence.State.ACCEPTED])
         .with_context()
-        .order_by("-article__published", "article", "start")
+        .order_by("-article__published", "article", "start", "pk")
     )
 
 
@@ -141,9 +143,16 @@ def decide(evidence_rows, state: str) -> int:
     """An editor accepts or rejects evidence; the claims behind it become reviewed.
 
     A reviewed claim is kept (re-anchored, flagged) if a later correction removes its
-    sentence, so an editor's decision is never lost with it.
+    sentence, so an editor's decision is never lost with it. Both changes are written to
+    the history with who made them (the signed-in editor of the request).
     """
-    ids = [ev.pk for ev in evidence_rows]
-    count = Evidence.objects.filter(pk__in=ids).update(state=state)
-    Claim.objects.filter(evidence__pk__in=ids).update(reviewed=True)
-    return count
+    now = timezone.now()
+    rows = list(Evidence.objects.select_for_update().filter(pk__in=[ev.pk for ev in evidence_rows]))
+    for ev in rows:
+        ev.state, ev.updated = state, now
+    bulk_update_with_history(rows, Evidence, ["state", "updated"], batch_size=500)
+    claims = list(Claim.objects.filter(evidence__in=rows, reviewed=False).distinct().order_by("pk"))
+    for claim in claims:
+        claim.reviewed = True
+    bulk_update_with_history(claims, Claim, ["reviewed"], batch_size=500)
+    return len(rows)

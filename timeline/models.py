@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Now
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from articles.dates import describe_range, period_end
 from articles.models import Claim, DateMention, Topic, without_article_texts
@@ -18,7 +19,7 @@ from articles.search import search_words
 class EventQuerySet(models.QuerySet):
     def on_timeline(self):
         """Events in date order with the evidence a page shows, in a fixed number of queries."""
-        return self.order_by("start", "end", "title").prefetch_related(
+        return self.order_by("start", "end", "title", "pk").prefetch_related(
             "topics",
             models.Prefetch(
                 "evidence",
@@ -96,9 +97,10 @@ class Event(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     objects = EventQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["created"])
 
     class Meta:
-        ordering = ["start", "title"]
+        ordering = ["start", "title", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=F("start")),
@@ -165,10 +167,19 @@ class Evidence(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     objects = EvidenceQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["created"])
 
     class Meta:
         verbose_name_plural = "evidence"
-        ordering = ["event", "claim__article__published"]
+        # The claim breaks ties between reports of one day, so pages never depend on the
+        # rows' physical order.
+        ordering = [
+            "event",
+            "claim__article__published",
+            "claim__article__title",
+            "claim__start",
+            "pk",
+        ]
         constraints = [
             models.UniqueConstraint(fields=["event", "claim"], name="evidence_one_per_pair"),
         ]

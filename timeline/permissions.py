@@ -1,5 +1,7 @@
-"""The editors group: add and change reports, claims, events and evidence; never delete
-events or users. Kept in step after every migrate, so new models' permissions follow."""
+"""The editors group: add and change reports, claims, events and evidence, and accept or
+reject suggestions; only administrators (superusers) delete anything, so an accepted
+piece of evidence or a claim is never removed by an editor (rejecting is how an editor
+says no). Kept in step after every migrate, so new models' permissions follow."""
 
 from django.contrib.auth.models import Group, Permission
 
@@ -7,7 +9,7 @@ EDITORS = "Editors"
 GRANTS = {
     "articles": {
         "article": ["add", "change", "view"],
-        "claim": ["add", "change", "view", "delete"],
+        "claim": ["add", "change", "view"],
         "passage": ["view"],
         "datemention": ["view"],
         "outlet": ["add", "change", "view"],
@@ -15,7 +17,7 @@ GRANTS = {
     },
     "timeline": {
         "event": ["add", "change", "view"],
-        "evidence": ["add", "change", "view", "delete"],
+        "evidence": ["add", "change", "view"],
         "eventcandidate": ["view"],
     },
 }

@@ -1,14 +1,17 @@
 """The reader-facing pages: timeline, event, reports, coverage.
 
 They live in timeline because each shows articles and events together; every page runs
-a fixed number of queries whatever the number of events, claims and reports.
+a fixed number of queries whatever the number of events, claims and reports. They only
+read: GET and HEAD, nothing else.
 """
 
 from collections import defaultdict
 from itertools import groupby
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from articles.anchoring import text_fragment
 from articles.clock import today
@@ -31,6 +34,7 @@ def decorate(event, now):
     return event
 
 
+@require_safe
 def timeline(request):
     now = today()
     filters = TimelineFilter(request.GET or None)
@@ -57,6 +61,7 @@ def timeline(request):
     )
 
 
+@require_safe
 def event_detail(request, slug):
     event = get_object_or_404(Event.objects.on_timeline(), slug=slug)
     decorate(event, today())
@@ -71,19 +76,32 @@ def event_detail(request, slug):
             "event": event,
             "by_outlet": sorted(by_outlet.items(), key=lambda kv: kv[0].name),
             "outlets_total": outlets_total,
+            # The event's own edits and the decisions on the evidence shown with it.
+            "last_corrected": max([event.updated, *(ev.updated for ev in event.shown_evidence)]),
         },
     )
 
 
+REPORTS_PER_PAGE = 50
+
+
+@require_safe
 def article_list(request):
     articles = Article.objects.for_listing()
     outlet = None
     if request.GET.get("outlet"):
         outlet = get_object_or_404(Outlet, slug=request.GET["outlet"])
         articles = articles.filter(outlet=outlet)
-    return render(request, "articles/article_list.html", {"articles": articles, "outlet": outlet})
+    # A bad or out-of-range page number shows the nearest page, never an error.
+    page = Paginator(articles, REPORTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "articles/article_list.html",
+        {"articles": page, "page": page, "outlet": outlet},
+    )
 
 
+@require_safe
 def article_detail(request, slug):
     article = get_object_or_404(Article.objects.with_outlet(), slug=slug)
     claims = list(
@@ -95,7 +113,7 @@ def article_detail(request, slug):
                 queryset=Evidence.objects.shown().select_related("event"),
             ),
         )
-        .order_by("start")
+        .order_by("start", "pk")
     )
     passages = list(article.passages.all())
     by_passage = defaultdict(list)
@@ -142,8 +160,9 @@ def segments(passage, claims):
     return [s for s in out if s.get("text") or s.get("claim") or s.get("anchor")]
 
 
+@require_safe
 def coverage(request):
-    events = list(Event.objects.sourced().order_by("start", "title"))
+    events = list(Event.objects.sourced().order_by("start", "title", "pk"))
     outlets = list(Outlet.objects.filter(articles__isnull=False).distinct().order_by("name"))
     counts = {
         (row["event"], row["claim__article__outlet"]): row["n"]

@@ -268,3 +268,37 @@ def test_staff_outside_the_editors_cannot_decide(suggestions, client, django_use
     assert response.status_code == 403
     busan.refresh_from_db()
     assert busan.state == Evidence.State.SUGGESTED
+
+
+def test_editors_cannot_delete_accepted_evidence_but_may_reject_it(seeded, editor_client):
+    ev = Evidence.objects.filter(state=Evidence.State.ACCEPTED).first()
+    delete = reverse("admin:timeline_evidence_delete", args=[ev.pk])
+    assert editor_client.post(delete, {"post": "yes"}).status_code == 403
+    assert Evidence.objects.filter(pk=ev.pk).exists()
+    response = editor_client.post(
+        reverse("admin:timeline_evidence_decide"), {"decision": f"{ev.pk}:rejected"}
+    )
+    assert response.status_code == 302
+    ev.refresh_from_db()
+    assert ev.state == Evidence.State.REJECTED
+
+
+def test_editors_cannot_delete_claims_or_reports(seeded, editor_client):
+    claim = Claim.objects.first()
+    for url in (
+        reverse("admin:articles_claim_delete", args=[claim.pk]),
+        reverse("admin:articles_article_delete", args=[claim.article_id]),
+    ):
+        assert editor_client.post(url, {"post": "yes"}).status_code == 403, url
+    assert Claim.objects.filter(pk=claim.pk).exists()
+    assert Article.objects.filter(pk=claim.article_id).exists()
+
+
+def test_anonymous_visitors_only_read(seeded, client):
+    ev = Evidence.objects.first()
+    response = client.post(
+        reverse("admin:timeline_evidence_decide"), {"decision": f"{ev.pk}:rejected"}
+    )
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    for url in ("/", "/articles/", "/coverage/"):
+        assert client.post(url).status_code == 405, url

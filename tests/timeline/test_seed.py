@@ -134,3 +134,60 @@ def test_an_editors_edit_to_a_curated_event_survives_a_reseed(seeded):
     call_command("seed", stdout=open("/dev/null", "w"))
     event = Event.objects.get(slug="trump-xi-busan-meeting")
     assert (event.title, event.status) == ("Trump and Xi meet at Gimhae Air Base", "happened")
+
+
+def test_an_editors_edit_to_a_seed_outlet_survives_a_reseed(seeded):
+    Outlet.objects.filter(name="The High Street Journal").update(
+        kind=Outlet.Kind.BLOG, homepage="https://thehighstreetjournal.example/"
+    )
+    seed()
+    outlet = Outlet.objects.get(name="The High Street Journal")
+    assert (outlet.kind, outlet.homepage) == ("blog", "https://thehighstreetjournal.example/")
+
+
+def test_a_renamed_seed_outlet_is_not_added_again(seeded):
+    Outlet.objects.filter(name="The High Street Journal").update(name="High Street Journal")
+    seed()
+    assert not Outlet.objects.filter(name="The High Street Journal").exists()
+
+
+def test_an_editors_correction_to_a_seed_report_survives_a_reseed(seeded):
+    from articles.services import ingest_report
+
+    article = Article.objects.get(title="US China Trade Deal")
+    corrected = "Correction: an earlier version misdated the talks.\n\n" + article.raw_body
+    ingest_report(
+        title=article.title,
+        outlet=article.outlet.name,
+        published=article.published,
+        body=corrected,
+        url=article.url,
+        article=article,
+    )
+    seed()
+    article.refresh_from_db()
+    assert article.raw_body == corrected
+    assert article.version == 2
+
+
+def test_evidence_an_administrator_deleted_is_not_recreated_by_a_reseed(seeded):
+    ev = evidence_for("trump-xi-busan-meeting", "later this year")
+    pair = (ev.event_id, ev.claim_id)
+    ev.delete()
+    seed()
+    assert not Evidence.objects.filter(event_id=pair[0], claim_id=pair[1]).exists()
+
+
+def test_an_editor_claim_quoting_part_of_a_curated_sentence_does_not_break_the_seed(seeded):
+    from articles.services import add_claim
+
+    [threat] = [e for e in CURATED["events"] if e["slug"] == "100-percent-tariff-threat"]
+    quote = threat["evidence"][0]["quote"]
+    curated = evidence_for("100-percent-tariff-threat", quote).claim
+    part = quote  # the editor quotes exactly the words the fixture quotes, and no more
+    assert part != curated.sentence
+    mine = add_claim(article=curated.article, sentence=part)
+    before = snapshot()
+    call_command("seed", stdout=open("/dev/null", "w"))  # must not raise
+    assert snapshot() == before
+    assert Claim.objects.filter(pk=mine.pk).exists()
