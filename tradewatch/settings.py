@@ -32,6 +32,34 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = None
+    if number is None or number < minimum:
+        raise ImproperlyConfigured(f"{name} must be a whole number >= {minimum}, got {value!r}")
+    return number
+
+
+def env_proxy_ssl_header(name: str) -> tuple[str, str] | None:
+    """SECURE_PROXY_SSL_HEADER from "HTTP_X_FORWARDED_PROTO" or "HTTP_X_FORWARDED_PROTO=https"."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return None
+    header, _, expected = value.partition("=")
+    header, expected = header.strip(), expected.strip() or "https"
+    if not header.startswith("HTTP_") or header != header.upper() or "-" in header:
+        raise ImproperlyConfigured(
+            f"{name} must name a request header as Django sees it, e.g. HTTP_X_FORWARDED_PROTO "
+            f"for X-Forwarded-Proto, got {value!r}"
+        )
+    return (header, expected)
+
+
 DEBUG = env_bool("DEBUG", True)
 
 # A development key is fine while DEBUG is on; production must bring its own.
@@ -44,6 +72,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 
 INSTALLED_APPS = [
+    # The project itself: deployment checks, the web-only statement timeout, admin sign-in.
+    "tradewatch",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -52,19 +82,25 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.syndication",
     "django_extensions",
+    "simple_history",
     "articles",
     "timeline",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the query string or the cookies: PostgreSQL cannot take a NUL.
+    "tradewatch.middleware.RejectNulMiddleware",
+    # WhiteNoise, serving from the app folders too when collectstatic has not been run.
+    "tradewatch.middleware.StaticFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Records who made each change kept in the history tables.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]
 
@@ -88,11 +124,15 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "tradewatch.wsgi.application"
 
-DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
 try:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from exc
+
+# Cap on any one SQL statement run while answering a web request, on PostgreSQL (ms);
+# 0 leaves the server's own setting alone. Management commands never get it.
+WEB_STATEMENT_TIMEOUT_MS = env_int("WEB_STATEMENT_TIMEOUT_MS", 5000)
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("REDIS_URL"):
@@ -115,15 +155,27 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        # WhiteNoise's hashed, compressed files; unhashed names (and a warning) until
+        # `manage.py collectstatic` has written the manifest, rather than a 500 on every page.
+        else "tradewatch.storage.ManifestStaticFilesStorage"
     },
 }
+
+# Request bodies. The largest report the admin accepts is 1,000,000 characters; its form
+# is posted URL-encoded, where an ASCII character takes 1 byte, or 3 when %-encoded, so
+# 5 MB holds such a report of English text with room for the other fields. (Other scripts
+# take 6 to 12 bytes a character once encoded: a million of those would not fit; raise
+# this if such reports are expected.) A larger body answers 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Django's default, stated: enough for the largest admin form, an event with its evidence
+# inline (8 fields a row), up to about 120 pieces of evidence. More answers 400.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -136,10 +188,36 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# Every answer, pages and JSON alike, says X-Content-Type-Options: nosniff, in debug too.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Behind a TLS-terminating proxy: the header the proxy sets on requests that reached it
+# over HTTPS, e.g. SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO (meaning "https").
+# Only set it when the proxy always sets (or strips) that header.
+SECURE_PROXY_SSL_HEADER = env_proxy_ssl_header("SECURE_PROXY_SSL_HEADER")
+# Extra origins allowed to POST forms, e.g. https://tradewatch.example.org (comma-separated).
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# How many proxies in front of the app append to X-Forwarded-For; 0 means none, and the
+# client address is the connection's. The admin sign-in throttle counts per address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
 if not DEBUG:
-    SECURE_CONTENT_TYPE_NOSNIFF = True
+    # HTTPS only. SECURE_SSL_REDIRECT=0 when the TLS proxy itself redirects http:// to
+    # https://; `check --deploy` then reports security.W008 as a reminder, and only that.
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Joining the browsers' preload list is the domain owner's promise and is slow to
+    # undo, so it is opt-in, and the deploy check's reminder about it is silenced.
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+
+# Admin sign-in: after this many failures for one username, or from one address, within
+# the window, further attempts are refused until the window ends (counted in CACHES).
+ADMIN_LOGIN_FAILURE_LIMIT = 5
+ADMIN_LOGIN_FAILURE_WINDOW = 15 * 60  # seconds
 
 LOGGING = {
     "version": 1,
