@@ -1,0 +1,491 @@
+"""Load test: readers, hostile searchers and ingestion at once, on 127.0.0.1 only.
+
+    .venv/bin/python bench/load.py [--seconds 30] [--readers 4] [--hostile 2]
+                                   [--workers 2] [--no-ingest] [--database-url URL]
+                                   [--app-dir DIR] [--limit-request-line 8190]
+
+Without --database-url it creates a fresh PostgreSQL database, tw_load_<pid>, on
+127.0.0.1:5432 (user postgres; --pg-admin-url to change), migrates and seeds it, and drops
+it at the end. A --database-url (loopback or SQLite only) is migrated, seeded and ingested
+into, and kept: give it a scratch database.
+
+It starts gunicorn on a free loopback port (DEBUG=true, so no collectstatic) and, for
+--seconds:
+
+- readers fetch the timeline, an event page, a report page, /articles/, /coverage/ and a
+  normal search (/?q=Busan), round robin;
+- hostile searchers send /?q= with 2,000 short words and with one 5,200-character word;
+- a background loop ingests new report files (the seed reports with new titles and URLs
+  and their paragraphs shuffled) with `manage.py ingest`.
+
+It prints, per path and per group (readers, hostile), requests, errors (a status that is
+not 2xx/3xx, or no answer), p50/p90/p99 latency and requests per second, then the ingest
+count. Exit status 1 when a reader saw an error.
+
+Everything is bounded: one address (127.0.0.1), a deadline for every loop, a cap on the
+requests of every thread, a timeout on every request and every subprocess; it stops by
+itself and cleans up (gunicorn, the database it made, its temporary files).
+"""
+
+import argparse
+import http.client
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = ROOT / ".venv" / "bin" / "python"
+GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+APP = ROOT  # the tree served and ingested into (--app-dir); the venv is always ROOT's
+sys.path.insert(0, str(ROOT))
+
+from articles.clean import clean  # noqa: E402  (pure: no Django, no database)
+
+HOST = "127.0.0.1"  # the only address this script ever talks to
+LOOPBACK_DB_HOSTS = {"127.0.0.1", "localhost", "::1", ""}
+
+MAX_SECONDS = 600  # --seconds is capped here
+MAX_REQUESTS_PER_THREAD = 200_000
+REQUEST_TIMEOUT = 30.0  # seconds, per request (gunicorn's own worker timeout is 30 s too)
+INGEST_TIMEOUT = 120.0  # seconds, per `manage.py ingest`
+MAX_INGESTS = 500
+
+
+def log(*args):
+    print(*args, file=sys.stderr, flush=True)
+
+
+# --- database ---------------------------------------------------------------------------
+
+
+def check_loopback(url: str) -> None:
+    parsed = urllib.parse.urlsplit(url)
+    if parsed.scheme.startswith("sqlite"):
+        return
+    if (parsed.hostname or "") not in LOOPBACK_DB_HOSTS:
+        raise SystemExit(f"refusing {url!r}: the load test only talks to 127.0.0.1")
+
+
+def create_database(admin_url: str, name: str) -> str:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True, connect_timeout=10) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    parsed = urllib.parse.urlsplit(admin_url)
+    return urllib.parse.urlunsplit(parsed._replace(path=f"/{name}"))
+
+
+def drop_database(admin_url: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True, connect_timeout=10) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def manage(env, *args, timeout=300.0, check=True):
+    return subprocess.run(
+        [str(PYTHON), "manage.py", *args],
+        cwd=APP,
+        env=env,
+        timeout=timeout,
+        check=check,
+        capture_output=True,
+        text=True,
+    )
+
+
+# --- server -----------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(env, port: int, workers: int, limit_request_line: int, logfile):
+    return subprocess.Popen(
+        [
+            str(GUNICORN),
+            "tradewatch.wsgi",
+            "-w",
+            str(workers),
+            "-b",
+            f"{HOST}:{port}",
+            "--timeout",
+            "30",
+            "--limit-request-line",
+            str(limit_request_line),
+        ],
+        cwd=APP,
+        env=env,
+        stdout=logfile,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)
+
+
+def get(port: int, path: str, timeout: float = REQUEST_TIMEOUT):
+    """(status, body) of one GET to 127.0.0.1; raises on no answer."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    try:
+        conn.request("GET", path, headers={"Host": HOST, "Connection": "close"})
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def wait_until_up(port: int, proc: subprocess.Popen, seconds: float = 60.0) -> bytes:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit("gunicorn exited during start-up (see its log above)")
+        try:
+            status, body = get(port, "/", timeout=5)
+            if status == 200:
+                return body
+        except OSError:
+            pass
+        time.sleep(0.25)
+    raise SystemExit(f"gunicorn did not answer on {HOST}:{port} within {seconds:.0f} s")
+
+
+# --- traffic ----------------------------------------------------------------------------
+
+
+class Stats:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.samples = defaultdict(list)  # (group, label) -> [seconds]
+        self.errors = Counter()  # (group, label) -> n
+        self.statuses = defaultdict(Counter)  # (group, label) -> status -> n
+
+    def add(self, group, label, seconds, status):
+        ok = isinstance(status, int) and 200 <= status < 400
+        with self.lock:
+            self.samples[group, label].append(seconds)
+            self.statuses[group, label][status] += 1
+            if not ok:
+                self.errors[group, label] += 1
+
+
+def drive(port, group, targets, stats, deadline, seed):
+    """Fetch the targets round robin until the deadline (or the request cap)."""
+    rng = random.Random(seed)
+    order = list(targets)
+    rng.shuffle(order)
+    for n in range(MAX_REQUESTS_PER_THREAD):
+        if time.monotonic() >= deadline:
+            return
+        label, path = order[n % len(order)]
+        started = time.perf_counter()
+        try:
+            status, _ = get(port, path, timeout=REQUEST_TIMEOUT)
+        except (OSError, http.client.HTTPException) as exc:
+            status = type(exc).__name__
+        stats.add(group, label, time.perf_counter() - started, status)
+
+
+def hostile_targets(rng):
+    short = [
+        "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(3)) for _ in range(2000)
+    ]
+    letters = [rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(2000)]
+    long_word = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(5200))
+
+    def q(text):
+        return "/?" + urllib.parse.urlencode({"q": text})
+
+    paths = [
+        ("/?q=<2,000 one-letter words>", q(" ".join(letters))),
+        ("/?q=<2,000 three-letter words>", q(" ".join(short))),
+        ("/?q=<one 5,200-letter word>", q(long_word)),
+    ]
+    return [(f"{label} {len(path) / 1000:.1f} KB", path) for label, path in paths]
+
+
+# --- ingestion --------------------------------------------------------------------------
+
+
+def variant(source: Path, n: int, rng: random.Random) -> str:
+    """The report with a new title and URL and its paragraphs shuffled."""
+    head, _, body = source.read_text(encoding="utf-8").partition("\n\n")
+    lines = []
+    for line in head.splitlines():
+        key, _, value = line.partition(":")
+        if key == "Title":
+            line = f"Title: {value.strip()} (load copy {n})"
+        elif key == "URL":
+            line = f"URL: https://load-test.invalid/{os.getpid()}/{n}/{source.stem}"
+        lines.append(line)
+    # The kept paragraphs shuffled, then what cleaning drops, in its order: shuffled in
+    # with the rest, a "Leave a Reply" line would take everything after it along.
+    cleaned = clean(body)
+    paragraphs = [p for p in cleaned.text.split("\n") if p.strip()]
+    rng.shuffle(paragraphs)
+    dropped = [r.text for r in cleaned.removed]
+    return "\n".join(lines) + "\n\n" + "\n\n".join(paragraphs + dropped) + "\n"
+
+
+def ingest_loop(env, workdir: Path, deadline, result, seed):
+    rng = random.Random(seed)
+    sources = sorted((APP / "fixtures" / "reports").glob("*.txt"))
+    for n in range(1, MAX_INGESTS + 1):
+        if time.monotonic() >= deadline:
+            return
+        path = workdir / f"load_{n:04d}.txt"
+        path.write_text(variant(sources[n % len(sources)], n, rng), encoding="utf-8")
+        started = time.perf_counter()
+        try:
+            done = manage(
+                env,
+                "ingest",
+                str(path),
+                timeout=min(INGEST_TIMEOUT, max(5.0, deadline - time.monotonic() + 30)),
+                check=False,
+            )
+            ok = done.returncode == 0 and "1 created" in done.stdout
+            if not ok:
+                said = [line for line in done.stderr.splitlines() if path.name in line]
+                why = said[0] if said else (done.stderr or done.stdout).strip()[-300:]
+                result["failures"].append((path.name, why.replace(str(path), path.name)[:300]))
+        except subprocess.TimeoutExpired:
+            ok = False
+            result["failures"].append((path.name, "timed out"))
+        result["seconds"].append(time.perf_counter() - started)
+        result["ok" if ok else "failed"] += 1
+
+
+# --- report -----------------------------------------------------------------------------
+
+
+def pct(sorted_values, p):
+    if not sorted_values:
+        return float("nan")
+    k = min(len(sorted_values) - 1, max(0, round(p / 100 * len(sorted_values) + 0.5) - 1))
+    return sorted_values[k]
+
+
+def row(label, values, errors, elapsed):
+    v = sorted(values)
+    return (
+        f"  {label[:44]:<44} {len(v):>6} {errors:>6} "
+        f"{pct(v, 50) * 1000:>8.0f} {pct(v, 90) * 1000:>8.0f} {pct(v, 99) * 1000:>8.0f} "
+        f"{len(v) / elapsed:>7.1f}"
+    )
+
+
+def report(stats: Stats, elapsed: float, groups) -> None:
+    header = (
+        f"  {'path':<44} {'reqs':>6} {'errors':>6} {'p50 ms':>8} {'p90 ms':>8} "
+        f"{'p99 ms':>8} {'req/s':>7}"
+    )
+    for group, labels in groups:
+        if not any(stats.samples.get((group, label)) for label in labels):
+            continue
+        print(f"\n{group}")
+        print(header)
+        everything, errs = [], 0
+        for label in labels:
+            values = stats.samples.get((group, label), [])
+            everything += values
+            errs += stats.errors[group, label]
+            print(row(label, values, stats.errors[group, label], elapsed))
+        print(row("all", everything, errs, elapsed))
+        for label in labels:
+            odd = {
+                s: n
+                for s, n in stats.statuses[group, label].items()
+                if not (isinstance(s, int) and 200 <= s < 400)
+            }
+            if odd:
+                print(
+                    f"    {label}: "
+                    + ", ".join(f"{s}×{n}" for s, n in sorted(odd.items(), key=str))
+                )
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--readers", type=int, default=4, help="reader threads")
+    parser.add_argument("--hostile", type=int, default=2, help="hostile searcher threads")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--no-ingest", action="store_true", help="no background ingestion")
+    parser.add_argument(
+        "--limit-request-line",
+        type=int,
+        default=8190,
+        help="gunicorn's cap on the request line (its default is 4094; 8190 is its maximum "
+        "short of unlimited) — 8190 lets the 8 KB hostile queries reach Django",
+    )
+    parser.add_argument("--database-url", help="use this (loopback) database as it is")
+    parser.add_argument(
+        "--app-dir",
+        type=Path,
+        default=ROOT,
+        help="serve another copy of the project (e.g. `git archive HEAD` unpacked) with "
+        "this one's .venv, to compare versions",
+    )
+    parser.add_argument(
+        "--pg-admin-url",
+        default="postgres://postgres@127.0.0.1:5432/postgres",
+        help="where to create and drop tw_load_<pid>",
+    )
+    args = parser.parse_args(argv)
+    global APP
+    APP = args.app_dir.resolve()
+    if not (APP / "manage.py").is_file():
+        raise SystemExit(f"{APP} has no manage.py")
+    seconds = max(1.0, min(args.seconds, MAX_SECONDS))
+    readers = max(1, min(args.readers, 64))
+    hostile = max(0, min(args.hostile, 16))
+
+    created_db = None
+    workdir = Path(tempfile.mkdtemp(prefix="tw_load_"))
+    server = None
+    try:
+        if args.database_url:
+            database_url = args.database_url
+            check_loopback(database_url)
+        else:
+            check_loopback(args.pg_admin_url)
+            created_db = f"tw_load_{os.getpid()}"
+            database_url = create_database(args.pg_admin_url, created_db)
+            log(f"created database {created_db}")
+        env = os.environ | {
+            "DATABASE_URL": database_url,
+            "DEBUG": "true",
+            "ALLOWED_HOSTS": HOST,
+            "LOG_LEVEL": "ERROR",
+        }
+        env.pop("REDIS_URL", None)
+        started = time.perf_counter()
+        manage(env, "migrate", "--noinput")
+        manage(env, "seed")
+        log(f"migrated and seeded in {time.perf_counter() - started:.1f} s")
+
+        port = free_port()
+        server_log = (workdir / "gunicorn.log").open("w")
+        server = start_gunicorn(env, port, args.workers, args.limit_request_line, server_log)
+        home = wait_until_up(port, server).decode()
+        event = re.search(r'href="(/events/[\w-]+/)"', home)
+        article = re.search(r'href="(/articles/[\w-]+/)', home)
+        if not (event and article):
+            raise SystemExit("the timeline links no event or no report: nothing to read")
+        readers_targets = [
+            ("/", "/"),
+            ("/events/<slug>/", event.group(1)),
+            ("/articles/<slug>/", article.group(1)),
+            ("/articles/", "/articles/"),
+            ("/coverage/", "/coverage/"),
+            ("/?q=Busan", "/?q=Busan"),
+        ]
+        hostile_list = hostile_targets(random.Random(1))
+        log(
+            f"gunicorn -w {args.workers} on {HOST}:{port}; {readers} readers, {hostile} hostile "
+            f"searchers, ingest {'off' if args.no_ingest else 'on'}, for {seconds:.0f} s"
+        )
+
+        load_before = os.getloadavg()[0]
+        stats = Stats()
+        ingest = {"ok": 0, "failed": 0, "seconds": [], "failures": []}
+        begin = time.monotonic()
+        deadline = begin + seconds
+        threads = [
+            threading.Thread(
+                target=drive, args=(port, "readers", readers_targets, stats, deadline, i)
+            )
+            for i in range(readers)
+        ] + [
+            threading.Thread(
+                target=drive, args=(port, "hostile", hostile_list, stats, deadline, 100 + i)
+            )
+            for i in range(hostile)
+        ]
+        if not args.no_ingest:
+            threads.append(
+                threading.Thread(target=ingest_loop, args=(env, workdir, deadline, ingest, 7))
+            )
+        for t in threads:
+            t.daemon = True
+            t.start()
+        # An in-flight request or ingest may run past the deadline, never past its timeout.
+        give_up = deadline + INGEST_TIMEOUT + 5
+        for t in threads:
+            t.join(timeout=max(0.0, give_up - time.monotonic()))
+        elapsed = time.monotonic() - begin
+
+        print(
+            f"{time.strftime('%Y-%m-%d %H:%M %Z')}, {os.cpu_count()} CPUs, load average "
+            f"{load_before:.2f} before, {os.getloadavg()[0]:.2f} after (1 min)"
+        )
+        print(
+            f"TradeWatch load test: {seconds:.0f} s, {readers} readers, {hostile} hostile "
+            f"searchers, gunicorn -w {args.workers} (sync), "
+            f"{'PostgreSQL' if 'postgres' in database_url else 'SQLite'}; "
+            f"measured over {elapsed:.1f} s"
+        )
+        report(
+            stats,
+            elapsed,
+            [
+                ("readers", [label for label, _ in readers_targets]),
+                ("hostile", [label for label, _ in hostile_list]),
+            ],
+        )
+        if not args.no_ingest:
+            took = sorted(ingest["seconds"])
+            print(
+                f"\ningest: {ingest['ok']} reports ingested, {ingest['failed']} failed"
+                + (
+                    f"; per `manage.py ingest` run p50 {pct(took, 50):.2f} s, max {took[-1]:.2f} s"
+                    if took
+                    else ""
+                )
+            )
+            for name, why in ingest["failures"][:5]:
+                print(f"  {name}: {why}")
+        server_log.flush()
+        timeouts = (workdir / "gunicorn.log").read_text(errors="replace").count("WORKER TIMEOUT")
+        print(f"gunicorn worker timeouts (worker killed after 30 s): {timeouts}")
+        reader_errors = sum(n for (group, _), n in stats.errors.items() if group == "readers")
+        print(f"\nreaders saw {reader_errors} error(s)")
+        return 1 if reader_errors else 0
+    finally:
+        if server is not None:
+            stop(server)
+        if created_db:
+            try:
+                drop_database(args.pg_admin_url, created_db)
+                log(f"dropped database {created_db}")
+            except Exception as exc:  # noqa: BLE001  (report, keep cleaning up)
+                log(f"could not drop {created_db}: {exc}")
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
