@@ -149,6 +149,15 @@ class ArticleForm(forms.ModelForm):
                 .first()
             )
 
+    def clean_raw_body(self):
+        """Browsers send a text area's lines with CRLF whatever was pasted: an unchanged
+        text stays byte for byte as stored, and a changed one is kept with plain LF."""
+        text = self.cleaned_data["raw_body"].replace("\r\n", "\n")
+        stored = self.instance.raw_body if self.instance.pk else None
+        if stored is not None and stored.replace("\r\n", "\n") == text:
+            return stored
+        return text
+
     def clean(self):
         data = super().clean()
         self.check_version(data)

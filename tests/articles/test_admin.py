@@ -234,3 +234,26 @@ def test_a_report_the_door_would_refuse_is_refused_in_the_form(
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Article.objects.exists()
+
+
+def test_a_header_edit_from_a_browser_keeps_the_text_byte_for_byte(editor_client, outlet):
+    # Browsers send a text area with CRLF line ends; that is not a change to the report.
+    editor_client.post(reverse("admin:articles_article_add"), add_form(outlet))
+    article = Article.objects.get()
+    stored, claims = article.raw_body, list(article.claims.values_list("pk", "start"))
+    response = change(
+        editor_client, article, outlet, title="New title", raw_body=TEXT.replace("\n", "\r\n")
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.raw_body == stored
+    assert list(article.claims.values_list("pk", "start")) == claims
+    assert article.history.latest().raw_body == stored
+
+
+def test_text_pasted_in_a_browser_is_kept_with_plain_line_ends(editor_client, outlet):
+    editor_client.post(
+        reverse("admin:articles_article_add"),
+        add_form(outlet, raw_body=TEXT.replace("\n", "\r\n")),
+    )
+    assert Article.objects.get().raw_body == TEXT
