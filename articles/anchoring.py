@@ -33,6 +33,18 @@ CONTEXT = 32
 FUZZY_THRESHOLD = 0.75
 """Below this similarity a corrected sentence is no longer "the same claim"."""
 
+FUZZY_MARGIN = 0.05
+"""How much more similar than any other place a fuzzy match must be to be *the* match.
+
+Places closer than this ("tariffs of 10%" against "tariffs of 20%" and "of 30%") are
+about equally similar: which one the claim became is a guess, made by the old context and
+offset, and the anchor needs review whatever it scores. (A fuzzy match is never relocated
+or exact in any case: its words changed, so an editor must look.)"""
+
+CONTEXT_MARGIN = 0.05
+"""How much better a copy's surroundings must match than any other copy's for the context
+to settle which of several identical sentences a claim is (see ``_choose``)."""
+
 EXACT, RELOCATED, NEEDS_REVIEW, ORPHANED = "exact", "relocated", "needs_review", "orphaned"
 
 # Prefix/suffix must match at least this well before they may pick one of several copies
@@ -42,6 +54,11 @@ _MIN_CONTEXT_SCORE = 0.5
 _MAX_FUZZY_CANDIDATES = 8
 # Characters of prefix/suffix used to pin a fuzzy match's edges to the old context.
 _PIN_CHARS = 16
+# Each candidate place is diffed twice: in a wide neighbourhood, which tolerates a poor
+# guess of where the sentence starts, and in this narrow one, which a neighbouring
+# sentence sharing a long run of words with the quote cannot fill ("... talks were held,”
+# Bessent said." twice in a row): in the wide one the diff may align with that neighbour.
+_NARROW_SLACK = 16
 
 
 @dataclass(frozen=True)
@@ -222,13 +239,26 @@ def _choose(
         return Anchor(_found_state(text, selector, start, end, hint), start, end, 1.0)
 
     scores = {span: _context_score(text, selector, *span) for span in spans}
-    ranked = sorted(spans, key=lambda span: (-scores[span], _distance(span[0], hint)))
-    (start, end), runner_up = ranked[0], ranked[1]
-    # Context "settles it" only if it fits well and strictly better than any other copy;
-    # otherwise the nearest copy is a guess and an editor should look.
-    if scores[(start, end)] >= _MIN_CONTEXT_SCORE and scores[(start, end)] > scores[runner_up]:
+    (start, end), settled = _settle(spans, scores.__getitem__, lambda span: span[0], hint)
+    if settled:
         return Anchor(_found_state(text, selector, start, end, hint), start, end, 1.0)
     return Anchor(NEEDS_REVIEW, start, end, 1.0)
+
+
+def _settle(places: list, context, start, hint: int | None) -> tuple:
+    """The place the old surroundings single out, and True; else a guess, and False.
+
+    Context settles it only if it fits well (_MIN_CONTEXT_SCORE) and clearly better than
+    at any other place (CONTEXT_MARGIN): a typo fixed next to one of two copies must not
+    send the claim to the other. Otherwise the guess is the place nearest the old offset,
+    among those that fit about as well as the best if any fits well.
+    """
+    best = max(context(place) for place in places)
+    close = [place for place in places if context(place) > best - CONTEXT_MARGIN]
+    if best >= _MIN_CONTEXT_SCORE and len(close) == 1:
+        return close[0], True
+    pool = close if best >= _MIN_CONTEXT_SCORE else places
+    return min(pool, key=lambda place: (_distance(start(place), hint), -context(place))), False
 
 
 def _found_state(text: str, selector: QuoteSelector, start: int, end: int, hint: int | None) -> str:
@@ -274,21 +304,46 @@ def _fuzzy(text: str, selector: QuoteSelector, hint: int | None) -> Anchor:
     Diffing the quote against every window of a 20,000-character report is far too slow,
     so cheap evidence (word pairs of the quote, the old prefix/suffix, the hint) nominates a
     few places; each is aligned with one diff and its edges settled on word boundaries.
+
+    A place must be at least FUZZY_THRESHOLD similar to the quote. It is the match only if
+    no other place comes within FUZZY_MARGIN of it; among places that do (a sentence deleted
+    while lookalikes with other figures remain), the old context and then the old offset
+    make the guess. Either way the state is needs_review: the words are not the same.
     """
-    best: tuple[float, float, int, int, int] | None = None
-    for centre in _candidate_starts(text, selector, hint):
-        span = _align(text, selector, centre)
-        if span is None:
-            continue
-        start, end = span
+    found: list[_Place] = []
+    spans = {
+        _align(text, selector, centre, slack)
+        for centre in _candidate_starts(text, selector, hint)
+        for slack in (len(selector.exact) // 2 + 16, _NARROW_SLACK)
+    }
+    for start, end in sorted(spans - {None}):
         ratio = _ratio(selector.exact, text[start:end])
-        key = (ratio, _context_score(text, selector, start, end), -_distance(start, hint))
-        if best is None or key > best[:3]:
-            best = (*key, start, end)
-    if best is None or best[0] < FUZZY_THRESHOLD:
+        if ratio >= FUZZY_THRESHOLD:
+            context = _context_score(text, selector, start, end)
+            found.append(_Place(ratio, context, -_distance(start, hint), start, end))
+    if not found:
         return Anchor(ORPHANED, None, None, 0.0)
-    ratio, _, _, start, end = best
-    return Anchor(NEEDS_REVIEW, start, end, round(ratio, 4))
+    best = max(found)
+    tied = [best] + [
+        place
+        for place in found
+        if best.ratio - place.ratio < FUZZY_MARGIN
+        and (place.end <= best.start or best.end <= place.start)  # another place, not a re-cut
+    ]
+    if len(tied) > 1:  # about equally similar: the surroundings, else the offset, decide
+        best, _ = _settle(tied, lambda place: place.context, lambda place: place.start, hint)
+    return Anchor(NEEDS_REVIEW, best.start, best.end, round(best.ratio, 4))
+
+
+@dataclass(frozen=True, order=True)
+class _Place:
+    """A candidate span for a corrected quote; orders by similarity, then context, nearness."""
+
+    ratio: float
+    context: float
+    nearness: int  # minus the distance from the hint
+    start: int
+    end: int
 
 
 def _ratio(a: str, b: str) -> float:
@@ -370,15 +425,14 @@ def _loose(fragment: str, *, tail: bool) -> re.Pattern[str]:
     return re.compile(body)
 
 
-def _align(text: str, selector: QuoteSelector, centre: int) -> tuple[int, int] | None:
+def _align(text: str, selector: QuoteSelector, centre: int, slack: int) -> tuple[int, int] | None:
     """The span near ``centre`` that best corresponds to the quote, or None.
 
-    One diff against the neighbourhood gives a rough span; its edges are then pinned to
-    the old prefix/suffix if those are still there, else moved to the nearby word
-    boundaries that maximise similarity.
+    One diff against the neighbourhood (``slack`` characters either side) gives a rough
+    span; its edges are then pinned to the old prefix/suffix if those are still there, else
+    moved to the nearby word boundaries that maximise similarity.
     """
     exact = selector.exact
-    slack = len(exact) // 2 + 16
     lo, hi = max(0, centre - slack), min(len(text), centre + len(exact) + slack)
     matcher = SequenceMatcher(None, exact, text[lo:hi], autojunk=False)
     first, last = _chain(matcher.get_matching_blocks())

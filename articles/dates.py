@@ -54,6 +54,9 @@ The reading rules, chosen for newsroom English and kept deliberately simple:
   are "may"/"march" as verbs: "May" and "March" (like April, June and August, which are also
   names) count as months only in a date context (a preposition, a day or year, "the May truce",
   "May's").
+* A date beyond the calendar ("last year" in a report of 5 January of year 1, "next month"
+  in one of 20 December 9999) is left unresolved: the words are no mention, and no shorter
+  date inside them ("January" of "January 5") is read instead.
 
 >>> from datetime import date
 >>> monday = date(2025, 10, 27)
@@ -74,8 +77,10 @@ The reading rules, chosen for newsroom English and kept deliberately simple:
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import functools
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -98,6 +103,10 @@ class DateMatch:
 
 
 PRECISIONS = ("day", "week", "month", "quarter", "year")  # finest to coarsest
+# The longest words a mention may take (DateMention.text holds this many). The longest real
+# ones ("from the 10th of November, 2025 to the 12th of December, 2025") are half of it; a
+# longer match has only stretched over a run of blank space between its words.
+MAX_MENTION_CHARS = 120
 
 # --------------------------------------------------------------------------- vocabulary
 
@@ -293,6 +302,10 @@ PARTICIPLE_GUARD = re.compile(
     re.IGNORECASE,
 )
 CLAUSE_BREAK = re.compile(r"[,;:()\[\]“”\"—–]|\s-\s")
+# How far back from a word the cue and context checks look: patterns that end at a given
+# point are searched from this far before it, never from the start of a long sentence.
+_GUARD_REACH = 64
+_CHANGE_REACH = 200
 
 
 @dataclass(frozen=True)
@@ -304,12 +317,19 @@ class _Cue:
 
 
 class _Sentence:
-    """The text being searched, its publication date, and what its tense cues say."""
+    """The text being searched, its publication date, and what its tense cues say.
+
+    The cues and clause breaks are found once per sentence and kept sorted, so that each
+    mention's tense is a few binary searches, not a pass over a sentence that may be a
+    whole pasted page long.
+    """
 
     def __init__(self, text: str, published: date):
         self.text = text
         self.published = published
         self._cues: list[_Cue] | None = None
+        self._by_strength: tuple[_CueIndex, _CueIndex] | None = None
+        self._breaks: tuple[list[int], list[int]] | None = None
 
     @property
     def cues(self) -> list[_Cue]:
@@ -318,23 +338,77 @@ class _Sentence:
         return self._cues
 
     def clause(self, start: int, end: int) -> tuple[int, int]:
-        """Offsets of the clause that holds text[start:end]."""
-        left = max((m.end() for m in CLAUSE_BREAK.finditer(self.text, 0, start)), default=0)
-        right = next((m.start() for m in CLAUSE_BREAK.finditer(self.text, end)), len(self.text))
-        return left, right
+        """Offsets of the clause that holds text[start:end]: from the end of the last break
+        before it to the start of the first break after it (breaks never overlap)."""
+        if self._breaks is None:
+            spans = [m.span() for m in CLAUSE_BREAK.finditer(self.text)]
+            self._breaks = [s for s, _ in spans], [e for _, e in spans]
+        starts, ends = self._breaks
+        k = bisect.bisect_right(ends, start)
+        left = ends[k - 1] if k else 0
+        k = bisect.bisect_left(starts, end)
+        if k and ends[k - 1] > end:  # a " - " across the mention's end: look again from it
+            after = CLAUSE_BREAK.search(self.text, end)
+            return left, after.start() if after else len(self.text)
+        return left, starts[k] if k < len(starts) else len(self.text)
 
     def tense(self, start: int, end: int, *, clause_only: bool = False) -> str | None:
-        """'past', 'future' or None: the nearest cue, own clause first, strong before weak."""
+        """'past', 'future' or None: the nearest cue, own clause first, strong before weak.
+
+        Cues starting inside the mention do not count; "nearest" is _distance, and of two
+        cues as near the one found first (in _tense_cues' order) wins.
+        """
+        if self._by_strength is None:
+            indexed = list(enumerate(self.cues))
+            self._by_strength = (
+                _CueIndex([(i, c) for i, c in indexed if c.strong]),
+                _CueIndex([(i, c) for i, c in indexed if not c.strong]),
+            )
+        strong, weak = self._by_strength
         left, right = self.clause(start, end)
-        cues = [c for c in self.cues if not start <= c.start < end]  # none inside the mention
-        in_clause = [c for c in cues if left <= c.start and c.end <= right]
-        tiers = [[c for c in in_clause if c.strong], [c for c in in_clause if not c.strong]]
+        tiers = [(strong, left, right), (weak, left, right)]
         if not clause_only:
-            tiers += [[c for c in cues if c.strong], [c for c in cues if not c.strong]]
-        for tier in tiers:
-            if tier:
-                return min(tier, key=lambda c: _distance(c, start, end)).tense
+            tiers += [(strong, 0, math.inf), (weak, 0, math.inf)]
+        for cues, lo, hi in tiers:
+            cue = cues.nearest(start, end, lo, hi)
+            if cue is not None:
+                return cue.tense
         return None
+
+
+class _CueIndex:
+    """Cues sorted by where they start, to find the one nearest a mention."""
+
+    def __init__(self, cues: list[tuple[int, _Cue]]):  # (order found, cue)
+        self.items = sorted(cues, key=lambda item: (item[1].start, item[0]))
+        self.starts = [cue.start for _, cue in self.items]
+        self.longest = max((cue.end - cue.start for _, cue in self.items), default=0)
+
+    def nearest(self, start: int, end: int, lo: float, hi: float) -> _Cue | None:
+        """The cue nearest text[start:end] that lies within [lo, hi) and does not start
+        inside the mention; of equally near ones, the first found."""
+        best, best_key = None, None
+        # Cues starting before the mention, nearest first; none further back can be nearer
+        # once even the longest cue starting there would end too far away.
+        i = bisect.bisect_left(self.starts, start) - 1
+        while i >= 0:
+            order, cue = self.items[i]
+            if cue.start < lo:
+                break
+            if best_key and (max(0, start - cue.start - self.longest), 0) > best_key[0]:
+                break
+            key = (_distance(cue, start, end), order)
+            if cue.end <= hi and (best_key is None or key < best_key):
+                best, best_key = cue, key
+            i -= 1
+        # Cues starting at or after the mention's end: the first ones are the nearest.
+        for order, cue in self.items[bisect.bisect_left(self.starts, end) :]:
+            key = ((cue.start - end, 1), order)
+            if cue.start >= hi or (best_key and key[0] > best_key[0]):
+                break
+            if cue.end <= hi and (best_key is None or key < best_key):
+                best, best_key = cue, key
+        return best
 
 
 def _distance(cue: _Cue, start: int, end: int) -> tuple[int, int]:
@@ -349,11 +423,18 @@ def _tense_cues(text: str) -> list[_Cue]:
     cues += [_Cue(m.start(), m.end(), "future", True) for m in MODAL_MAY.finditer(text)]
     cues += [_Cue(m.start(), m.end(), "future", False) for m in PROGRESSIVE_CUE.finditer(text)]
     cues += [_Cue(m.start(), m.end(), "past", True) for m in PAST_AUXILIARY.finditer(text)]
-    taken = [(c.start, c.end) for c in cues]
+    taken = sorted((c.start, c.end) for c in cues)
+    taken_starts = [s for s, _ in taken]
+    furthest = [0] * len(taken)  # furthest end among taken[: k + 1]
+    for k, (_, e) in enumerate(taken):
+        furthest[k] = max(e, furthest[k - 1] if k else 0)
 
     def free(m: re.Match) -> bool:
-        overlaps = any(s < m.end() and m.start() < e for s, e in taken)
-        return not overlaps and not PARTICIPLE_GUARD.search(text, 0, m.start())
+        k = bisect.bisect_left(taken_starts, m.end())  # taken[:k] start before m ends
+        overlaps = k > 0 and furthest[k - 1] > m.start()
+        # The guard is the word just before (a run of blank space that long is no prose).
+        guard = PARTICIPLE_GUARD.search(text, max(0, m.start() - _GUARD_REACH), m.start())
+        return not overlaps and not guard
 
     cues += [_Cue(m.start(), m.end(), "past", True) for m in PAST_VERB.finditer(text) if free(m)]
     cues += [
@@ -390,6 +471,20 @@ def _year_span(year: int) -> tuple[date, date]:
     return date(year, 1, 1), date(year, 12, 31)
 
 
+# Relative arithmetic never reaches further than this from publication ("99 years ago",
+# "from December 20 to January 5" of next year...); explicit years are 1900-2099.
+_REACH_YEARS = 100
+
+
+class _BeyondCalendar(ValueError):
+    """A mention names a day before 1 January of year 1 or after 31 December 9999."""
+
+
+def _near_calendar_edge(published: date) -> bool:
+    return not (date.min.year + _REACH_YEARS < published.year < date.max.year - _REACH_YEARS)
+
+
+_CYCLE_YEARS = 400  # the Gregorian calendar repeats itself, weekdays and leap days, every 400 years
 NEAR_DAYS = 92  # about three months: how far from publication a yearless date "belongs"
 
 
@@ -401,7 +496,19 @@ def _day_in_year(month: int, day: int, published: date, direction: str | None) -
     publication: a day more than about three months away in every year follows the tense
     (past: the latest such day on or before publication; future: the first on or after),
     and with no tense it stays in the publication year ("April 2" in an October report).
+
+    In the first or last year of the calendar the adjacent year may not exist: the choice
+    is made 400 years (one whole Gregorian cycle) away, and a day that falls outside the
+    calendar raises _BeyondCalendar rather than become some other year's day.
     """
+    if not date.min.year < published.year < date.max.year:
+        shift = _CYCLE_YEARS if published.year == date.min.year else -_CYCLE_YEARS
+        chosen = _day_in_year(month, day, published.replace(year=published.year + shift), direction)
+        if chosen is None:
+            return None
+        if not date.min.year <= chosen.year - shift <= date.max.year:
+            raise _BeyondCalendar(f"{chosen:%B} {chosen.day} of year {chosen.year - shift}")
+        return chosen.replace(year=chosen.year - shift)
     options = []
     for year in (published.year, published.year - 1, published.year + 1):  # ties: pub year
         try:
@@ -552,6 +659,8 @@ def _match_day_range(m: re.Match, s: _Sentence) -> DateMatch | None:
         else:
             first = _day_in_year(month, d1, s.published, _day_direction(None, s, m))
         last = first.replace(day=d2)
+    except _BeyondCalendar:
+        raise
     except (ValueError, AttributeError):
         return None
     return _hit(m, first, last, "day", "absolute")
@@ -582,7 +691,7 @@ def _shift_year(day: date, years: int) -> date:
 
 
 def _match_range(m: re.Match, s: _Sentence) -> DateMatch | None:
-    if CHANGE_VERB.search(s.text, 0, m.start()):
+    if CHANGE_VERB.search(s.text, max(0, m.start() - _CHANGE_REACH), m.start()):
         return None  # "extended from August 12 to November 10": two dates, found one by one
     a = _atom(m.group("a"), s, _bare_month_direction("from", s, m))
     if a is None:
@@ -621,16 +730,29 @@ def _month_context_ok(m: re.Match, s: _Sentence) -> bool:
     """Whether a bare month name is a month here, not "may"/"March" or someone's name."""
     if m.group("prep") or m.group("part") or m.group("mon") not in AMBIGUOUS_MONTHS:
         return True
-    before = s.text[: m.start()]
-    previous = re.search(r"(\S+)\s+$", before)
-    previous_word = previous.group(1) if previous else ""
+    previous_word = _previous_word(s.text, m.start())
     if m.group("poss"):  # "May's truce", unless a name comes first ("Theresa May's")
-        return not previous_word[:1].isupper() or not before.strip(" “\"'")
+        opens = _NOT_OPENING.search(s.text, 0, m.start()) is None  # only quotes before it
+        return not previous_word[:1].isupper() or opens
     if previous_word.lower() == "of":  # "the truce of May"
         return True
     # "the May truce": a determiner before, a lowercase word after.
-    follows = re.match(r"\s+[a-z]", s.text[m.end() :])
+    follows = _LOWERCASE_NEXT.match(s.text, m.end())
     return previous_word.lower() == "the" and follows is not None
+
+
+_PREVIOUS_WORD = re.compile(r"(\S+)\s+$")
+_NOT_OPENING = re.compile(r"[^ “\"']")
+_LOWERCASE_NEXT = re.compile(r"\s+[a-z]")
+
+
+def _previous_word(text: str, at: int, reach: int = 100) -> str:
+    """The word before the blank space that ends at ``at`` ("" if there is none)."""
+    lo = max(0, at - reach)
+    previous = _PREVIOUS_WORD.search(text, lo, at)
+    if previous and previous.start() == lo > 0 and not text[lo - 1].isspace():
+        previous = _PREVIOUS_WORD.search(text, 0, at)  # a word longer than the reach
+    return previous.group(1) if previous else ""
 
 
 def _bare_month_direction(prep: str | None, s: _Sentence, m: re.Match) -> str | None:
@@ -675,19 +797,20 @@ def _match_weekday(m: re.Match, s: _Sentence) -> DateMatch | None:
     pub = s.published
     wd = WEEKDAY_NAMES.index(m.group("wd"))
     prep = _norm(m.group("prep"))
-    on_or_before = pub - timedelta(days=(pub.weekday() - wd) % 7)
-    on_or_after = pub + timedelta(days=(wd - pub.weekday()) % 7)
-    strictly_before = pub - timedelta(days=(pub.weekday() - wd - 1) % 7 + 1)
-    strictly_after = pub + timedelta(days=(wd - pub.weekday() - 1) % 7 + 1)
+    # Days from publication back to the weekday on or before it, and on to the one after.
+    # (Offsets, not dates: at either end of the calendar one of them does not exist.)
+    behind = (pub.weekday() - wd) % 7
+    ahead = (wd - pub.weekday()) % 7
     method = "relative"
     if prep == "this":
         this_week = _monday(pub) + timedelta(days=wd)
         past = this_week <= pub and s.tense(m.start(), m.end()) == "past"
-        day = this_week if past else on_or_after  # "talks held this Monday" (of this week)
+        # "talks held this Monday" (of this week), else the first on or after publication
+        day = this_week if past else pub + timedelta(days=ahead)
     elif prep in ("coming", "this coming"):
-        day = strictly_after
+        day = pub + timedelta(days=ahead or 7)  # strictly after
     elif prep in ("last", "past", "this past"):
-        day = strictly_before
+        day = pub - timedelta(days=behind or 7)  # strictly before
     elif prep == "next":  # the weekday of the following Monday–Sunday week
         day = _monday(pub) + timedelta(days=7 + wd)
     else:
@@ -697,13 +820,9 @@ def _match_weekday(m: re.Match, s: _Sentence) -> DateMatch | None:
             tense = "past"
         elif tense is None and prep in ("until", "till", "by", "through", "before"):
             tense = "future"
-        if tense == "past":
-            day = on_or_before
-        elif tense == "future":
-            day = on_or_after
-        else:  # no cue: the nearer of the two, the past on a tie
-            ahead, behind = (on_or_after - pub).days, (pub - on_or_before).days
-            day = on_or_after if ahead < behind else on_or_before
+        if tense is None:  # no cue: the nearer of the two, the past on a tie
+            tense = "future" if ahead < behind else "past"
+        day = pub - timedelta(days=behind) if tense == "past" else pub + timedelta(days=ahead)
     return _hit(m, day, day, "day", method)
 
 
@@ -714,24 +833,27 @@ def _weekend(saturday: date) -> tuple[date, date]:
 def _match_weekend(m: re.Match, s: _Sentence) -> DateMatch | None:
     pub = s.published
     which = _norm(m.group("which"))
-    current_or_last = pub - timedelta(days=(pub.weekday() - 5) % 7)  # Saturday on/before pub
-    coming = pub + timedelta(days=(5 - pub.weekday()) % 7) if pub.weekday() < 5 else current_or_last
+    # Days back to the Saturday on or before publication, and on to the coming Saturday (the
+    # current one on a weekend). Offsets, not dates: at either end of the calendar one of
+    # those Saturdays does not exist, and only the one the words name may be computed.
+    back = (pub.weekday() - 5) % 7
+    ahead = (5 - pub.weekday()) % 7 if pub.weekday() < 5 else -back
     if which in ("last", "past", "the past"):
-        saturday = current_or_last - timedelta(days=7) if pub.weekday() >= 5 else current_or_last
+        saturday = pub - timedelta(days=back + 7 if pub.weekday() >= 5 else back)
     elif which == "this past":
-        saturday = current_or_last
+        saturday = pub - timedelta(days=back)
     elif which in ("coming", "the coming", "this coming"):
-        saturday = coming
+        saturday = pub + timedelta(days=ahead)
     elif which == "next":
         saturday = _monday(pub) + timedelta(days=12)
-    elif which == "this":
-        tense = s.tense(m.start(), m.end())
-        if tense is None:  # the nearer weekend; a tie goes to the past
-            tense = "future" if (coming - pub).days < (pub - current_or_last).days - 1 else "past"
-        saturday = coming if tense == "future" else current_or_last
-    else:  # "over the weekend": the one before, unless its own clause speaks of the future
-        future = s.tense(m.start(), m.end(), clause_only=True) == "future"
-        saturday = coming if future else current_or_last
+    else:
+        if which == "this":
+            tense = s.tense(m.start(), m.end())
+            if tense is None:  # the nearer weekend; a tie goes to the past
+                tense = "future" if ahead < back - 1 else "past"
+        else:  # "over the weekend": the one before, unless its own clause speaks of the future
+            tense = s.tense(m.start(), m.end(), clause_only=True)
+        saturday = pub + timedelta(days=ahead) if tense == "future" else pub - timedelta(days=back)
     return _hit(m, *_weekend(saturday), "week", "relative")
 
 
@@ -757,7 +879,8 @@ def _match_relative_period(m: re.Match, s: _Sentence) -> DateMatch | None:
     unit = (m.group("unit") or m.group("unit2") or m.group("unit3")).lower()
     part = m.group("part") or m.group("part2") or m.group("part3")
     which = _norm(m.group("which")) or "this"
-    if m.group("which") and not part and s.text[: m.start("which")].lower().endswith("the "):
+    before = s.text[max(0, m.start("which") - 8) : m.start("which")]
+    if m.group("which") and not part and before.lower().endswith("the "):
         return None  # "across the next year", "over the last month": a stretch of time
     start, end = _period(unit, which, s.published, part)
     start, end = _narrow(start, end, part, s.published, unit)
@@ -857,6 +980,25 @@ MATCHERS: tuple[tuple[re.Pattern, Callable[[re.Match, _Sentence], DateMatch | No
 )
 
 
+_UNRESOLVED = "beyond the calendar"  # what _resolve returns for such a candidate
+
+
+def _resolve(matcher, m: re.Match, s: _Sentence) -> DateMatch | str | None:
+    """One candidate resolved; _UNRESOLVED if it falls outside years 1-9999.
+
+    A report dated 5 January of year 1 that says "last year", or one of 20 December 9999
+    that says "next month", names a date ``datetime.date`` cannot hold. Near either end of
+    the calendar that is what an OverflowError or ValueError of the date arithmetic means;
+    anywhere else such an error is a bug, and raises.
+    """
+    try:
+        return matcher(m, s)
+    except (OverflowError, ValueError) as error:
+        if isinstance(error, _BeyondCalendar) or _near_calendar_edge(s.published):
+            return _UNRESOLVED
+        raise
+
+
 def find_dates(text: str, published: date) -> list[DateMatch]:
     """The date expressions of one sentence, resolved against the publication date.
 
@@ -871,17 +1013,24 @@ def find_dates(text: str, published: date) -> list[DateMatch]:
     if isinstance(published, datetime):
         published = published.date()
     sentence = _Sentence(text, published)
-    found = []
+    found: list[tuple[int, int, DateMatch | None]] = []
     for pattern, matcher in MATCHERS:
         for m in pattern.finditer(text):
-            hit = matcher(m, sentence)
-            if hit is not None:
-                found.append(hit)
-    kept: list[DateMatch] = []
-    for hit in sorted(found, key=lambda h: (h.start - h.end, h.start)):  # longest first
-        if all(hit.end <= k.start or k.end <= hit.start for k in kept):
-            kept.append(hit)
-    return sorted(kept, key=lambda h: h.start)
+            if m.end() - m.start() > MAX_MENTION_CHARS:
+                continue
+            hit = _resolve(matcher, m, sentence)
+            if hit is _UNRESOLVED:
+                # Not resolved, and not half-resolved either: it still takes its words, so
+                # "January 5" of year 10000 does not become "January" of 9999.
+                found.append((m.start(), m.end(), None))
+            elif hit is not None:
+                found.append((hit.start, hit.end, hit))
+    kept: list[tuple[int, int, DateMatch | None]] = []  # disjoint, sorted by start
+    for start, end, hit in sorted(found, key=lambda f: (f[0] - f[1], f[0])):  # longest first
+        k = bisect.bisect_left(kept, (end,))  # kept[:k] start before this one ends
+        if k == 0 or kept[k - 1][1] <= start:  # ... and the last of them ends before it
+            kept.insert(k, (start, end, hit))
+    return [hit for _, _, hit in kept if hit is not None]
 
 
 # --------------------------------------------------------------------------- explanations

@@ -40,11 +40,19 @@ _SPEECH_TAG = re.compile(
 )
 
 
+# No abbreviation, initial or dotted acronym is longer than this: the token before a full
+# stop is looked for this far back, not from the start of what may be a very long line.
+_TOKEN_REACH = 40
+
+
 def _is_abbreviation(text: str, stop_at: int, following: str) -> bool:
     """Whether the full stop at text[stop_at] belongs to an abbreviation."""
-    match = _TOKEN_BEFORE.search(text, 0, stop_at)
+    lo = max(0, stop_at - _TOKEN_REACH)
+    match = _TOKEN_BEFORE.search(text, lo, stop_at)
     if not match:
         return False
+    if match.start() == lo > 0 and _TOKEN_BEFORE.match(text, lo - 1, lo):
+        return False  # the token runs on beyond the reach: no abbreviation is that long
     token = match.group()
     if _DOTTED_ACRONYM.fullmatch(token) or _INITIAL.fullmatch(token):
         return True
@@ -54,19 +62,21 @@ def _is_abbreviation(text: str, stop_at: int, following: str) -> bool:
     return word in _ABBREVIATIONS
 
 
+_BLANK = re.compile(r"\s*")
+
+
 def _ends_sentence(text: str, match: re.Match[str]) -> bool:
-    rest = text[match.end() :]
-    following = rest.lstrip()
-    if not following or "\n" in rest[: len(rest) - len(following)]:
+    gap = _BLANK.match(text, match.end())  # offsets, not slices: a line may be very long
+    if gap.end() == len(text) or "\n" in gap.group():
         return True  # end of text, or a line break: always a boundary
-    first = following[0]
+    first = text[gap.end()]
     if not (first.isupper() or first.isdigit() or first in _OPENERS):
         return False  # "…," he said. / "e.g. rare earths" run on in lower case
     stop, close = match.group("stop"), match.group("close")
-    if close and stop[-1] in "?!" and _SPEECH_TAG.match(following):
+    if close and stop[-1] in "?!" and _SPEECH_TAG.match(text, gap.end()):
         return False
     if stop == "." and not close:
-        return not _is_abbreviation(text, match.start(), following)
+        return not _is_abbreviation(text, match.start(), first)
     return True
 
 
@@ -154,6 +164,9 @@ _DISCOURSE = frozenset(
 )
 # After a name and a comma, an appositive starts like this: "Ryan Hass, a senior analyst
 # at the Brookings Institution, said"
+# The longest speaker phrase kept (Claim.attribution holds this many characters):
+# "Chinese Ministry of Commerce spokesperson He Yongqian" is a quarter of it.
+MAX_ATTRIBUTION_CHARS = 200
 _APPOSITIVE = re.compile(r",\s+(?:a|an|the|former|who|now|then|currently)\s[^,“”\"]*,\s*$")
 _PUNCT_AFTER = re.compile(r"[,.;:!?”\"’')\]]+$")
 
@@ -189,7 +202,9 @@ def _phrase(words: list[str]) -> str | None:
         return None
     if words[0] == "The":
         words = ["the", *words[1:]]  # "The White House" at a sentence start
-    return " ".join(words)
+    speaker = " ".join(words)
+    # A run of capitalised words longer than any name and title is a headline or a list.
+    return speaker if len(speaker) <= MAX_ATTRIBUTION_CHARS else None
 
 
 def _speaker_before(prefix: str) -> str | None:
@@ -232,12 +247,18 @@ def _speaker_after(rest: str) -> str | None:
     return _phrase(phrase)
 
 
+_SPEAKER_REACH = 1000  # characters either side of a speech verb that may hold its speaker
+
+
 def _attribution(sentence: str) -> str:
     """The first speech verb with a subject decides: a name wins, a pronoun gives ""."""
     candidates = [(m, "verb") for m in _SPEECH_VERB.finditer(sentence)]
     candidates += [(m, "according") for m in _ACCORDING_TO.finditer(sentence)]
     for match, kind in sorted(candidates, key=lambda c: c[0].start()):
-        prefix, rest = sentence[: match.start()].rstrip(), sentence[match.end() :]
+        # A speaker (with an appositive) stands next to its verb: only that much is read,
+        # so a sentence with many verbs is not re-read from its start for each of them.
+        prefix = sentence[max(0, match.start() - _SPEAKER_REACH) : match.start()].rstrip()
+        rest = sentence[match.end() : match.end() + _SPEAKER_REACH]
         if kind == "according":
             speaker = _speaker_after(rest)
         else:

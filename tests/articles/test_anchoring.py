@@ -252,6 +252,100 @@ def test_a_sentence_rewrapped_over_two_lines_still_relocates_with_the_real_offse
     assert corrected[anchor.start : anchor.end] == wrapped
 
 
+# --- lookalikes: a claim never drifts silently onto a similar sentence ----------------------
+
+STEEL_10 = "Washington imposed tariffs of 10% on Chinese steel in March, officials said."
+STEEL_20 = STEEL_10.replace("10%", "20%")
+STEEL_30 = STEEL_10.replace("10%", "30%")
+LOOKALIKES = (
+    "Negotiators met in Geneva for a second round of talks on the trade framework.\n\n"
+    f"{STEEL_10} The measure was meant to curb a surge of imports.\n\n"
+    "Beijing called the step unilateral and promised to respond in kind within weeks.\n\n"
+    f"{STEEL_20} Aluminium followed in June.\n\n"
+    "Analysts expect further talks before the end of the year.\n\n"
+    f"{STEEL_30} Exporters in Tianjin said orders had already slowed.\n"
+)
+
+
+def test_a_deleted_sentence_is_not_relocated_onto_a_lookalike_with_another_figure():
+    selector, start = claim(LOOKALIKES, STEEL_10)
+    corrected = LOOKALIKES.replace(STEEL_10 + " ", "")
+
+    anchor = relocate(corrected, selector, hint_start=start)
+
+    assert anchor.state in ("needs_review", "orphaned")
+    if anchor.state == "needs_review":  # a guess an editor must confirm, never a certainty
+        assert anchor.score < 1.0
+        assert STEEL_10 not in corrected[anchor.start : anchor.end]
+
+
+def test_two_about_equally_similar_places_need_review_at_the_one_nearest_the_old_offset():
+    # Both remaining sentences differ from the claim by one figure: neither is "the" match.
+    selector, start = claim(LOOKALIKES, STEEL_10)
+    corrected = LOOKALIKES.replace(STEEL_10, "The measure is under review.")
+
+    anchor = relocate(corrected, selector, hint_start=start)
+
+    assert anchor.state == "needs_review"
+    assert corrected[anchor.start : anchor.end] == STEEL_20  # the nearer of the two
+    assert 0.75 <= anchor.score < 1.0
+
+
+def test_a_typo_fixed_next_to_a_lookalike_needs_review_at_its_own_place():
+    # The typo fix and the lookalike are about as similar to the old sentence; the old
+    # surroundings, still in place, say which one the claim became.
+    with_typo = STEEL_10.replace("steel", "steeel")
+    published = LOOKALIKES.replace(STEEL_10, with_typo)
+    selector, start = claim(published, with_typo)
+
+    anchor = relocate(LOOKALIKES, selector, hint_start=start)
+
+    assert anchor.state in ("relocated", "needs_review")
+    assert (anchor.start, anchor.end) == (start, start + len(STEEL_10))
+    assert LOOKALIKES[anchor.start : anchor.end] == STEEL_10
+
+
+def test_fuzzy_matches_must_clear_a_threshold_and_beat_the_runner_up_by_a_margin():
+    assert 0.5 < anchoring.FUZZY_THRESHOLD < 1.0
+    assert 0.0 < anchoring.FUZZY_MARGIN <= 0.1
+    assert 0.0 < anchoring.CONTEXT_MARGIN <= 0.1
+
+
+def test_a_typo_fixed_next_to_one_of_two_identical_copies_does_not_move_the_claim():
+    # A CMS pasted the paragraph twice; the claim is the first copy. Fixing a typo right
+    # after it leaves the *other* copy's surroundings the better fit -- by one letter, which
+    # is no evidence: the claim needs review where it was, not relocation to the copy.
+    sentence = "Markets rose sharply on the news."
+    paragraph = (
+        "Officials in Seoul confirmed the date of the summit. "
+        f"{sentence} Traders had expected a long dealy in the talks.\n\n"
+    )
+    text = paragraph + paragraph
+    selector, start = claim(text, sentence)
+    corrected = paragraph.replace("dealy", "delay") + paragraph
+
+    anchor = relocate(corrected, selector, hint_start=start)
+
+    assert anchor.state == "needs_review"
+    assert (anchor.start, anchor.end) == (start, start + len(sentence))
+
+
+def test_a_typo_fixed_in_a_sentence_sharing_its_tail_with_the_one_before_is_found_in_place():
+    # Found by a property test: the diff around the corrected sentence aligned with the
+    # previous sentence's identical tail, and the claim needed review at the wrong sentence.
+    before = "“On Sunday, Bessent said talks were held,” Bessent said."
+    sentence = "“On  Monday, Bessent said talks were held,” Bessent said."
+    text = f"{before} {sentence} "
+    selector, start = claim(text, sentence)
+    fixed = sentence.replace("Bessent said talks", "Besent said talks")
+    corrected = text.replace(sentence, fixed)
+
+    anchor = relocate(corrected, selector, hint_start=start)
+
+    assert anchor.state == "needs_review"
+    assert (anchor.start, anchor.end) == (start, start + len(fixed))
+
+
 def _long_report(claim_sentence: str) -> str:
     """About 20,000 characters of distinct trade-news sentences with the claim near the end."""
     cities = ["Kuala Lumpur", "Gyeongju", "Busan", "Geneva", "London", "Stockholm", "Madrid"]

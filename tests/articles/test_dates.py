@@ -649,3 +649,76 @@ def test_explicit_dates_are_parsed_once_per_candidate_and_publication():
 )
 def test_explain_says_what_the_words_resolve_to_and_why(sentence, published, expected):
     assert explain(only(sentence, published), published) == expected
+
+
+# --- the ends of the calendar --------------------------------------------------------------
+# datetime.date runs from 1 January of year 1 to 31 December 9999. A relative date that
+# resolves beyond either end used to raise OverflowError or ValueError out of find_dates
+# (and so out of the whole ingest); such a mention is now simply not resolved.
+
+
+@pytest.mark.parametrize(
+    "sentence, published",
+    [
+        ("Prices rose last year.", date(1, 1, 5)),
+        ("Talks resume next month.", date(9999, 12, 20)),
+        ("Talks resume next year.", date(9999, 12, 20)),
+        ("They meet next week.", date(9999, 12, 28)),
+        ("They meet next Thursday.", date(9999, 12, 28)),
+        ("They met last Thursday.", date(1, 1, 1)),
+        ("It happens tomorrow.", date(9999, 12, 31)),
+        ("It happened yesterday.", date(1, 1, 1)),
+        ("It happened 10 days ago.", date(1, 1, 3)),
+        ("It happened 12 months ago.", date(1, 1, 3)),
+        ("They met over the weekend.", date(1, 1, 1)),
+        ("They will meet this weekend.", date(9999, 12, 31)),
+        ("Talks ended earlier this week.", date(1, 1, 1)),
+        ("Growth in the fourth quarter was high.", date(1, 1, 1)),
+        ("Next quarter will be better.", date(9999, 12, 31)),
+        ("It is expected in H1.", date(9999, 12, 31)),
+        ("The first half of next year looks weak.", date(9999, 12, 31)),
+        ("It will happen in January.", date(9999, 12, 1)),
+        ("Tariffs have risen since April.", date(1, 1, 1)),
+        ("It closed December 28.", date(1, 1, 3)),
+        ("It opens January 5.", date(9999, 12, 20)),
+        ("It will not be settled in 10,000 years.", date(2025, 10, 27)),  # no date at all
+    ],
+)
+def test_a_date_beyond_the_calendar_is_left_unresolved_instead_of_crashing(sentence, published):
+    assert find_dates(sentence, published) == []
+
+
+def test_a_day_beyond_the_calendar_is_not_read_as_a_coarser_date_in_it_either():
+    # "January 5" of a report of 20 December 9999 is 5 January 10000: not "January" 9999.
+    assert find_dates("Talks open on January 5.", date(9999, 12, 20)) == []
+    # Nor a range that runs off it, in part: its words are one mention, left unresolved.
+    assert find_dates("The truce ran from December 20 to January 5.", date(9999, 12, 1)) == []
+
+
+def test_a_date_inside_the_calendar_next_to_its_edge_is_still_resolved():
+    [mention] = find_dates("Talks resume next month.", date(9999, 11, 20))
+    assert (mention.date_start, mention.date_end) == (date(9999, 12, 1), date(9999, 12, 31))
+    [mention] = find_dates("It happened yesterday.", date(1, 1, 2))
+    assert mention.date_start == date(1, 1, 1)
+    # The Sunday before the last day of the calendar (a Friday), though the one after is not.
+    [mention] = find_dates("They met on Sunday.", date.max)
+    assert mention.date_start == date(9999, 12, 26)
+    # A yearless day in year 1 whose nearest year is year 1 itself.
+    [mention] = find_dates("Talks resume on March 3.", date(1, 1, 3))
+    assert mention.date_start == date(1, 3, 3)
+
+
+def test_a_far_off_mention_in_an_ordinary_year_still_raises_its_errors():
+    # Only at the ends of the calendar is a date error taken for "beyond the calendar";
+    # anywhere else it is a bug, and must show.
+    def broken(m, s):
+        raise ValueError("a bug")
+
+    original = articles.dates.MATCHERS
+    articles.dates.MATCHERS = ((articles.dates.YEAR, broken),)
+    try:
+        with pytest.raises(ValueError, match="a bug"):
+            find_dates("Tariffs rose in 2024.", MON)
+        assert find_dates("Tariffs rose in 2024.", date(9999, 1, 1)) == []
+    finally:
+        articles.dates.MATCHERS = original
