@@ -6,6 +6,7 @@ are shown read-only.
 """
 
 import difflib
+import re
 
 from django import forms
 from django.contrib import admin, messages
@@ -15,6 +16,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.utils import bulk_update_with_history
 
 from .clean import clean
 from .clock import today
@@ -24,26 +26,31 @@ from .search import search_words
 from .services import add_claim, content_hash, ingest_report
 
 
-class KeywordsField(forms.JSONField):
-    """A list of words, as JSON (["Busan", "summit"]): the only shape the linker reads."""
+class KeywordsField(forms.CharField):
+    """Keywords edited as words: one per line or separated by commas, stored as a list."""
 
-    def __init__(self, **kwargs):
+    widget = forms.Textarea(attrs={"rows": 3, "cols": 60})
+
+    def __init__(self, *, encoder=None, decoder=None, **kwargs):  # JSONField's extras
         kwargs.setdefault(
-            "help_text", 'A JSON list of words or phrases, for example ["Busan", "summit"].'
+            "help_text",
+            "Words or phrases that tie a report's sentence to it: one per line, or "
+            "separated by commas (Busan, summit, Gimhae).",
         )
+        kwargs.pop("max_length", None)
         super().__init__(**kwargs)
 
-    def clean(self, value):
-        words = super().clean(value)
-        if words in (None, ""):
-            return []
-        if not isinstance(words, list) or not all(
-            isinstance(w, str) and w.strip() and len(w) <= 100 for w in words
-        ):
-            raise forms.ValidationError(
-                'Enter a list of words in quotes, for example ["Busan", "summit"].'
-            )
-        return words
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return ", ".join(value)
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        words = [w.strip() for w in re.split(r"[,\n]", text or "") if w.strip()]
+        if any(len(w) > 100 for w in words):
+            raise forms.ValidationError("A keyword is at most 100 characters.")
+        return list(dict.fromkeys(words))
 
 
 class TolerantModelChoiceField(forms.ModelChoiceField):
@@ -140,6 +147,9 @@ class ArticleForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        published = self.fields["published"]
+        published.widget.attrs["placeholder"] = "YYYY-MM-DD"
+        published.help_text = f"YYYY-MM-DD. {published.help_text}"
         if self.instance.pk:
             # The stored version, not the instance's: reverting to an old version from the
             # history starts from an old instance, and is a save on top of the current one.
@@ -396,6 +406,10 @@ class ClaimAddForm(forms.ModelForm):
         return data
 
 
+# What an editor may set on a claim by hand; the rest is the report's words and the pipeline's.
+EDITORS_CHOICES = ("kind", "attribution", "topics")
+
+
 @admin.register(Claim)
 class ClaimAdmin(SimpleHistoryAdmin, BoundedSearchAdmin):
     list_display = ["sentence", "article", "kind", "anchor_state", "origin", "reviewed"]
@@ -427,6 +441,12 @@ class ClaimAdmin(SimpleHistoryAdmin, BoundedSearchAdmin):
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
             kwargs["form"] = self.add_form
+        else:
+            kwargs["help_texts"] = {
+                "reviewed": "An editor has checked this claim against the report. Saving it "
+                "ticked clears “needs review”. Changing its kind, attribution or topics ticks "
+                "it: a reviewed claim keeps them through corrections of the report."
+            }
         return super().get_form(request, obj, **kwargs)
 
     def get_fields(self, request, obj=None):
@@ -443,6 +463,16 @@ class ClaimAdmin(SimpleHistoryAdmin, BoundedSearchAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
+            # A kind, attribution or topics set by hand are an editor's decision, which
+            # only a reviewed claim keeps through corrections of the report.
+            if any(name in form.changed_data for name in EDITORS_CHOICES):
+                obj.reviewed = True
+            if obj.reviewed and mark_reviewed(obj):
+                self.message_user(
+                    request,
+                    "This claim is no longer in the report's text and stays orphaned.",
+                    messages.WARNING,
+                )
             return super().save_model(request, obj, form, change)
         data = form.cleaned_data
         claim = add_claim(
@@ -460,5 +490,28 @@ class ClaimAdmin(SimpleHistoryAdmin, BoundedSearchAdmin):
 
     @admin.action(description="Mark the selected claims as reviewed")
     def mark_reviewed(self, request, queryset):
-        count = queryset.update(reviewed=True)
-        self.message_user(request, f"{count} claims marked reviewed.")
+        claims = list(queryset.order_by("pk"))
+        orphaned = sum(mark_reviewed(claim) for claim in claims)
+        # Saved with their history (who, when), not a bare update.
+        bulk_update_with_history(
+            claims, Claim, ["reviewed", "anchor_state"], batch_size=500, default_user=request.user
+        )
+        note = f"{len(claims)} claim{'s' if len(claims) != 1 else ''} marked reviewed."
+        if orphaned:
+            note += (
+                f" {orphaned} {'is' if orphaned == 1 else 'are'} no longer in the report's text "
+                f"and {'stays' if orphaned == 1 else 'stay'} orphaned: there is no sentence to "
+                "point at."
+            )
+        self.message_user(request, note, messages.WARNING if orphaned else messages.SUCCESS)
+
+
+def mark_reviewed(claim: Claim) -> bool:
+    """An editor has looked at the claim: it no longer needs review, nor is it merely
+    relocated. An orphaned claim has no place in the text and stays orphaned (returns True).
+    """
+    claim.reviewed = True
+    if claim.anchor_state == Claim.AnchorState.ORPHANED:
+        return True
+    claim.anchor_state = Claim.AnchorState.EXACT
+    return False

@@ -7,7 +7,7 @@ adds by hand, which are kept and re-anchored when the body changes.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Length, Now
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -80,6 +80,27 @@ class ArticleQuerySet(models.QuerySet):
             .annotate(claim_count=models.Count("claims"))
             .order_by("-published", "title", "pk")
         )
+
+    def with_text_corrected(self):
+        """Articles with `text_corrected`: when their current text replaced another one, read
+        from their history in the same query (None for a text never corrected).
+
+        That is the first saved version after the last one whose text differs from today's,
+        so a header-only edit since does not move it, and A → B → A dates the return to A.
+        """
+        versions = self.model.history.model.objects
+        last_other_text = (
+            versions.filter(id=OuterRef(OuterRef("pk")))
+            .exclude(raw_body=OuterRef(OuterRef("raw_body")))
+            .order_by("-history_date")
+            .values("history_date")[:1]
+        )
+        arrived = (
+            versions.filter(id=OuterRef("pk"), history_date__gt=Subquery(last_other_text))
+            .order_by("history_date")
+            .values("history_date")[:1]
+        )
+        return self.annotate(text_corrected=Subquery(arrived))
 
 
 class Article(models.Model):
@@ -194,6 +215,7 @@ class Claim(models.Model):
         QUOTATION = "quotation", "quotation"
         ATTRIBUTED = "attributed", "attributed statement"
         FIGURE = "figure", "figure"
+        OUTCOME = "outcome", "reported outcome"
 
     class Origin(models.TextChoices):
         PIPELINE = "pipeline", "pipeline"

@@ -10,6 +10,7 @@ from datetime import date
 
 from .clean import Cleaned, clean
 from .dates import DateMatch, explain, find_dates
+from .outcomes import Cue, outcome_cues
 from .sentences import Signals, signals, split_sentences
 from .split import Block, split_passages
 from .vocabulary import PLACES
@@ -29,12 +30,16 @@ class ClaimDraft:
     explanations: tuple[str, ...]
     places: tuple[dict, ...]
     topics: tuple[str, ...] = field(default=())
+    outcomes: tuple[Cue, ...] = field(default=())
 
     @property
     def worth_citing(self) -> bool:
-        """A claim dates something, gives a figure, or quotes or names a speaker."""
+        """A claim dates something, gives a figure, quotes or names a speaker, or reports
+        what became of something ("the threat was called off")."""
         sig = self.signals
-        return bool(self.dates or sig.figures or sig.attribution or sig.is_quotation)
+        return bool(
+            self.dates or sig.figures or sig.attribution or sig.is_quotation or self.outcomes
+        )
 
 
 @dataclass(frozen=True)
@@ -70,7 +75,7 @@ def topics_in(sentence: str, topics: dict[str, list[str]]) -> tuple[str, ...]:
     )
 
 
-def claim_kind(dates, sig: Signals) -> str:
+def claim_kind(dates, sig: Signals, outcomes=()) -> str:
     """One kind per claim, the most useful to the timeline first."""
     if dates:
         return "dated"
@@ -78,6 +83,8 @@ def claim_kind(dates, sig: Signals) -> str:
         return "quotation"
     if sig.figures:
         return "figure"
+    if outcomes and not sig.attribution:
+        return "outcome"
     return "attributed"
 
 
@@ -92,17 +99,19 @@ def draft_claim(
     """Everything the pipeline finds in one sentence that starts at `start` in the body."""
     dates = tuple(find_dates(sentence, published))
     sig = signals(sentence)
+    outcomes = outcome_cues(sentence)
     return ClaimDraft(
         passage=passage,
         start=start,
         end=start + len(sentence),
         sentence=sentence,
-        kind=claim_kind(dates, sig),
+        kind=claim_kind(dates, sig, outcomes),
         signals=sig,
         dates=dates,
         explanations=tuple(explain(d, published) for d in dates),
         places=places_in(sentence),
         topics=topics_in(sentence, topics),
+        outcomes=outcomes,
     )
 
 

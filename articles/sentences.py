@@ -270,9 +270,15 @@ def _attribution(sentence: str) -> str:
                 speaker = _speaker_after(rest)  # “…,” said Greer.
         if speaker is not None:
             return speaker
+        if kind == "verb" and _REPORTED_CLAUSE.match(rest):
+            # "Analysts cautioned that … China announced in October": what follows "that"
+            # is what was said; its subjects are not the speaker. No name here, no speaker.
+            return ""
     return ""
 
 
+# A verb of saying followed by the clause it reports.
+_REPORTED_CLAUSE = re.compile(r"\s*(?:,\s*)?that\b")
 _QUOTATION = re.compile(r"[“”\"]|‘[^’]+’(?!\w)")
 
 

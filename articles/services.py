@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.text import slugify
 
 from .anchoring import QuoteSelector, quote_selector, relocate, sentence_hash
@@ -222,6 +222,8 @@ def store_analysis(article: Article, analysis: Analysis) -> list[Claim]:
     still there keeps its row (and so its evidence); one whose sentence is gone is deleted
     unless an editor reviewed it or linked it to an event, in which case it is re-anchored
     and flagged. Editors' claims are always kept, re-anchored by their quote selector.
+    One sentence, one claim: a kept claim found again exactly on a sentence the pipeline
+    drafted is that sentence's claim, and no second row is made for it.
     """
     body = analysis.body
     article.passages.all().delete()
@@ -236,57 +238,154 @@ def store_analysis(article: Article, analysis: Analysis) -> list[Claim]:
         )
         for i, block in enumerate(analysis.passages, start=1)
     )
+    claims = list(article.claims.all())
+    # Decided before anything changes: whose kind, attribution and topics are the editors'.
+    edited = {claim.pk for claim in claims if keeps_edits(claim)}
     previous = {}
-    for claim in article.claims.filter(origin=Claim.Origin.PIPELINE):
-        previous.setdefault(claim.sentence_hash, []).append(claim)
+    for claim in claims:
+        if claim.origin == Claim.Origin.PIPELINE:
+            previous.setdefault(claim.sentence_hash, []).append(claim)
 
     DateMention.objects.filter(claim__article=article).delete()
-    stored = []
+    # Each span of the body that will be a claim: [its claim (None: a new row), its draft].
+    spans: dict[tuple[int, int], list] = {}
     for draft in analysis.claims:
         same = previous.get(sentence_hash(draft.sentence))
-        claim = same.pop(0) if same else Claim(article=article)
-        stored.append((store_claim(claim, draft, body, passages[draft.passage]), draft))
+        claim = same.pop(0) if same else None
+        if claim is not None:
+            # Same words: exact, unless it still waits for an editor's look.
+            if claim.anchor_state != Claim.AnchorState.NEEDS_REVIEW:
+                claim.anchor_state = Claim.AnchorState.EXACT
+        spans[draft.start, draft.end] = [claim, draft]
+    drafted = set(spans)
 
     # An unreviewed pipeline claim is derived data: if its sentence is gone, so is it.
     # A reviewed one carries an editor's decision (accepting evidence marks it reviewed).
-    for claim in (c for group in previous.values() for c in group):
-        if not claim.reviewed:
+    matched = {id(claim) for claim, _ in spans.values() if claim is not None}
+    kept = []
+    for claim in claims:
+        if id(claim) in matched:
+            continue
+        if claim.origin == Claim.Origin.PIPELINE and not claim.reviewed:
             claim.delete()
+        else:
+            kept.append(claim)
     # Editors' and reviewed claims are found again; their dates are read anew from the
     # words they now quote (or, orphaned, from the words they quoted).
     keywords = topic_keywords()
-    for claim in article.claims.exclude(pk__in=[c.pk for c, _ in stored]):
+    orphans = []
+    for claim in kept:
         reanchor(claim, body, passages)
-        draft = draft_claim(
-            claim.sentence,
-            start=claim.start or 0,
-            published=article.published,
-            topics=keywords,
-        )
+        if claim.start is None:
+            orphans.append(claim)
+            continue
+        place = spans.setdefault((claim.start, claim.end), [None, None])
+        if place[0] is None:
+            place[0] = claim
+        else:
+            survivor, other = sorted((claim, place[0]), key=lambda c: (not keeps_edits(c), c.pk))
+            merge_claim(survivor, other)
+            place[0] = survivor
+
+    stored = []
+    for span, (claim, draft) in spans.items():
+        if span in drafted:
+            claim = claim if claim is not None else Claim(article=article)
+            store_claim(claim, draft, body, passages[draft.passage])
+        else:
+            claim.save()  # placed by reanchor(); no sentence of the pipeline's here
+            draft = redraft(claim, article, keywords)
         stored.append((claim, draft))
-    store_details(stored)
+    for claim in orphans:
+        claim.save()
+        stored.append((claim, redraft(claim, article, keywords)))
+    store_details(stored, keep_topics=edited)
     return list(article.claims.with_context())
 
 
+def keeps_edits(claim: Claim) -> bool:
+    """An editor's claim, or one an editor reviewed: its kind, attribution and topics are
+    the editor's, and a correction of the report keeps them. (A claim not yet stored has
+    no editor's choices to keep: add_claim passes them in.)"""
+    return claim.pk is not None and (claim.origin == Claim.Origin.EDITOR or claim.reviewed)
+
+
+def redraft(claim: Claim, article: Article, keywords) -> ClaimDraft:
+    """What the pipeline finds in a kept claim's words, wherever they now stand."""
+    return draft_claim(
+        claim.sentence, start=claim.start or 0, published=article.published, topics=keywords
+    )
+
+
+def merge_claim(survivor: Claim, other: Claim) -> None:
+    """Make two rows for one sentence one: `other`'s links move to `survivor`, then it goes.
+
+    What points at a claim from outside articles (timeline's evidence and status changes,
+    which articles does not import) is moved row by row, saved, so the history shows it.
+    Where the survivor already has the same row (evidence for the same event), the
+    survivor's stands and `other`'s is deleted with it, which the history records too.
+    Date mentions are not moved: they are rebuilt from the sentence.
+    """
+    for relation in Claim._meta.related_objects:
+        model, name = relation.related_model, relation.field.name
+        if model is DateMention:
+            continue
+        rows = model._base_manager.filter(**{name: other})
+        if relation.many_to_many:
+            for row in rows:
+                getattr(row, name).add(survivor)
+            continue
+        for row in rows:
+            if any(
+                model._base_manager.filter(
+                    **{name: survivor}, **{f: getattr(row, f) for f in together}
+                ).exists()
+                for together in unique_with(model, name)
+            ):
+                continue
+            setattr(row, name, survivor)
+            row.save()
+    other.delete()
+
+
+def unique_with(model, name: str) -> list[list[str]]:
+    """For each unique constraint of `model` over the field `name`: its other columns."""
+    sets = [
+        c.fields
+        for c in model._meta.constraints
+        if isinstance(c, models.UniqueConstraint) and c.condition is None and name in c.fields
+    ]
+    sets += [fields for fields in model._meta.unique_together if name in fields]
+    return [[model._meta.get_field(f).attname for f in fields if f != name] for fields in sets]
+
+
 def store_claim(claim: Claim, draft: ClaimDraft, body: str, passage: Passage) -> Claim:
-    """Write what the pipeline found in a sentence onto a claim row (new or kept)."""
+    """Write what the pipeline found in a sentence onto a claim row (new or kept).
+
+    The kind, attribution and topics of an editor's or a reviewed claim are the editor's
+    and stay; an unreviewed pipeline claim's are derived again. Its anchor state is the
+    caller's to set.
+    """
     selector = quote_selector(body, draft.start, draft.end)
     claim.passage = passage
     claim.sentence = draft.sentence
     claim.start, claim.end = draft.start, draft.end
     claim.selector_prefix, claim.selector_suffix = selector.prefix, selector.suffix
     claim.sentence_hash = sentence_hash(draft.sentence)
-    claim.kind = claim.kind if claim.origin == Claim.Origin.EDITOR else draft.kind
-    claim.attribution = claim.attribution or draft.signals.attribution
+    if not keeps_edits(claim):
+        claim.kind = claim.kind if claim.origin == Claim.Origin.EDITOR else draft.kind
+        claim.attribution = claim.attribution or draft.signals.attribution
     claim.figures = list(draft.signals.figures)
     claim.places = list(draft.places)
-    claim.anchor_state = Claim.AnchorState.EXACT
     claim.save()
     return claim
 
 
-def store_details(stored: list[tuple[Claim, ClaimDraft]]) -> None:
-    """The date mentions and topics of freshly stored claims, in one write each."""
+def store_details(stored: list[tuple[Claim, ClaimDraft]], keep_topics=frozenset()) -> None:
+    """The date mentions and topics of freshly stored claims, in one write each.
+
+    Topics are derived again except for the claims in `keep_topics` (pks): editors chose them.
+    """
     DateMention.objects.bulk_create(
         DateMention(
             claim=claim,
@@ -302,40 +401,47 @@ def store_details(stored: list[tuple[Claim, ClaimDraft]]) -> None:
         for claim, draft in stored
         for match, why in zip(draft.dates, draft.explanations, strict=True)
     )
+    derived = [(claim, draft) for claim, draft in stored if claim.pk not in keep_topics]
     tagged = Claim.topics.through
-    tagged.objects.filter(claim__in=[claim for claim, _ in stored]).delete()
+    tagged.objects.filter(claim__in=[claim for claim, _ in derived]).delete()
     topics = dict(Topic.objects.values_list("slug", "pk"))
     tagged.objects.bulk_create(
         tagged(claim_id=claim.pk, topic_id=topics[slug])
-        for claim, draft in stored
+        for claim, draft in derived
         for slug in draft.topics
         if slug in topics
     )
 
 
 def reanchor(claim: Claim, body: str, passages: list[Passage]) -> None:
-    """Find a kept claim again in a changed body, and say how sure that is."""
+    """Find a kept claim again in a changed body, and say how sure that is (not saved).
+
+    A claim that needs review goes on needing it until an editor marks it reviewed, unless
+    it is gone altogether: a correction elsewhere is not an editor's look.
+    """
     selector = QuoteSelector(
         exact=claim.sentence, prefix=claim.selector_prefix, suffix=claim.selector_suffix
     )
     anchor = relocate(body, selector, hint_start=claim.start)
+    waiting = claim.anchor_state == Claim.AnchorState.NEEDS_REVIEW
     claim.anchor_state = anchor.state
     if anchor.start is None:
         claim.start = claim.end = None
         claim.passage = None
-    else:
-        found = body[anchor.start : anchor.end]
-        if found != claim.sentence:
-            claim.previous_sentence = claim.sentence
-        claim.start, claim.end, claim.sentence = anchor.start, anchor.end, found
-        # The context moved with the sentence: the next correction must compare with it.
-        fresh = quote_selector(body, anchor.start, anchor.end)
-        claim.selector_prefix, claim.selector_suffix = fresh.prefix, fresh.suffix
-        claim.sentence_hash = sentence_hash(found)
-        claim.passage = next(
-            (p for p in passages if p.start <= anchor.start and anchor.end <= p.end), None
-        )
-    claim.save()
+        return
+    if waiting:
+        claim.anchor_state = Claim.AnchorState.NEEDS_REVIEW
+    found = body[anchor.start : anchor.end]
+    if found != claim.sentence:
+        claim.previous_sentence = claim.sentence
+    claim.start, claim.end, claim.sentence = anchor.start, anchor.end, found
+    # The context moved with the sentence: the next correction must compare with it.
+    fresh = quote_selector(body, anchor.start, anchor.end)
+    claim.selector_prefix, claim.selector_suffix = fresh.prefix, fresh.suffix
+    claim.sentence_hash = sentence_hash(found)
+    claim.passage = next(
+        (p for p in passages if p.start <= anchor.start and anchor.end <= p.end), None
+    )
 
 
 @transaction.atomic

@@ -56,14 +56,14 @@ BY_NATURAL_KEY = {
 
 FIRST = (
     "Officials from both countries held talks on Sunday in Kuala Lumpur.\n\n"
-    "The delegations met in a hotel near the river.\n\n"
+    "The delegations stayed in a hotel near the river.\n\n"
     "“We have a framework,” Bessent said after the meeting.\n"
 )
 # The same report corrected: a paragraph added before the editor's sentence moves it.
 CORRECTED = (
     "Officials from both countries held talks on Sunday in Kuala Lumpur.\n\n"
     "Correction: an earlier version misnamed the venue.\n\n"
-    "The delegations met in a hotel near the river.\n\n"
+    "The delegations stayed in a hotel near the river.\n\n"
     "“We have a framework,” Bessent said after the meeting.\n"
 )
 EXTRA_URL = "https://example.org/backup-test/kl-talks"
@@ -109,7 +109,7 @@ def build(django_user_model):
         user=erin,
     )
     article = ingest_report(body=FIRST, **fields).article
-    claim = add_claim(article=article, sentence="The delegations met in a hotel near the river.")
+    claim = add_claim(article=article, sentence="The delegations stayed in a hotel near the river.")
     assert ingest_report(body=CORRECTED, **fields).status == "updated"
     claim.refresh_from_db()
     assert (claim.origin, claim.anchor_state) == ("editor", "relocated")

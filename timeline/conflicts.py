@@ -16,12 +16,18 @@ from .linking import event_range, overlaps
 VAGUE_DAYS = 31
 # How far (in characters) from the date a place may stand and still be its venue.
 VENUE_DISTANCE = 40
+# Mentions counted from the publication date ("on Friday", "later this week"), whose
+# dates are only as good as that date.
+RELATIVE_METHODS = ("relative", "tense")
 
 
 @dataclass
 class Side:
     label: str  # what these sources say, e.g. "Fri 24 Oct 2025" or "Gyeongju"
     evidence: list = field(default_factory=list)
+    # The side's date is not the timeline's: a quote resting on an estimated publication
+    # date says so, since the date it disagrees on may only be that estimate's.
+    disagrees: bool = False
 
     @property
     def sources(self):
@@ -30,6 +36,18 @@ class Side:
         for ev in self.evidence:
             first.setdefault(ev.claim.article.outlet.name, ev)
         return sorted(first.items())
+
+    @property
+    def estimated(self) -> set[str]:
+        """The outlets whose date on this side was worked out from a publication date that
+        was itself estimated ("on Friday", "later this year" in an undated report)."""
+        if not self.disagrees:
+            return set()
+        return {
+            ev.claim.article.outlet.name
+            for ev in self.evidence
+            if ev.claim.article.published_estimated and rests_on_publication(mention_of(ev))
+        }
 
 
 @dataclass
@@ -86,30 +104,53 @@ def vaguer(mention, event, published) -> bool:
     return event.precision == "day" and wide and published < event.start
 
 
+def rests_on_publication(mention) -> bool:
+    """Whether a mention's dates were counted from the report's publication date."""
+    return mention is not None and mention.method in RELATIVE_METHODS
+
+
+def said(mention) -> str:
+    """What a source said, at its own precision: "later this week → Tue 28 Oct – Sun 2 Nov 2025"."""
+    own = describe_range(mention.date_start, mention.date_end, mention.precision)
+    return f"{mention.text} → {own}"
+
+
 def find_conflicts(event, evidence) -> list[Conflict]:
-    """Disagreements among the evidence (supporting or mentioning) of one event."""
+    """Disagreements among the evidence (supporting or mentioning) of one event.
+
+    Sources are grouped by what they said: the timeline's side holds only the quotes whose
+    dates lie within the event's; a wider one that still takes it in ("later this week"
+    for a Thursday) is no disagreement, but is shown under its own words, never as if it
+    had named the day.
+    """
     conflicts = []
     span = event_range(event)
-    agree, off_day, vague = Side(describe_range(*span, event.precision)), {}, {}
+    agree = Side(describe_range(*span, event.precision))
+    wider, off_day, vague = {}, {}, {}
     for ev in evidence:
         mention = mention_of(ev)
         if mention is None:
             continue
         own = (mention.date_start, mention.date_end)
         if not overlaps(own, span):
-            label = f"{mention.text} → {describe_range(*own, mention.precision)}"
-            off_day.setdefault(label, Side(label)).evidence.append(ev)
+            sides = off_day
         elif vaguer(mention, event, ev.claim.article.published):
-            label = f"{mention.text} → {describe_range(*own, mention.precision)}"
-            vague.setdefault(label, Side(label)).evidence.append(ev)
+            sides = vague
+        elif own[0] < span[0] or own[1] > span[1]:
+            sides = wider
         else:
             agree.evidence.append(ev)
+            continue
+        label = said(mention)
+        key = (mention.text.lower(), own, mention.precision)
+        side = sides.setdefault(key, Side(label, disagrees=sides is not wider))
+        side.evidence.append(ev)
     if off_day:
         conflicts.append(
             Conflict(
                 "date",
                 "Sources disagree on the date",
-                [agree, *off_day.values()],
+                [agree, *wider.values(), *off_day.values()],
             )
         )
     if vague:
@@ -117,7 +158,7 @@ def find_conflicts(event, evidence) -> list[Conflict]:
             Conflict(
                 "period",
                 "Sources differ on timing: some name the day, others only a far wider period",
-                [agree, *vague.values()],
+                [agree, *wider.values(), *vague.values()],
             )
         )
     if event.place:

@@ -1,13 +1,90 @@
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 
+from articles.admin import KeywordsField
+from articles.dates import format_day
 from articles.models import Outlet, Topic
 from articles.search import MAX_SEARCH_CHARS, search_words
 
 from .models import Event
 
+# How much of a value that was not understood the page repeats back.
+SHOWN_CHARS = 40
+
+
+def shown(value) -> str:
+    """A submitted value as the page repeats it: trimmed, never a whole pasted page."""
+    text = " ".join(str(value).split())
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
+
+
+def topics_on_timeline():
+    """The topics of the events on the timeline, each with how many (`n`): a topic no event
+    on it carries would only lead to an empty page."""
+    return (
+        Topic.objects.annotate(
+            n=Count("events", filter=Q(events__in=Event.objects.sourced()), distinct=True)
+        )
+        .filter(n__gt=0)
+        .order_by("name")
+    )
+
+
+class NamedChoice:
+    """A choice field whose bad value is named in a reader's words: "There is no outlet “x”."."""
+
+    noun = "choice"
+
+    def message(self, value) -> str:
+        return f"There is no {self.noun} “{shown(value)}”."
+
+    def clean(self, value):
+        try:
+            return super().clean(value)
+        except ValidationError as error:
+            if getattr(error, "code", None) != "invalid_choice":
+                raise
+            raise ValidationError(self.message(value), code="invalid_choice") from None
+
+
+class TopicField(NamedChoice, forms.ModelChoiceField):
+    noun = "topic"
+
+    def label_from_instance(self, topic):
+        return f"{topic.name} ({topic.n})"
+
+    def message(self, value) -> str:
+        # Only on a bad value, one query: whether the topic exists at all.
+        if Topic.objects.filter(slug=str(value)).exists():
+            return f"No event on the timeline has the topic “{shown(value)}”."
+        return super().message(value)
+
+
+class OutletField(NamedChoice, forms.ModelChoiceField):
+    noun = "outlet"
+
+
+class StatusField(NamedChoice, forms.ChoiceField):
+    noun = "status"
+
+
+class DayField(forms.DateField):
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            raise ValidationError(
+                f"“{shown(value)}” is not a date; use YYYY-MM-DD.", code="invalid"
+            ) from None
+
 
 class TimelineFilter(forms.Form):
-    """The timeline's filters, as plain query parameters (?topic=tariffs&status=threatened)."""
+    """The timeline's filters, as plain query parameters (?topic=tariffs&status=threatened).
+
+    A value that is not understood is said in a reader's words and left out; the filters
+    that were understood still apply.
+    """
 
     q = forms.CharField(
         required=False,
@@ -16,16 +93,17 @@ class TimelineFilter(forms.Form):
         widget=forms.SearchInput(attrs={"maxlength": MAX_SEARCH_CHARS}),
     )
     search_note = ""
+    range_note = ""
     nothing_to_search = False
-    topic = forms.ModelChoiceField(
-        Topic.objects.all(), required=False, to_field_name="slug", empty_label="All topics"
+    topic = TopicField(
+        topics_on_timeline(), required=False, to_field_name="slug", empty_label="All topics"
     )
-    outlet = forms.ModelChoiceField(
+    outlet = OutletField(
         Outlet.objects.all(), required=False, to_field_name="slug", empty_label="All outlets"
     )
-    status = forms.ChoiceField(choices=[("", "Any status"), *Event.Status.choices], required=False)
-    start = forms.DateField(required=False, label="From", widget=forms.DateInput({"type": "date"}))
-    end = forms.DateField(required=False, label="To", widget=forms.DateInput({"type": "date"}))
+    status = StatusField(choices=[("", "Any status"), *Event.Status.choices], required=False)
+    start = DayField(required=False, label="From", widget=forms.DateInput({"type": "date"}))
+    end = DayField(required=False, label="To", widget=forms.DateInput({"type": "date"}))
 
     def clean_q(self):
         search = search_words(self.cleaned_data["q"])
@@ -33,6 +111,34 @@ class TimelineFilter(forms.Form):
         # Only unusable words: nothing matches them, rather than everything.
         self.nothing_to_search = bool(self.cleaned_data["q"]) and not search.words
         return search.text
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            # Both dates were understood, but no event falls in a reversed range: say so
+            # and leave the dates out, rather than show an empty page.
+            self.range_note = (
+                f"“From” ({format_day(start)}) is after “To” ({format_day(end)}), so no "
+                "date range was applied; swap them to see the events in between."
+            )
+            del data["start"], data["end"]
+        return data
+
+    @property
+    def problems(self) -> list[str]:
+        """What was not understood, in the order of the form's fields."""
+        return [message for field in self for message in field.errors]
+
+    @property
+    def search_terms(self) -> tuple[str, ...]:
+        """The words searched for, as the results are matched against them."""
+        if not self.is_bound:
+            return ()
+        self.is_valid()  # cleans once; later calls reuse the result
+        if self.nothing_to_search:
+            return ()
+        return search_words(self.cleaned_data.get("q", "")).words
 
     def filter(self, events):
         """Apply every filter that was understood; a bad one is reported, not fatal."""
@@ -55,3 +161,32 @@ class TimelineFilter(forms.Form):
         if data.get("end"):
             events = events.filter(start__lte=data["end"])
         return events.distinct()
+
+
+class CandidateEventForm(forms.ModelForm):
+    """A new event from a group of candidates, its fields filled in from the sentences."""
+
+    keywords = KeywordsField(required=False)
+
+    class Meta:
+        model = Event
+        fields = [
+            "title",
+            "slug",
+            "start",
+            "end",
+            "precision",
+            "status",
+            "kind",
+            "place",
+            "summary",
+            "topics",
+            "keywords",
+        ]
+        widgets = {
+            "topics": forms.CheckboxSelectMultiple,
+            # A date input takes YYYY-MM-DD whatever the site's date format.
+            "start": forms.DateInput({"type": "date"}, format="%Y-%m-%d"),
+            "end": forms.DateInput({"type": "date"}, format="%Y-%m-%d"),
+            "summary": forms.Textarea({"rows": 3}),
+        }

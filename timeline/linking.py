@@ -19,6 +19,7 @@ from simple_history.utils import bulk_update_with_history
 from articles.models import Claim
 
 from .models import Event, Evidence
+from .outcomes import Outcome, outcome_for
 
 SLACK_DAYS = {"day": 1}
 VAGUE_PRECISIONS = ("month", "quarter", "year")
@@ -27,9 +28,10 @@ VAGUE_PRECISIONS = ("month", "quarter", "year")
 @dataclass(frozen=True)
 class Suggestion:
     event: Event
-    mention: object  # articles.models.DateMention
+    mention: object  # articles.models.DateMention, or None for a claim linked by name
     score: float
     stance: str
+    outcome: Outcome | None = None
 
 
 def overlaps(a: tuple[date, date], b: tuple[date, date]) -> bool:
@@ -61,7 +63,12 @@ def score(sentence: str, passage: str, claim_topics: set, event: Event, event_to
     )
 
 
-def suggest(claim: Claim, events: list[Event], event_topics: dict) -> list[Suggestion]:
+def suggest(
+    claim: Claim,
+    events: list[Event],
+    event_topics: dict,
+    window: tuple[date, date] | None = None,
+) -> list[Suggestion]:
     """The events a claim's date mentions point at, best first; one suggestion per event.
 
     When no event's words match, a month-or-coarser mention whose dates overlap exactly
@@ -85,7 +92,40 @@ def suggest(claim: Claim, events: list[Event], event_topics: dict) -> list[Sugge
         for s, event, stance in chosen:
             if event.pk not in best or best[event.pk].score < s:
                 best[event.pk] = Suggestion(event, mention, s, stance)
-    return sorted(best.values(), key=lambda x: -x.score)
+    suggestions = [
+        Suggestion(s.event, s.mention, s.score, s.stance, outcome_for(claim, s.event))
+        for s in best.values()
+    ]
+    if window is not None:
+        suggestions += by_name(claim, [e for e in events if e.pk not in best], window)
+    return sorted(suggestions, key=lambda x: -x.score)
+
+
+def by_name(claim: Claim, events: list[Event], window: tuple[date, date]) -> list[Suggestion]:
+    """A claim that reports an outcome often gives no date of its own ("the agreement means
+    the threatened duties will not take effect"), or only the new one ("until next autumn"):
+    it is linked to the events its sentence names, within the time its report covers, when
+    what it reports fits the event."""
+    found = []
+    for event in events:
+        named = hits(claim.sentence, event.keywords)
+        if not named or not overlaps(window, (event.start, event.due)):
+            continue
+        outcome = outcome_for(claim, event)
+        if outcome is not None:
+            found.append(Suggestion(event, None, 2.0 * named, Evidence.Stance.SUPPORTS, outcome))
+    return found
+
+
+def report_window(claims, published: date) -> tuple[date, date]:
+    """The time a report covers: from its earliest to its latest date mention and its
+    publication date, a week either side."""
+    days = [published]
+    for claim in claims:
+        for mention in claim.mentions.all():
+            days += [mention.date_start, mention.date_end]
+    week = timedelta(days=7)
+    return min(days) - week, max(days) + week
 
 
 def unlinked_claims(queryset=None):
@@ -108,15 +148,16 @@ def link_article(article) -> list[Evidence]:
     """
     events = list(Event.objects.prefetch_related("topics"))
     event_topics = {e.pk: {t.slug for t in e.topics.all()} for e in events}
-    claims = (
+    claims = list(
         article.claims.anchored().select_related("passage").prefetch_related("mentions", "topics")
     )
+    window = report_window(claims, article.published)
     existing = {
         (ev.event_id, ev.claim_id): ev for ev in Evidence.objects.filter(claim__article=article)
     }
     wanted = {}
     for claim in claims:
-        for s in suggest(claim, events, event_topics):
+        for s in suggest(claim, events, event_topics, window):
             wanted[(s.event.pk, claim.pk)] = (claim, s)
 
     touched = []
@@ -128,14 +169,31 @@ def link_article(article) -> list[Evidence]:
         if ev is None:
             ev = Evidence(event=s.event, claim=claim, state=Evidence.State.SUGGESTED)
         elif ev.state != Evidence.State.SUGGESTED:
-            if ev.mention_id is None:
-                ev.mention = s.mention
-                ev.save(update_fields=["mention", "updated"])
+            # An editor's decision on the link stands; a newly reported outcome is still
+            # suggested, unless the editor has already decided on one.
+            changed = False
+            if ev.mention_id is None and s.mention is not None:
+                ev.mention, changed = s.mention, True
+            if not ev.outcome_state and s.outcome:
+                set_outcome(ev, s.outcome)
+                changed = True
+            if changed:
+                ev.save()
             continue
         ev.mention, ev.stance, ev.score = s.mention, s.stance, s.score
+        if ev.outcome_state != Evidence.State.REJECTED:
+            set_outcome(ev, s.outcome)
         ev.save()
         touched.append(ev)
     return touched
+
+
+def set_outcome(ev: Evidence, outcome: Outcome | None) -> None:
+    if outcome is None:
+        ev.outcome, ev.outcome_date, ev.outcome_state = "", None, ""
+    else:
+        ev.outcome, ev.outcome_date = outcome.status, outcome.new_date
+        ev.outcome_state = Evidence.State.SUGGESTED
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ timeline depends on articles, never the reverse: a claim knows nothing of events
 
 from datetime import date
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Now
@@ -21,6 +22,17 @@ class EventQuerySet(models.QuerySet):
         """Events in date order with the evidence a page shows, in a fixed number of queries."""
         return self.order_by("start", "end", "title", "pk").prefetch_related(
             "topics",
+            models.Prefetch(
+                "changes",
+                queryset=StatusChange.objects.prefetch_related(
+                    models.Prefetch(
+                        "claims",
+                        queryset=Claim.objects.select_related("article__outlet").defer(
+                            *without_article_texts()
+                        ),
+                    )
+                ),
+            ),
             models.Prefetch(
                 "evidence",
                 queryset=Evidence.objects.shown()
@@ -61,11 +73,17 @@ class EventQuerySet(models.QuerySet):
 
 class Event(models.Model):
     class Status(models.TextChoices):
-        HAPPENED = "happened", "happened"
+        """What became of a plan or a measure. The event's status is its latest change."""
+
         SCHEDULED = "scheduled", "scheduled"
         THREATENED = "threatened", "threatened"
+        HAPPENED = "happened", "happened"
+        IN_FORCE = "in_force", "in force"
+        SUSPENDED = "suspended", "suspended"  # a measure paused
+        POSTPONED = "postponed", "postponed"  # a meeting moved later
+        EXTENDED = "extended", "extended"  # a deadline or truce moved later, to a new date
+        CANCELLED = "cancelled", "called off"  # called off, averted, withdrawn
         EXPIRED = "expired", "expired"
-        CANCELLED = "cancelled", "cancelled"
 
     class Kind(models.TextChoices):
         TALKS = "talks", "talks"
@@ -76,12 +94,17 @@ class Event(models.Model):
         AGREEMENT = "agreement", "agreement"
         STATEMENT = "statement", "statement"
 
-    FORWARD_LOOKING = (Status.SCHEDULED, Status.THREATENED)
+    # Statuses that look ahead to a day: when it passes, readers need to know what happened.
+    FORWARD_LOOKING = (Status.SCHEDULED, Status.THREATENED, Status.POSTPONED, Status.EXTENDED)
+    # Statuses whose change carries the new day the event now falls on.
+    MOVED = (Status.POSTPONED, Status.EXTENDED)
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=120, unique=True)
-    start = models.DateField()
-    end = models.DateField(null=True, blank=True, help_text="For spans, such as a truce.")
+    start = models.DateField(help_text="YYYY-MM-DD; at the precision below.")
+    end = models.DateField(
+        null=True, blank=True, help_text="YYYY-MM-DD; for spans, such as a truce."
+    )
     precision = models.CharField(
         max_length=10, choices=DateMention.Precision, default=DateMention.Precision.DAY
     )
@@ -128,6 +151,92 @@ class Event(models.Model):
     def is_forward_looking(self):
         return self.status in self.FORWARD_LOOKING
 
+    @property
+    def story(self) -> list["StatusChange"]:
+        """The status changes in the order they took effect (prefetched by on_timeline)."""
+        return list(self.changes.all())
+
+    @property
+    def latest_change(self) -> "StatusChange | None":
+        story = self.story
+        return story[-1] if story else None
+
+    @property
+    def story_line(self) -> str:
+        """The story in a line: 'threatened for Sat 1 Nov 2025 → called off, Thu 30 Oct 2025'."""
+        return " → ".join(change.phrase for change in self.story)
+
+    @property
+    def story_reports(self) -> int:
+        """How many reports the story's changes rest on."""
+        return len({claim.article_id for change in self.story for claim in change.claims.all()})
+
+    @property
+    def due(self) -> date:
+        """The day the event now looks ahead to: the new date of its latest extension or
+        postponement, else its own last day."""
+        latest = self.latest_change
+        if latest and latest.status in self.MOVED and latest.new_date:
+            return latest.new_date
+        return self.last_day
+
+
+class StatusChange(models.Model):
+    """One step of an event's story: what it became, from when, on what evidence, whose call.
+
+    Written only through timeline.outcomes.record_change, which also sets the event's status
+    to its latest change.
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="changes")
+    status = models.CharField(max_length=20, choices=Event.Status)
+    effective = models.DateField(help_text="The day it took effect (YYYY-MM-DD).")
+    precision = models.CharField(
+        max_length=10, choices=DateMention.Precision, default=DateMention.Precision.DAY
+    )
+    new_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Postponed or extended: the day it now falls on (YYYY-MM-DD).",
+    )
+    claims = models.ManyToManyField(Claim, blank=True, related_name="status_changes")
+    note = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    decided = models.DateTimeField(db_default=Now(), editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["event", "effective", "decided", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(new_date__isnull=True) | Q(status__in=["postponed", "extended"]),
+                name="status_change_new_date_only_when_moved",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.event}: {self.get_status_display()} from {self.effective}"
+
+    @property
+    def when(self) -> str:
+        return describe_range(
+            self.effective, period_end(self.effective, self.precision), self.precision
+        )
+
+    @property
+    def phrase(self) -> str:
+        """This step in words: 'threatened for Sat 1 Nov 2025', 'extended to Tue 10 Nov
+        2026, Mon 10 Nov 2025', 'called off, Thu 30 Oct 2025'."""
+        label = self.get_status_display()
+        if self.status in (Event.Status.SCHEDULED, Event.Status.THREATENED):
+            return f"{label} for {self.event.when}"
+        if self.status in Event.MOVED and self.new_date:
+            return f"{label} to {describe_range(self.new_date, self.new_date, 'day')}, {self.when}"
+        return f"{label}, {self.when}"
+
 
 class EvidenceQuerySet(models.QuerySet):
     def shown(self):
@@ -161,6 +270,21 @@ class Evidence(models.Model):
     )
     stance = models.CharField(max_length=20, choices=Stance, default=Stance.SUPPORTS)
     state = models.CharField(max_length=20, choices=State, default=State.SUGGESTED)
+    outcome = models.CharField(
+        max_length=20,
+        choices=Event.Status,
+        blank=True,
+        help_text="What the claim says became of the event, if it says so.",
+    )
+    outcome_date = models.DateField(
+        null=True, blank=True, help_text="The new date the claim gives (extended, postponed)."
+    )
+    outcome_state = models.CharField(
+        max_length=20,
+        choices=State,
+        blank=True,
+        help_text="The editor's decision on the outcome; blank when there is none.",
+    )
     score = models.FloatField(default=0, help_text="How strongly the linker matched them.")
     note = models.TextField(blank=True, help_text="Editor's note.")
     created = models.DateTimeField(db_default=Now(), editable=False)

@@ -18,6 +18,7 @@ GRANTS = {
     "timeline": {
         "event": ["add", "change", "view"],
         "evidence": ["add", "change", "view"],
+        "statuschange": ["add", "view"],
         "eventcandidate": ["view"],
     },
 }

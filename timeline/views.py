@@ -28,9 +28,9 @@ def decorate(event, now):
     event.shown_evidence = evidence
     event.outlets = sorted({ev.claim.article.outlet.name for ev in evidence})
     event.conflicts = find_conflicts(event, evidence)
-    event.is_upcoming = event.is_forward_looking and event.last_day >= now
+    event.is_upcoming = event.is_forward_looking and event.due >= now
     # A deadline or meeting whose day has passed with no source saying what happened.
-    event.awaits_outcome = event.is_forward_looking and event.last_day < now
+    event.awaits_outcome = event.is_forward_looking and event.due < now
     return event
 
 
@@ -55,15 +55,27 @@ def timeline(request):
             "events": events,
             "today": now,
             "today_before": marker,
-            "upcoming": [e for e in events if e.is_upcoming],
+            "upcoming": sorted((e for e in events if e.is_upcoming), key=lambda e: e.due),
+            "latest": latest_developments(events),
             "filtered": filters.is_bound,
         },
     )
 
 
+LATEST = 5
+
+
+def latest_developments(events):
+    """The newest steps of the events' stories, newest first (from prefetched rows)."""
+    changes = [change for event in events for change in event.story]
+    changes.sort(key=lambda c: (c.effective, c.decided), reverse=True)
+    return changes[:LATEST]
+
+
 @require_safe
 def event_detail(request, slug):
-    event = get_object_or_404(Event.objects.on_timeline(), slug=slug)
+    # An event no accepted evidence supports is not on the timeline, nor public here.
+    event = get_object_or_404(Event.objects.sourced().on_timeline(), slug=slug)
     decorate(event, today())
     by_outlet = defaultdict(list)
     for ev in event.shown_evidence:
@@ -103,7 +115,7 @@ def article_list(request):
 
 @require_safe
 def article_detail(request, slug):
-    article = get_object_or_404(Article.objects.with_outlet(), slug=slug)
+    article = get_object_or_404(Article.objects.with_outlet().with_text_corrected(), slug=slug)
     claims = list(
         article.claims.select_related("passage")
         .prefetch_related(
@@ -124,6 +136,9 @@ def article_detail(request, slug):
     for passage in passages:
         passage.claim_list = by_passage[passage.pk]
         passage.segments = segments(passage, passage.claim_list)
+    # A corrected report says when: the day its text last changed, or, when only its
+    # header was corrected (a title, the publication date), the day of that version.
+    corrected = (article.text_corrected or article.updated) if article.version > 1 else None
     return render(
         request,
         "articles/article_detail.html",
@@ -132,6 +147,8 @@ def article_detail(request, slug):
             "passages": passages,
             "claims": claims,
             "orphans": [c for c in claims if c.passage_id is None],
+            "corrected": corrected,
+            "reworded": sum(1 for c in claims if c.previous_sentence),
         },
     )
 
@@ -172,8 +189,9 @@ def coverage(request):
     }
     rows = []
     for event in events:
-        cells = [counts.get((event.pk, o.pk), 0) for o in outlets]
-        rows.append({"event": event, "cells": cells, "reported": sum(1 for c in cells if c)})
+        # Each cell links to that outlet's quotes on the event's page (#outlet-<slug>).
+        cells = [(o, counts.get((event.pk, o.pk), 0)) for o in outlets]
+        rows.append({"event": event, "cells": cells, "reported": sum(1 for _, n in cells if n)})
     return render(
         request,
         "timeline/coverage.html",

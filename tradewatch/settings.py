@@ -149,6 +149,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+FORMAT_MODULE_PATH = ["tradewatch.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

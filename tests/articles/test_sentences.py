@@ -306,3 +306,19 @@ def test_apostrophes_are_not_quotations():
     assert not signals(
         "China’s leverage and the talks’ outcome worry Beijing’s partners."
     ).is_quotation
+
+
+@pytest.mark.parametrize(
+    "sentence, speaker",
+    [
+        (
+            "Analysts cautioned that the controls China announced in October could return.",
+            "",
+        ),
+        ("Officials said that Beijing announced new curbs on Thursday.", ""),
+        ("Bessent said that China announced new purchases.", "Bessent"),
+        ("China announced in October that it would restrict exports.", "China"),
+    ],
+)
+def test_the_subject_of_a_reported_clause_is_not_the_speaker(sentence, speaker):
+    assert signals(sentence).attribution == speaker

@@ -10,6 +10,7 @@ from articles.models import Claim, Topic
 from articles.services import ingest_report
 from timeline.linking import decide
 from timeline.models import Event, Evidence
+from timeline.outcomes import record_change
 
 # The gold file's event keys and the seed events they stand for.
 EVENT_SLUGS = {
@@ -113,4 +114,12 @@ def grow(events=20, outlets=6):
         list(Evidence.objects.suggested().filter(claim__article__in=articles)),
         Evidence.State.ACCEPTED,
     )
+    # Each protocol's story: its status, on the quote that reports it.
+    for event in new_events:
+        record_change(
+            event=event,
+            status=event.status,
+            effective=event.start,
+            claims=[ev.claim for ev in event.evidence.all()[:1]],
+        )
     return new_events

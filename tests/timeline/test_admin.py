@@ -173,8 +173,9 @@ def test_editors_can_change_an_event_and_its_evidence(workspace, editor_client):
 def test_the_event_change_page_has_the_evidence_inline(workspace, editor_client):
     event = Event.objects.get(slug="kl-talks")
     response = editor_client.get(reverse("admin:timeline_event_change", args=[event.pk]))
-    [inline] = response.context["inline_admin_formsets"]
-    assert inline.formset.prefix == "evidence"
+    inlines = {i.formset.prefix: i for i in response.context["inline_admin_formsets"]}
+    assert sorted(inlines) == ["changes", "evidence"]
+    inline = inlines["evidence"]
     assert [form.instance.pk for form in inline.formset.forms if form.instance.pk] == list(
         event.evidence.values_list("pk", flat=True)
     )
@@ -302,3 +303,22 @@ def test_anonymous_visitors_only_read(seeded, client):
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     for url in ("/", "/articles/", "/coverage/"):
         assert client.post(url).status_code == 405, url
+
+
+def test_event_keywords_are_edited_as_words_not_json(seeded, editor_client):
+    event = Event.objects.get(slug="trump-xi-busan-meeting")
+    page = editor_client.get(reverse("admin:timeline_event_change", args=[event.pk]))
+    keywords = parse(page).find("textarea", name="keywords")
+    assert keywords.words() == ", ".join(event.keywords)
+    assert "[" not in keywords.words()
+    # Dates are shown in the format their help text names.
+    assert parse(page).find("input", name="start").attrs["value"] == "2025-10-30"
+
+
+def test_keywords_typed_as_words_are_stored_as_a_list(seeded, admin_client):
+    response = admin_client.post(
+        reverse("admin:articles_topic_add"),
+        {"name": "Soybeans", "slug": "soybeans", "keywords": "soybean, soy\nGrain purchases,"},
+    )
+    assert response.status_code == 302
+    assert Topic.objects.get(slug="soybeans").keywords == ["soybean", "soy", "Grain purchases"]

@@ -52,13 +52,16 @@ def test_the_busan_meeting_shows_a_place_and_a_timing_conflict(seeded):
     # (Industrial PC World) names the place of other talks, far from the date.
     assert sorted(place) == ["Busan", "Gyeongju"]
 
+    # Each source under what it said: only "Thursday" and "this Thursday" name the day; a
+    # "later this week" takes it in without naming it, so it is not on the day's side.
     assert sides(conflicts["period"]) == {
-        "Thu 30 Oct 2025": [
+        "Thu 30 Oct 2025": ["Daily Global Reports", "The Saurashtra"],
+        "later this week → Mon 27 Oct – Sun 2 Nov 2025": ["Industrial PC World"],
+        "later this week → Tue 28 Oct – Sun 2 Nov 2025": [
             "Daily Global Reports",
-            "Industrial PC World",
             "The High Street Journal",
-            "The Saurashtra",
         ],
+        "this week’s → Mon 27 Oct – Sun 2 Nov 2025": ["The Saurashtra"],
         "later this year → Sun 26 Oct – Wed 31 Dec 2025": ["Unidentified outlet"],
     }
 
@@ -105,7 +108,18 @@ def event(place="Busan", **fields):
     return SimpleNamespace(**(vars(BUSAN) | {"place": place} | fields))
 
 
-def quote(sentence, words, start, end=None, *, published=MON_27_OCT, outlet="Wire"):
+def quote(
+    sentence,
+    words,
+    start,
+    end=None,
+    *,
+    published=MON_27_OCT,
+    outlet="Wire",
+    precision="day",
+    method="relative",
+    estimated=False,
+):
     """Evidence as find_conflicts sees it: a claim with its places and one date mention."""
     at = sentence.index(words)
     mention = SimpleNamespace(
@@ -115,13 +129,18 @@ def quote(sentence, words, start, end=None, *, published=MON_27_OCT, outlet="Wir
         end=at + len(words),
         date_start=start,
         date_end=end or start,
-        precision="day",
+        precision=precision,
+        method=method,
     )
     claim = SimpleNamespace(
         sentence=sentence,
         places=list(places_in(sentence)),
         mentions=SimpleNamespace(all=lambda: [mention]),
-        article=SimpleNamespace(published=published, outlet=SimpleNamespace(name=outlet)),
+        article=SimpleNamespace(
+            published=published,
+            published_estimated=estimated,
+            outlet=SimpleNamespace(name=outlet),
+        ),
     )
     return SimpleNamespace(claim=claim, mention_id=1, stance="supports")
 
@@ -202,3 +221,117 @@ def test_the_same_vague_period_said_after_the_event_is_no_conflict():
         published=date(2025, 11, 3),
     )
     assert find_conflicts(event(place=""), [earlier]) == []
+
+
+# --- each source under what it said -----------------------------------------------------
+
+THIS_THURSDAY = ("They will meet this Thursday.", "this Thursday", THU)
+LATER_THIS_WEEK = (
+    "They will meet later this week.",
+    "later this week",
+    date(2025, 10, 28),
+    date(2025, 11, 2),
+)
+LATER_THIS_YEAR = (
+    "A summit is planned later this year.",
+    "later this year",
+    date(2025, 10, 28),
+    date(2025, 12, 31),
+)
+
+
+def test_a_source_that_said_only_later_this_week_is_not_listed_under_the_day():
+    evidence = [
+        quote(*THIS_THURSDAY, outlet="A"),
+        quote(*LATER_THIS_WEEK, precision="week", outlet="B"),
+        quote(*LATER_THIS_YEAR, precision="year", outlet="C"),
+    ]
+    [conflict] = find_conflicts(event(place=""), evidence)
+    assert conflict.kind == "period"
+    assert sides(conflict) == {
+        "Thu 30 Oct 2025": ["A"],
+        "later this week → Tue 28 Oct – Sun 2 Nov 2025": ["B"],
+        "later this year → Tue 28 Oct – Wed 31 Dec 2025": ["C"],
+    }
+
+
+def test_sources_are_grouped_by_their_words_and_the_dates_those_words_give():
+    evidence = [
+        quote(*LATER_THIS_WEEK, precision="week", outlet="B"),
+        quote(
+            "Talks end Later this week.",
+            "Later this week",
+            *LATER_THIS_WEEK[2:],
+            precision="week",
+            outlet="C",
+        ),
+        quote(
+            "A meeting this week is planned.",
+            "this week",
+            date(2025, 10, 27),
+            date(2025, 11, 2),
+            precision="week",
+            outlet="D",
+        ),
+        quote(*LATER_THIS_YEAR, precision="year", outlet="E"),
+    ]
+    [conflict] = find_conflicts(event(place=""), evidence)
+    assert sides(conflict) == {
+        "Thu 30 Oct 2025": [],
+        "later this week → Tue 28 Oct – Sun 2 Nov 2025": ["B", "C"],
+        "this week → Mon 27 Oct – Sun 2 Nov 2025": ["D"],
+        "later this year → Tue 28 Oct – Wed 31 Dec 2025": ["E"],
+    }
+
+
+def test_a_wider_period_that_takes_the_day_in_is_no_conflict_by_itself():
+    evidence = [
+        quote(*THIS_THURSDAY, outlet="A"),
+        quote(*LATER_THIS_WEEK, precision="week", outlet="B"),
+    ]
+    assert find_conflicts(event(place=""), evidence) == []
+
+
+def test_a_disagreeing_date_counted_from_an_estimated_publication_date_is_marked():
+    friday = ("They will meet on Friday.", "on Friday", date(2025, 10, 31))
+    evidence = [
+        quote(*THIS_THURSDAY, outlet="A", estimated=True),
+        quote(*friday, outlet="B", estimated=True),
+        quote(*friday, outlet="C"),
+        quote(
+            "They meet on October 31.",
+            "October 31",
+            date(2025, 10, 31),
+            outlet="D",
+            method="absolute",
+            estimated=True,
+        ),
+    ]
+    [conflict] = find_conflicts(event(place=""), evidence)
+    agree, *others = conflict.sides
+    # Only B: C's publication date is known, D's date does not depend on it, and A agrees.
+    assert agree.estimated == set()
+    assert set().union(*(side.estimated for side in others)) == {"B"}
+
+
+def test_the_event_page_says_which_disagreeing_dates_rest_on_an_estimated_date(
+    seeded, client, pinned_today
+):
+    from .test_views import page
+
+    doc = page(client, "/events/trump-xi-busan-meeting/")
+    period = next(
+        box
+        for box in doc.find_all("div", cls="conflict")
+        if "far wider period" in box.find(cls="conflict-title").words()
+    )
+    lines = [li.words() for li in period.find_all("li")]
+    assert lines == [
+        "Thu 30 Oct 2025 (as on the timeline): Daily Global Reports, The Saurashtra",
+        "later this week → Mon 27 Oct – Sun 2 Nov 2025: Industrial PC World",
+        "later this week → Tue 28 Oct – Sun 2 Nov 2025: Daily Global Reports, "
+        "The High Street Journal",
+        "this week’s → Mon 27 Oct – Sun 2 Nov 2025: The Saurashtra",
+        "later this year → Sun 26 Oct – Wed 31 Dec 2025: Unidentified outlet (publication "
+        "date estimated: the date it disagrees on may rest on that estimate)",
+    ]

@@ -128,7 +128,11 @@ def test_the_today_marker_follows_the_past_events(home):
     items = [li for li in timeline.children if getattr(li, "tag", None) == "li"]
     assert items[-1].id == "today"
     assert items[-1].words() == "Today · Sat 21 Nov 2026"
-    assert home.find("aside", cls="upcoming") is None
+    # Nothing lies ahead: the box says so, and the latest developments are beside it.
+    assert home.find("aside", cls="upcoming").words() == (
+        "Coming up Nothing on this timeline is scheduled after today (Sat 21 Nov 2026)."
+    )
+    assert home.find("aside", cls="latest").find("li") is not None
     # Scheduled or threatened, and the day has passed with no report of what happened.
     waiting = [
         card.id.removeprefix("event-")
@@ -313,7 +317,8 @@ def test_the_event_page_shows_who_disagrees_on_the_date(seeded, client, pinned_t
     assert sides == [
         "Sat 25 – Sun 26 Oct 2025 (as on the timeline): Daily Global Reports, "
         "The High Street Journal, The Saurashtra",
-        "on Friday → Fri 24 Oct 2025: Unidentified outlet",
+        "on Friday → Fri 24 Oct 2025: Unidentified outlet (publication date estimated: the "
+        "date it disagrees on may rest on that estimate)",
     ]
     notes = [span.words() for span in doc.find_all("span", cls="mention-note")]
     assert "on Sunday → Sun 26 Oct 2025, the Sunday before publication on Mon 27 Oct 2025 " in (
@@ -442,10 +447,12 @@ def test_the_coverage_grid_shows_which_outlet_reported_which_event(seeded, clien
 # --- queries --------------------------------------------------------------------------------
 
 # Queries each page runs, measured on the seed data; they must not grow with the data.
+# The timeline and event pages read each event's status history: two queries (the
+# changes, and the claims they rest on with their reports and outlets).
 QUERIES = {
-    "/": 6,
-    "/?topic=tariffs&status=scheduled&q=truce&start=2025-01-01": 7,
-    "/events/trump-xi-busan-meeting/": 5,
+    "/": 8,
+    "/?topic=tariffs&status=scheduled&q=truce&start=2025-01-01": 9,
+    "/events/trump-xi-busan-meeting/": 7,
     "/articles/": 2,
     "/articles/us-china-trade-deal/": 5,
     "/coverage/": 3,
@@ -526,3 +533,11 @@ def test_the_reports_list_is_paged(db, client, pinned_today):
     assert len(second.find("ul", cls="report-list").find_all("li")) == 3
     # A page number past the end, or not a number, shows the nearest page.
     assert page(client, "/articles/?page=99").find("nav", cls="pager") is not None
+
+
+def test_an_event_without_accepted_evidence_is_not_public(seeded, client, pinned_today):
+    from .factories import make_event
+
+    make_event("rumoured-visit", date(2026, 4, 1), title="Rumoured visit", precision="month")
+    assert client.get("/events/rumoured-visit/").status_code == 404
+    assert "rumoured-visit" not in event_cards(page(client, "/"))

@@ -107,7 +107,15 @@ def claims_json(claims) -> list[dict]:
     evidence = {}
     for ev in Evidence.objects.filter(claim__in=claims).select_related("event"):
         evidence.setdefault(ev.claim_id, []).append(
-            {"slug": ev.event.slug, "stance": ev.stance, "state": ev.state}
+            {
+                "slug": ev.event.slug,
+                "stance": ev.stance,
+                "state": ev.state,
+                # What the claim says became of the event (a suggestion until an editor
+                # accepts it), and the new date it gives, if any.
+                "outcome": ev.outcome or None,
+                "outcome_date": ev.outcome_date.isoformat() if ev.outcome_date else None,
+            }
         )
     return [
         {

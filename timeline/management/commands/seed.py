@@ -8,6 +8,7 @@ never overwrites, reverts or re-creates what editors changed, corrected or delet
 """
 
 import json
+from datetime import date
 from pathlib import Path
 
 from django.conf import settings
@@ -23,7 +24,8 @@ from articles.reports import ReportError, decode, parse_report
 from articles.services import add_claim, content_hash
 from articles.vocabulary import TOPICS
 from timeline.linking import decide
-from timeline.models import Event, Evidence
+from timeline.models import Event, Evidence, StatusChange
+from timeline.outcomes import record_change
 
 FIXTURES = settings.BASE_DIR / "fixtures"
 
@@ -48,6 +50,7 @@ class Command(BaseCommand):
             call_command("ingest", *new, stdout=self.stdout, stderr=self.stderr)
         with transaction.atomic():
             accepted, skipped = load_evidence(data["events"], events)
+            skipped += load_history(data["events"], events)
         for note in skipped:
             self.stderr.write(f"curated evidence not applied: {note}")
         self.stdout.write(
@@ -137,6 +140,35 @@ def find_claim(article_key: str, quote: str, editor_claim: bool = False) -> Clai
         f"quote {quote[:60]!r} matches {len(matches)} claims of {article.title!r} "
         "(was the report corrected?); it must match exactly one"
     )
+
+
+def load_history(rows, events) -> list[str]:
+    """Give each curated event its curated story, once: an event that has any status
+    change already (an editor's, or the seed's of an earlier run) is left as it is."""
+    skipped = []
+    for row in rows:
+        event = events[row["slug"]]
+        if not row.get("history") or event.changes.exists():
+            continue
+        if StatusChange.history.filter(event_id=event.pk).exists():
+            continue  # its story was seeded once and an administrator deleted it
+        for step in row["history"]:
+            claims = []
+            for quote in step.get("quotes", []):
+                try:
+                    claims.append(find_claim(quote["article"], quote["quote"]))
+                except NotApplied as exc:
+                    skipped.append(f"{event.slug} history: {exc}")
+            record_change(
+                event=event,
+                status=step["status"],
+                effective=date.fromisoformat(step["effective"]),
+                precision=step.get("precision", "day"),
+                new_date=date.fromisoformat(step["new_date"]) if step.get("new_date") else None,
+                claims=claims,
+                note=step.get("note", ""),
+            )
+    return skipped
 
 
 def load_evidence(rows, events) -> tuple[int, list[str]]:

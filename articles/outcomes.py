@@ -1,0 +1,164 @@
+"""Does a sentence report what became of something? Cues of outcomes, read with care.
+
+A report that the talks "were held", the threat "was called off" or the truce "will now last
+until next autumn" moves the timeline forward; "could be extended", "did not extend" and
+"is due to expire" do not. This module finds the words that say a change happened and
+throws out those under a hedge or a negation in the same clause. It names the kind of
+change (the timeline's statuses); which event it is about, and whether that kind of change
+fits that event, is the timeline's business (timeline.outcomes).
+
+Pure: a sentence in, cues out.
+
+>>> [c.status for c in outcome_cues("The two leaders talked for nearly two hours on Thursday.")]
+['happened']
+>>> [c.status for c in outcome_cues("Trump said the 100% tariff threat was off the table.")]
+['cancelled']
+>>> outcome_cues("The truce could be extended if talks go well.")
+()
+>>> outcome_cues("Washington did not extend the deadline.")
+()
+>>> [c.status for c in outcome_cues("The pause will now last until next autumn.")]
+['extended']
+"""
+
+import re
+from dataclasses import dataclass
+
+# Each status with the words that report it. Past tense, or a present that states a new
+# state of affairs ("will now last", "will not take effect"): a plan is not an outcome.
+CUES: dict[str, tuple[str, ...]] = {
+    "cancelled": (
+        r"called off",
+        r"calls? off",
+        r"(?:was|were|has been|have been|is|are) (?:dropped|scrapped|shelved|withdrawn|"
+        r"averted|cancell?ed|abandoned|lifted|removed|rescinded|revoked)",
+        r"(?:dropped|scrapped|shelved|withdrew|abandoned|averted|rescinded|revoked|"
+        r"cancell?ed) (?:the|its|his|their|a|plans?)",
+        r"backed (?:off|down|away)",
+        r"(?:off|no longer on) the table",
+        r"(?:will|would) not (?:take effect|go ahead|be imposed|come into (?:force|effect))",
+        r"won't (?:take effect|go ahead|be imposed)",
+        r"no longer (?:take effect|go ahead|be imposed|planned)",
+    ),
+    "extended": (
+        r"(?:was|were|has been|have been|is|are|got) extended",
+        r"(?:extended|extends|prolonged|renewed) (?:the|its|their|a)\b",
+        r"agreed to extend",
+        r"(?:will|would) now (?:last|run|remain in (?:place|force)|expire)",
+        r"now (?:runs|lasts|expires)",
+        r"(?:extension|renewal) of the (?:truce|pause|deal|agreement|deadline)",
+    ),
+    "postponed": (
+        r"(?:was|were|has been|have been) (?:postponed|delayed|rescheduled|pushed back|put off)",
+        r"(?:postponed|rescheduled|pushed back) (?:the|its|their)",
+    ),
+    "suspended": (
+        r"(?:was|were|has been|have been|are|is) "
+        r"(?:suspended|paused|put on hold|on hold|halted|frozen)",
+        r"(?:suspended|paused|halted|froze|freezes|suspends|pauses) (?:the|its|their|for)\b",
+        r"agreed to (?:suspend|pause|delay|halt)",
+        r"put (?:the|its|their)? ?\w* ?(?:controls|measures|rules|tariffs|duties|curbs)? ?on hold",
+    ),
+    "in_force": (
+        r"took effect",
+        r"came into (?:force|effect)",
+        r"went into effect",
+        r"kicked in",
+        r"(?:is|are) now in (?:force|effect)",
+        r"(?:was|were|has been|have been) (?:imposed|implemented|enacted)",
+    ),
+    "expired": (
+        r"(?:has|have|had) (?:expired|lapsed|run out)",
+        r"\b(?:expired|lapsed|ran out)\b",
+    ),
+    "happened": (
+        r"\bmet\b",
+        r"held (?:talks|a meeting|a summit|their|two days)",
+        r"(?:talked|spoke|sat down) (?:for|with|on|in|at)",
+        r"shook hands",
+        r"(?:concluded|wrapped up|ended) (?:their|the|two)",
+        r"(?:was|were) held",
+        r"took place",
+        r"(?:signed|reached|struck|sealed|announced) (?:a|an|the) "
+        r"(?:deal|agreement|framework|truce|consensus)",
+        r"(?:agreed|agreed on|agreed to) (?:a|an|the)\b",
+        r"(?:hailed|described) the (?:meeting|talks|summit)",
+    ),
+}
+
+# Words that keep what follows in the same clause from being a fact: a plan, a wish, a
+# possibility, a question or a schedule.
+HEDGES = re.compile(
+    r"\b(?:could|can|may|might|would|should|must|if|unless|whether|hopes?|hoping|plans?|"
+    r"planning|aims?|aiming|expects?|expected|likely|possibly|perhaps|probably|"
+    r"considering|weighing|seeks?|seeking|wants?|wanted|intends?|due to|set to|slated to|"
+    r"scheduled to|poised to|ready to|threatens? to|threatened to|asked to|urged|calls? for|"
+    r"in case|before|until)\b",
+    re.IGNORECASE,
+)
+NEGATIONS = re.compile(
+    r"\b(?:not|never|no|didn't|don't|doesn't|hasn't|haven't|wasn't|weren't|won't|isn't|"
+    r"aren't|without|failed to|refused to|denied|deny|denies|rejected)\b",
+    re.IGNORECASE,
+)
+# Where a clause starts: what stands before these does not govern what follows.
+CLAUSE_BREAK = re.compile(r"[,;:()\u2014\u2013]| - |\b(?:and|but|while|after|as|which|who)\b")
+# Cues that are negative in form ("will not take effect"): negation is their meaning.
+NEGATIVE_FORM = re.compile(r"\b(?:not|won't|no longer|off the table)\b", re.IGNORECASE)
+
+_PATTERNS = tuple(
+    (status, re.compile(rf"\b(?:{'|'.join(words)})", re.IGNORECASE))
+    for status, words in CUES.items()
+)
+
+
+@dataclass(frozen=True)
+class Cue:
+    status: str
+    start: int
+    end: int
+    words: str
+
+
+def governed(clause: str) -> bool:
+    """Whether a hedge or a negation governs the end of this clause."""
+    return bool(HEDGES.search(clause) or NEGATIONS.search(clause))
+
+
+def clause_before(sentence: str, start: int) -> str:
+    """The words of the cue's own clause that come before it."""
+    before = sentence[:start]
+    breaks = [m.end() for m in CLAUSE_BREAK.finditer(before)]
+    return before[breaks[-1] :] if breaks else before
+
+
+def outcome_cues(sentence: str) -> tuple[Cue, ...]:
+    """The outcomes a sentence reports as facts, in the order they appear.
+
+    >>> [c.words for c in outcome_cues("The controls were put on hold for a year.")]
+    ['were put on hold']
+    >>> outcome_cues("The truce is due to expire on November 10.")
+    ()
+    >>> [c.status for c in outcome_cues(
+    ...     "The truce, which was due to expire on Nov 10, has been extended by a year.")]
+    ['extended']
+    >>> [c.status for c in outcome_cues(
+    ...     "The agreement means the threatened duties will not take effect.")]
+    ['cancelled']
+    """
+    found = []
+    taken: list[tuple[int, int]] = []
+    for status, pattern in _PATTERNS:
+        for match in pattern.finditer(sentence):
+            start, end = match.span()
+            if any(a < end and start < b for a, b in taken):
+                continue
+            words = match.group(0)
+            clause = clause_before(sentence, start)
+            if HEDGES.search(clause):
+                continue
+            if NEGATIONS.search(clause) and not NEGATIVE_FORM.search(words):
+                continue
+            taken.append((start, end))
+            found.append(Cue(status, start, end, words))
+    return tuple(sorted(found, key=lambda c: c.start))

@@ -1,0 +1,76 @@
+"""Outcome cues: a sentence that reports what became of something, read with its tense,
+negation and hedging. Table-driven: each sentence with the outcomes it reports."""
+
+import doctest
+
+import pytest
+
+import articles.outcomes
+from articles.outcomes import outcome_cues
+
+
+def test_the_docstring_examples_hold():
+    assert doctest.testmod(articles.outcomes).failed == 0
+
+
+REPORTS_AN_OUTCOME = [
+    ("The two leaders talked for nearly two hours on Thursday.", "happened"),
+    ("Trump and Xi met at Gimhae Air Base in Busan.", "happened"),
+    ("Bessent and He Lifeng held talks in Kuala Lumpur on Sunday.", "happened"),
+    ("The summit took place on the sidelines of APEC.", "happened"),
+    ("The two sides reached a framework agreement after two days.", "happened"),
+    ("Trump said the threatened 100% tariff was off the table.", "cancelled"),
+    ("The White House called off the additional duties due on November 1.", "cancelled"),
+    ("The agreement means the threatened duties will not take effect.", "cancelled"),
+    ("The 100% tariff threat has been dropped.", "cancelled"),
+    ("Washington backed down from its threat of new levies.", "cancelled"),
+    ("The pause will now last until next autumn.", "extended"),
+    ("The truce has been extended by a year, to November 10, 2026.", "extended"),
+    ("The tariff truce was extended on Monday.", "extended"),
+    ("Beijing agreed to suspend the rare-earth controls for twelve months.", "suspended"),
+    ("China's new export controls were put on hold for a year.", "suspended"),
+    ("The meeting was postponed to next month.", "postponed"),
+    ("The new duties took effect at midnight.", "in_force"),
+    ("The controls came into force on December 1.", "in_force"),
+    ("The 90-day pause expired on Monday without a deal.", "expired"),
+]
+
+
+@pytest.mark.parametrize("sentence, status", REPORTS_AN_OUTCOME)
+def test_a_sentence_that_reports_an_outcome_gives_its_status(sentence, status):
+    assert status in [c.status for c in outcome_cues(sentence)], outcome_cues(sentence)
+
+
+REPORTS_NONE = [
+    "The truce could be extended if talks go well.",
+    "Officials said the deadline may be extended.",
+    "Washington did not extend the deadline.",
+    "The truce is due to expire on November 10.",
+    "Trump threatened to impose 100% tariffs from November 1.",
+    "The two leaders are expected to meet on Thursday in Busan.",
+    "Trump and Xi will meet on Thursday.",
+    "Analysts wonder whether the threat will be dropped.",
+    "The controls have not been suspended.",
+    "Beijing wants the tariffs lifted before any deal.",
+    "The talks are scheduled to take place in Kuala Lumpur.",
+    "Markets hope the deal will be signed soon.",
+    "China refused to suspend the controls.",
+]
+
+
+@pytest.mark.parametrize("sentence", REPORTS_NONE)
+def test_a_plan_a_hedge_or_a_negation_is_not_an_outcome(sentence):
+    assert outcome_cues(sentence) == (), outcome_cues(sentence)
+
+
+def test_a_hedged_clause_does_not_hide_a_fact_in_the_next_one():
+    cues = outcome_cues(
+        "The truce, which was due to expire on November 10, has been extended by a year."
+    )
+    assert [c.status for c in cues] == ["extended"]
+
+
+def test_a_cue_gives_the_words_it_rests_on():
+    sentence = "The tariff truce was extended on Monday."
+    [cue] = outcome_cues(sentence)
+    assert sentence[cue.start : cue.end] == cue.words == "was extended"
