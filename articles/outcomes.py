@@ -37,6 +37,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"backed (?:off|down|away)",
         r"(?:off|no longer on) the table",
         r"(?:will|would) not (?:take effect|go ahead|be imposed|come into (?:force|effect))",
+        r"(?:will|would) not (?:impose|go ahead with|proceed with|move forward with)",
         r"won't (?:take effect|go ahead|be imposed)",
         r"no longer (?:take effect|go ahead|be imposed|planned)",
     ),
@@ -51,12 +52,14 @@ CUES: dict[str, tuple[str, ...]] = {
     "postponed": (
         r"(?:was|were|has been|have been) (?:postponed|delayed|rescheduled|pushed back|put off)",
         r"(?:postponed|rescheduled|pushed back) (?:the|its|their)",
+        r"agreed to (?:postpone|put off|push back)",
     ),
     "suspended": (
         r"(?:was|were|has been|have been|are|is) "
         r"(?:suspended|paused|put on hold|on hold|halted|frozen)",
         r"(?:suspended|paused|halted|froze|freezes|suspends|pauses) (?:the|its|their|for)\b",
         r"agreed to (?:suspend|pause|delay|halt)",
+        r"will (?:suspend|pause|halt) (?:the|its|their)\b",
         r"put (?:the|its|their)? ?\w* ?(?:controls|measures|rules|tariffs|duties|curbs)? ?on hold",
     ),
     "in_force": (
@@ -76,7 +79,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"held (?:talks|a meeting|a summit|their|two days)",
         r"(?:talked|spoke|sat down) (?:for|with|on|in|at)",
         r"shook hands",
-        r"(?:concluded|wrapped up|ended) (?:their|the|two)",
+        r"(?:concluded|wrapped up|ended) (?:their|the|two|with)",
         r"(?:was|were) held",
         r"took place",
         r"(?:signed|reached|struck|sealed|announced) (?:a|an|the) "

@@ -92,8 +92,16 @@ def suggest(
         for s, event, stance in chosen:
             if event.pk not in best or best[event.pk].score < s:
                 best[event.pk] = Suggestion(event, mention, s, stance)
+    # An outcome is the news of the event the sentence itself names, not of one it merely
+    # shares a day or a topic with.
     suggestions = [
-        Suggestion(s.event, s.mention, s.score, s.stance, outcome_for(claim, s.event))
+        Suggestion(
+            s.event,
+            s.mention,
+            s.score,
+            s.stance,
+            outcome_for(claim, s.event) if hits(claim.sentence, s.event.keywords) else None,
+        )
         for s in best.values()
     ]
     if window is not None:

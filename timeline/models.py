@@ -149,6 +149,11 @@ class Event(models.Model):
 
     @property
     def is_forward_looking(self):
+        """Whether it looks ahead to a day: scheduled or threatened, or moved to a known
+        new date (an extension of unknown length looks ahead to nothing in particular)."""
+        if self.status in self.MOVED:
+            latest = self.latest_change
+            return bool(latest and latest.status == self.status and latest.new_date)
         return self.status in self.FORWARD_LOOKING
 
     @property

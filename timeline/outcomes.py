@@ -12,8 +12,10 @@ record_change() is the one door for status changes: it writes the change with it
 who decided and when, and sets the event's status to its latest change.
 """
 
+import re
+from calendar import monthrange
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -66,9 +68,42 @@ def outcome_for(claim, event: Event) -> Outcome | None:
         new_date = None
         if status in Event.MOVED:
             later = [m.date_end for m in claim.mentions.all() if m.date_end > event.due]
-            new_date = max(later, default=None)
+            new_date = max(later, default=None) or moved_by(claim.sentence, event.due)
         return Outcome(status, new_date, cue.words)
     return None
+
+
+NUMBERS = {"a": 1, "an": 1, "one": 1, "another": 1, "two": 2, "three": 3, "six": 6,
+           "twelve": 12}  # fmt: skip
+DURATION = re.compile(
+    r"\b(?:by|for)\s+(?:an(?:other)?\s+additional\s+|another\s+)?"
+    r"(?P<n>\d{1,3}|a|an|one|another|two|three|six|twelve)\s+(?:more\s+)?"
+    r"(?P<unit>day|week|month|year)s?\b",
+    re.IGNORECASE,
+)
+
+
+def moved_by(sentence: str, due: date) -> date | None:
+    """The new date of a change said as a length: 'extended by another year' from `due`.
+
+    >>> moved_by("The truce was extended by another year.", date(2025, 11, 10))
+    datetime.date(2026, 11, 10)
+    >>> moved_by("Talks were postponed for two weeks.", date(2025, 11, 10))
+    datetime.date(2025, 11, 24)
+    >>> moved_by("The truce was extended.", date(2025, 11, 10)) is None
+    True
+    """
+    match = DURATION.search(sentence)
+    if match is None:
+        return None
+    word = match["n"].lower()
+    n = int(word) if word.isdigit() else NUMBERS[word]
+    unit = match["unit"].lower()
+    if unit in ("day", "week"):
+        return due + timedelta(days=n * (7 if unit == "week" else 1))
+    months = due.month - 1 + n * (12 if unit == "year" else 1)
+    year, month = due.year + months // 12, months % 12 + 1
+    return due.replace(year=year, month=month, day=min(due.day, monthrange(year, month)[1]))
 
 
 @transaction.atomic

@@ -33,6 +33,12 @@ REPORTS_AN_OUTCOME = [
     ("The new duties took effect at midnight.", "in_force"),
     ("The controls came into force on December 1.", "in_force"),
     ("The 90-day pause expired on Monday without a deal.", "expired"),
+    ("Trump and Xi wrapped up their meeting in Busan after about 100 minutes.", "happened"),
+    ("Trump hailed the meeting as a great success.", "happened"),
+    ("Both sides agreed to extend the truce by one year.", "extended"),
+    ("Beijing said it will pause the rare-earth export controls for a year.", "suspended"),
+    ("Trump said he would not impose the additional 100% tariffs.", "cancelled"),
+    ("The summit ended with a handshake and no joint statement.", "happened"),
 ]
 
 

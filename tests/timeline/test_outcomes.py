@@ -39,13 +39,23 @@ def outcomes_in(row):
     }
 
 
+FOUR_OUTCOMES = {
+    ("truce-expiry-november-10", "extended", "2026-11-10"),
+    ("trump-xi-busan-meeting", "happened", None),
+    ("100-percent-tariff-threat", "cancelled", None),
+    ("rare-earth-export-controls", "suspended", None),
+}
+
+
 def test_a_report_of_what_happened_suggests_the_right_outcome_for_each_event(after_busan):
-    assert outcomes_in(after_busan) == {
-        ("truce-expiry-november-10", "extended", "2026-11-10"),
-        ("trump-xi-busan-meeting", "happened", None),
-        ("100-percent-tariff-threat", "cancelled", None),
-        ("rare-earth-export-controls", "suspended", None),
-    }
+    assert outcomes_in(after_busan) == FOUR_OUTCOMES
+
+
+def test_other_words_for_the_same_outcomes_are_read_the_same(seeded):
+    # "held talks", "would not impose", "will pause", "agreed to extend … by another year";
+    # a topic shared with another event's day is not an outcome of that event.
+    row = ingest_json(UNSEEN.parent / "outcomes-day-after-busan.txt")["articles"][0]
+    assert outcomes_in(row) == FOUR_OUTCOMES
 
 
 def test_a_suggestion_changes_nothing_until_an_editor_accepts_it(after_busan):
@@ -225,3 +235,21 @@ def test_an_editor_adds_a_change_by_hand_with_a_claim_as_its_source(seeded, edit
     change = event.changes.get(status="suspended")
     assert change.decided_by.username == "erin"
     assert list(change.claims.all()) == [claim]
+
+
+def test_an_extension_of_unknown_length_does_not_say_the_date_has_passed(seeded, client, settings):
+    from timeline.outcomes import record_change
+
+    settings.TRADEWATCH_TODAY = "2025-11-21"
+    expiry = Event.objects.get(slug="truce-expiry-november-10")
+    record_change(event=expiry, status="extended", effective=date(2025, 11, 10))
+    card = page(client, "/").by_id("event-truce-expiry-november-10")
+    assert card.find("p", cls="warning") is None
+
+
+def test_the_docstring_examples_hold():
+    import doctest
+
+    import timeline.outcomes
+
+    assert doctest.testmod(timeline.outcomes).failed == 0
