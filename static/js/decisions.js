@@ -1,6 +1,7 @@
 // The report's change page: Accept / Reject buttons submit to another address, so edits
 // typed into the report's fields would be lost. Ask before that happens.
-(function () {
+// Admin media load in the page's head, before the form exists: start once it does.
+document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   var form = document.getElementById("article_form");
   if (!form) { return; }
@@ -19,4 +20,4 @@
       event.preventDefault();
     }
   });
-}());
+});

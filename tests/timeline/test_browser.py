@@ -320,3 +320,40 @@ def test_the_report_page_links_each_claim_to_the_same_sentence_on_the_original_p
             checked += 1
     assert checked >= 5
     assert page.console.check() == []
+
+
+def test_an_editor_is_warned_before_a_decision_discards_unsaved_edits(
+    site, open_page, django_user_model
+):
+    from articles.models import Article
+    from timeline.models import Evidence
+
+    django_user_model.objects.create_superuser("ed", "ed@example.org", "pw-editor-123")
+    article = Article.objects.get(title="US China Trade Deal")
+    assert Evidence.objects.filter(claim__article=article).exists()
+    page = open_page()
+    page.goto(f"{site}/admin/login/")
+    page.fill("#id_username", "ed")
+    page.fill("#id_password", "pw-editor-123")
+    page.click("input[type=submit]")
+    change = f"{site}/admin/articles/article/{article.pk}/change/"
+    page.goto(change)
+    page.fill("#id_title", "A title typed but not saved")
+    warnings = []
+
+    def dismiss(dialog):
+        warnings.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", dismiss)
+    page.locator("#suggestions button[data-decision]").first.click()
+    assert warnings and "without saving" in warnings[0]
+    # Dismissed: still on the form, the edit still there.
+    assert page.url == change
+    assert page.input_value("#id_title") == "A title typed but not saved"
+    # Without edits, a decision goes through and comes back to the suggestions.
+    page.goto(change)
+    page.locator("#suggestions button[data-decision]").first.click()
+    page.wait_for_url(re.compile(r".*/change/#suggestions$"))
+    assert page.locator("#suggestions").is_visible()
+    assert page.console.check() == []
