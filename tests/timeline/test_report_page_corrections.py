@@ -10,25 +10,13 @@ import pytest
 
 from articles.models import Article, Claim
 from articles.services import add_claim, ingest_report
+from tests.articles.test_review_flow import BODY, PUBLISHED, QUOTE
 from timeline.linking import decide
 from timeline.models import Evidence
 
 from .factories import make_event
 from .pages import parse
 
-PUBLISHED = date(2025, 10, 27)
-BUSAN = "The leaders are expected to meet Thursday in Busan."
-QUOTE = "“We have a workable framework,” Bessent said after the meeting."
-BODY = f"""Talks in Kuala Lumpur
-
-Officials from both countries held talks on Sunday in Kuala Lumpur.
-
-{BUSAN}
-
-{QUOTE}
-
-Analysts were cautious about the outcome of the round.
-"""
 EDITORS_WORDS = ("needs review", "needs_review", "orphaned", "relocated")
 
 
