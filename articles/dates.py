@@ -34,9 +34,11 @@ The reading rules, chosen for newsroom English and kept deliberately simple:
   most recent Thursday strictly before publication. A bare weekday ("on Sunday", "Thursday")
   follows the tense of the sentence: past → the most recent such day on or before publication,
   future → the first on or after it; with no cue, whichever of the two is nearer (ties: past).
-* Weeks run Monday–Sunday. A report published on a Saturday or Sunday means by "this week" and
-  "later this week" the coming week; "earlier this week" is always the week containing
-  publication, from its Monday to the day before publication.
+* Weeks run Monday–Sunday (ISO 8601). A report published on a Saturday or Sunday means by
+  "this week" the week that ends with it ("agreed this week" happened days before), unless
+  the clause speaks of the future ("will meet this week") or says "later this week": then
+  the coming week. "earlier this week" is always the week containing publication, from its
+  Monday to the day before publication.
 * "over the weekend" (and "the weekend") is the weekend before publication, or the one under
   way when the report appears on a Saturday or Sunday, unless its own clause is in the future
   tense ("talks will continue over the weekend"); "this weekend" follows the tense, and with no
@@ -242,6 +244,22 @@ AGO = re.compile(
 DEICTIC_DAY = re.compile(
     r"\b(?:(?:earlier|later)\s+)?(?P<word>today|yesterday|tomorrow|tonight|last\s+night"
     rf"|this\s+morning|this\s+afternoon|this\s+evening)(?P<poss>{_APOS}s)?\b",
+    re.IGNORECASE,
+)
+
+# Compound expressions: a length counted from a day ("two weeks from Monday", "a fortnight
+# from today"), "Friday week" (a week after the coming Friday) and "the day after
+# Thursday's meeting".
+_COUNT = r"(?P<n>a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})"
+COMPOUND = re.compile(
+    rf"\b(?:{_COUNT}\s+(?P<unit>days?|weeks?)|(?P<fortnight>a\s+fortnight))\s+"
+    rf"(?P<rel>from|after|before)\s+(?:(?P<deictic>today|tomorrow|yesterday)\b|"
+    rf"(?P<wd>{_WEEKDAY})(?:{_APOS}s)?\b)",
+    re.IGNORECASE,
+)
+WEEKDAY_WEEK = re.compile(rf"\b(?P<wd>{_WEEKDAY})\s+week\b(?!\s*(?:of|'s|’s))")
+DAY_AFTER = re.compile(
+    rf"\bthe\s+day\s+(?P<rel>after|before)\s+(?P<wd>{_WEEKDAY})(?:{_APOS}s)?\b",
     re.IGNORECASE,
 )
 
@@ -857,13 +875,19 @@ def _match_weekend(m: re.Match, s: _Sentence) -> DateMatch | None:
     return _hit(m, *_weekend(saturday), "week", "relative")
 
 
-def _period(unit: str, which: str, pub: date, part: str | None) -> tuple[date, date]:
+def _period(
+    unit: str, which: str, pub: date, part: str | None, tense: str | None = None
+) -> tuple[date, date]:
     """The week, month, quarter or year named by this/next/last, around publication."""
     step = {"this": 0, "the current": 0, "next": 1, "last": -1, "the previous": -1}[which]
     if unit == "week":
         monday = _monday(pub)
-        weekend_paper = pub.weekday() >= 5 and step == 0 and _norm(part) != "earlier"
-        if weekend_paper:  # a weekend paper's "this week" is the coming one
+        # Weeks run Monday to Sunday (ISO 8601): a weekend paper's "this week" is the week
+        # that ends with it ("agreed this week"), unless what it says is still to come
+        # ("later this week", "talks will resume this week"): then the coming week.
+        ahead = _norm(part) == "later" or (tense == "future" and _norm(part) != "earlier")
+        weekend_paper = pub.weekday() >= 5 and step == 0 and ahead
+        if weekend_paper:
             monday += timedelta(days=7)
         monday += timedelta(days=7 * step)
         return monday, monday + timedelta(days=6)
@@ -882,7 +906,8 @@ def _match_relative_period(m: re.Match, s: _Sentence) -> DateMatch | None:
     before = s.text[max(0, m.start("which") - 8) : m.start("which")]
     if m.group("which") and not part and before.lower().endswith("the "):
         return None  # "across the next year", "over the last month": a stretch of time
-    start, end = _period(unit, which, s.published, part)
+    tense = s.tense(m.start(), m.end()) if unit == "week" else None
+    start, end = _period(unit, which, s.published, part, tense)
     start, end = _narrow(start, end, part, s.published, unit)
     return _hit(m, start, end, unit, "relative")
 
@@ -953,6 +978,51 @@ def _match_ago(m: re.Match, s: _Sentence) -> DateMatch | None:
     return _hit(m, *_year_span(pub.year - n), "year", "relative")
 
 
+def _weekday_by_tense(
+    m: re.Match, s: _Sentence, weekday_name: str, default: str | None = None
+) -> date:
+    """A bare weekday placed as _match_weekday places it: by the sentence's tense, else by
+    `default`, else whichever of the last and the coming one is nearer (past on a tie)."""
+    pub = s.published
+    wd = WEEKDAY_NAMES.index(weekday_name.capitalize())
+    behind, ahead = (pub.weekday() - wd) % 7, (wd - pub.weekday()) % 7
+    tense = s.tense(m.start(), m.end()) or default or ("future" if ahead < behind else "past")
+    return pub - timedelta(days=behind) if tense == "past" else pub + timedelta(days=ahead)
+
+
+def _match_compound(m: re.Match, s: _Sentence) -> DateMatch | None:
+    """ "two weeks from Monday" → 14 days after that Monday; "a fortnight from today"."""
+    if m.group("fortnight"):
+        days = 14
+    else:
+        word = m.group("n").lower()
+        n = int(word) if word.isdigit() else SMALL_NUMBERS.get(word, 1)
+        days = n * (7 if m.group("unit").lower().startswith("week") else 1)
+    deictic = (m.group("deictic") or "").lower()
+    if deictic:
+        anchor = s.published + timedelta(days={"tomorrow": 1, "yesterday": -1}.get(deictic, 0))
+    else:
+        # A length counted from a weekday looks ahead unless the sentence is past:
+        # "talks resume two weeks from Monday", said on a Wednesday, is the coming Monday's.
+        anchor = _weekday_by_tense(m, s, m.group("wd"), default="future")
+    day = anchor + timedelta(days=-days if m.group("rel").lower() == "before" else days)
+    return _hit(m, day, day, "day", "relative")
+
+
+def _match_weekday_week(m: re.Match, s: _Sentence) -> DateMatch | None:
+    """ "Friday week": a week after the coming Friday (said on a Friday: two weeks on)."""
+    ahead = (WEEKDAY_NAMES.index(m.group("wd")) - s.published.weekday()) % 7 or 7
+    day = s.published + timedelta(days=ahead + 7)
+    return _hit(m, day, day, "day", "relative")
+
+
+def _match_day_after(m: re.Match, s: _Sentence) -> DateMatch | None:
+    """ "the day after Thursday's meeting": that Thursday, placed by tense, plus a day."""
+    anchor = _weekday_by_tense(m, s, m.group("wd"))
+    day = anchor + timedelta(days=1 if m.group("rel").lower() == "after" else -1)
+    return _hit(m, day, day, "day", "relative")
+
+
 def _match_deictic_day(m: re.Match, s: _Sentence) -> DateMatch | None:
     word = _norm(m.group("word"))
     offset = {"yesterday": -1, "last night": -1, "tomorrow": 1}.get(word, 0)
@@ -977,6 +1047,9 @@ MATCHERS: tuple[tuple[re.Pattern, Callable[[re.Match, _Sentence], DateMatch | No
     (WEEKDAY, _match_weekday),
     (AGO, _match_ago),
     (DEICTIC_DAY, _match_deictic_day),
+    (COMPOUND, _match_compound),
+    (WEEKDAY_WEEK, _match_weekday_week),
+    (DAY_AFTER, _match_day_after),
 )
 
 

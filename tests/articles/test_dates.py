@@ -722,3 +722,48 @@ def test_a_far_off_mention_in_an_ordinary_year_still_raises_its_errors():
         assert find_dates("Tariffs rose in 2024.", date(9999, 1, 1)) == []
     finally:
         articles.dates.MATCHERS = original
+
+
+# (publication date, sentence, words, expected start, expected end), each checked by hand.
+WEEKS_AND_COMPOUNDS = [
+    # A weekend paper's "this week" is the ISO week that ends with it, unless still to come.
+    (date(2025, 11, 2), "The two sides agreed this week to extend the truce.", "this week",
+     date(2025, 10, 27), date(2025, 11, 2)),
+    (date(2025, 11, 1), "Negotiators met this week in Kuala Lumpur.", "this week",
+     date(2025, 10, 27), date(2025, 11, 2)),
+    (date(2025, 11, 2), "The two sides will meet this week.", "this week",
+     date(2025, 11, 3), date(2025, 11, 9)),
+    (date(2025, 11, 2), "Talks resume later this week.", "later this week",
+     date(2025, 11, 3), date(2025, 11, 9)),
+    (date(2025, 10, 29), "Officials said this week that talks went well.", "this week",
+     date(2025, 10, 27), date(2025, 11, 2)),
+    # A length counted from a day.
+    (date(2025, 10, 27), "Talks resume two weeks from Monday.", "two weeks from Monday",
+     date(2025, 11, 10), date(2025, 11, 10)),
+    (date(2025, 10, 29), "Talks resume two weeks from Monday.", "two weeks from Monday",
+     date(2025, 11, 17), date(2025, 11, 17)),
+    (date(2025, 10, 27), "A fortnight from today the truce ends.", "A fortnight from today",
+     date(2025, 11, 10), date(2025, 11, 10)),
+    (date(2025, 10, 27), "Ten days from tomorrow the new duties start.",
+     "Ten days from tomorrow", date(2025, 11, 7), date(2025, 11, 7)),
+    (date(2025, 10, 30), "Three days after Monday, they met again.", "Three days after Monday",
+     date(2025, 10, 30), date(2025, 10, 30)),
+    # "Friday week": a week after the coming Friday.
+    (date(2025, 10, 27), "They meet again Friday week.", "Friday week",
+     date(2025, 11, 7), date(2025, 11, 7)),
+    (date(2025, 10, 31), "They meet again Friday week.", "Friday week",
+     date(2025, 11, 14), date(2025, 11, 14)),
+    # "the day after Thursday's meeting": that Thursday, by tense, and a day.
+    (date(2025, 11, 3), "The day after Thursday's meeting, markets rose.",
+     "The day after Thursday's", date(2025, 10, 31), date(2025, 10, 31)),
+    (date(2025, 10, 27), "The day before Thursday's summit, aides will meet in Busan.",
+     "The day before Thursday's", date(2025, 10, 29), date(2025, 10, 29)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("published, sentence, words, start, end", WEEKS_AND_COMPOUNDS)
+def test_weeks_and_compound_expressions_resolve_to_their_days(
+    published, sentence, words, start, end
+):
+    found = {m.text: (m.date_start, m.date_end) for m in find_dates(sentence, published)}
+    assert found.get(words) == (start, end), found
