@@ -85,7 +85,7 @@ import functools
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 import dateparser
@@ -102,6 +102,9 @@ class DateMatch:
     date_end: date  # resolved last day (== date_start for a single day); never before it
     precision: str  # "day", "week", "month", "quarter" or "year"
     method: str  # "absolute", "relative" (to publication) or "tense" (bare weekday)
+    # The day a reported statement was made, when the words are relative to it rather than
+    # to publication: "said on Thursday that talks would resume next month".
+    anchor: date | None = None
 
 
 PRECISIONS = ("day", "week", "month", "quarter", "year")  # finest to coarsest
@@ -1073,7 +1076,8 @@ def _resolve(matcher, m: re.Match, s: _Sentence) -> DateMatch | str | None:
 
 
 def find_dates(text: str, published: date) -> list[DateMatch]:
-    """The date expressions of one sentence, resolved against the publication date.
+    """The date expressions of one sentence, resolved against the publication date, or
+    against the day a statement was made when the sentence reports one.
 
     Sorted by position and non-overlapping: where candidates overlap, the longest wins
     ("through November 10" over "November 10", "from May 12 to August 12" over both days).
@@ -1082,6 +1086,69 @@ def find_dates(text: str, published: date) -> list[DateMatch]:
     >>> [(m.text, str(m.date_start), m.method)
     ...  for m in find_dates("They are expected to meet Thursday.", date(2025, 10, 27))]
     [('Thursday', '2025-10-30', 'tense')]
+    >>> monday = date(2025, 11, 3)
+    >>> [(m.text, str(m.date_start), str(m.anchor)) for m in find_dates(
+    ...     "The minister said on Thursday that talks would resume next month.", monday)]
+    [('on Thursday', '2025-10-30', 'None'), ('next month', '2025-11-01', '2025-10-30')]
+    """
+    if isinstance(published, datetime):
+        published = published.date()
+    found = _find_dates(text, published)
+    spoken = _statement_day(text, found, published)
+    if spoken is None:
+        return found
+    day, start, end = spoken
+    # What the statement itself dates relatively ("next month", "on Friday") counts from
+    # the day it was made; absolute dates and the rest of the sentence do not move.
+    again = {(m.start, m.end): m for m in _find_dates(text, day)}
+    return [
+        replace(again[m.start, m.end], anchor=day)
+        if start <= m.start
+        and m.end <= end
+        and m.method != "absolute"
+        and (m.start, m.end) in again
+        else m
+        for m in found
+    ]
+
+
+# A verb of saying right before a day, and the clause it reports right after it:
+# "said on Thursday that …", "told reporters Thursday that …".
+_STATEMENT_VERB = re.compile(
+    r"\b(?:said|told\s+\w+|announced|stated|declared|confirmed|warned|added|noted)\s*$"
+)
+_REPORTED = re.compile(r"^\s*,?\s*(?:that\b|[“\"])")
+_SENTENCE_END = re.compile(r"^\s*[.!?]?[”\"’']?\s*$")
+
+
+def _statement_day(text: str, found: list[DateMatch], published: date):
+    """The day a reported statement was made (before publication), and the part of the
+    sentence it governs: (day, start, end) of the reported words, or None.
+
+    "X said on Thursday that …" governs what follows; "…, officials said on Thursday."
+    governs what comes before the comma.
+    """
+    for m in found:
+        if m.precision != "day" or not m.date_start < published:
+            continue
+        before = text[max(0, m.start - 40) : m.start]
+        if _STATEMENT_VERB.search(before) is None:
+            continue
+        if _REPORTED.match(text[m.end : m.end + 20]):
+            return m.date_start, m.end, len(text)
+        if _SENTENCE_END.match(text[m.end :]):
+            comma = text.rfind(",", 0, m.start)
+            if comma > 0:
+                return m.date_start, 0, comma
+    return None
+
+
+def _find_dates(text: str, published: date) -> list[DateMatch]:
+    """The date expressions of one sentence, resolved against `published` alone.
+
+    Sorted by position and non-overlapping: where candidates overlap, the longest wins
+    ("through November 10" over "November 10", "from May 12 to August 12" over both days).
+
     """
     if isinstance(published, datetime):
         published = published.date()
@@ -1193,6 +1260,8 @@ def _reason(m: DateMatch, published: date) -> str:
         if m.date_start > published:
             return f"the {name} after publication on {pub} (future tense)"
         return f"the day of publication, {pub}"
+    if m.anchor is not None:
+        return f"relative to the statement made on {format_day(m.anchor)}"
     if m.method == "relative":
         return f"relative to publication on {pub}"
     if _HAS_YEAR.search(m.text):

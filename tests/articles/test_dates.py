@@ -767,3 +767,37 @@ def test_weeks_and_compound_expressions_resolve_to_their_days(
 ):
     found = {m.text: (m.date_start, m.date_end) for m in find_dates(sentence, published)}
     assert found.get(words) == (start, end), found
+
+
+# A reported statement with its own day anchors the relative dates inside it.
+STATEMENTS = [
+    (date(2025, 11, 3), "The minister said on Thursday that talks would resume next month.",
+     "next month", date(2025, 11, 1), date(2025, 11, 30)),
+    (date(2025, 11, 3), "Bessent told reporters Thursday that the sides would meet next week.",
+     "next week", date(2025, 11, 3), date(2025, 11, 9)),
+    (date(2025, 11, 3), "Talks will resume next month, officials said on Thursday.",
+     "next month", date(2025, 11, 1), date(2025, 11, 30)),
+    (date(2025, 11, 3), "The ministry said on Friday that “talks will continue next week”.",
+     "next week", date(2025, 11, 3), date(2025, 11, 9)),
+    # No statement of its own day: relative to publication, as before.
+    (date(2025, 11, 3), "Officials met on Thursday and said talks would resume next month.",
+     "next month", date(2025, 12, 1), date(2025, 12, 31)),
+    (date(2025, 11, 3), "The minister said that talks would resume next month.",
+     "next month", date(2025, 12, 1), date(2025, 12, 31)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("published, sentence, words, start, end", STATEMENTS)
+def test_a_statement_with_its_own_day_anchors_the_dates_inside_it(
+    published, sentence, words, start, end
+):
+    found = {m.text: (m.date_start, m.date_end) for m in find_dates(sentence, published)}
+    assert found.get(words) == (start, end), found
+
+
+def test_an_anchored_date_says_what_it_counts_from():
+    monday = date(2025, 11, 3)
+    [_, nxt] = find_dates("The minister said on Thursday that talks resume next month.", monday)
+    assert explain(nxt, monday) == (
+        "next month → November 2025 (month), relative to the statement made on Thu 30 Oct 2025"
+    )
