@@ -54,6 +54,14 @@ _LINK_LABEL = (
     r"|related(?:\s+(?:articles?|news|posts?|stories|story|coverage|reading|content))?"
     r"|recommended(?:\s+(?:reading|stories|for\s+you))?)"
 )
+# A time stamp and a date, as page furniture writes them: "3:15 PM EDT", "June 2, 2025",
+# "2 June 2025", "2025-06-02", "06/02/2025".
+_TIME = r"\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,5})?"
+_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DATE = (
+    rf"(?:{_MONTHS}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTHS},?\s+\d{{4}}"
+    r"|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})"
+)
 _SOCIAL = r"(?:facebook|twitter|x|linkedin|whatsapp|telegram|reddit|pinterest|email|print)"
 
 RULES: tuple[Rule, ...] = (
@@ -111,6 +119,26 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "call-to-action",
         r"^(?:(?:subscribe|sign\s+up)\b.{0,100}\bnewsletter\b.{0,80}|follow\s+us\s+on\b.{0,80})$",
+    ),
+    # Page furniture: a dateline or time stamp ("AP Updated 3:15 PM EDT, June 2, 2025"),
+    # a reading time ("Markets | 4 min read"), a market ticker. Publication metadata, not
+    # the report's words: a dateline's date confirms or corrects an estimated publication
+    # date (articles.services), and none of them is ever a claim.
+    _rule(
+        "dateline",
+        rf"^(?:(?:AP|AFP|Reuters|Bloomberg|Xinhua|Kyodo|Yonhap)\s+)?"
+        rf"(?:updated|published|posted|last\s+updated|first\s+published)\s*:?\s+"
+        rf"(?:{_TIME}\s*,?\s*)?{_DATE}(?:\s*,?\s*(?:at\s+)?{_TIME})?\.?$",
+    ),
+    _rule(
+        "reading-time",
+        r"^(?:[\w&'’ -]{1,30}\s*[|·•]\s*)?\d{1,3}\s*(?:-|\s)?min(?:ute)?s?\.?\s+read$",
+    ),
+    _rule(
+        "ticker",
+        r"^(?:[A-Z][A-Z0-9&. ]{1,14}\s+[\d,]+(?:\.\d+)?\s+[+\-−▲▼]\s?[\d.,]+%?"
+        r"(?:\s*\([+\-−]?[\d.]+%\))?\s*[|·•]?\s*){2,}$",
+        flags=0,
     ),
     # Photo captions' credits: "Photo: Reuters", "(Image credit: AFP)", "Photo by Jane Doe".
     _rule(

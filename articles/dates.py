@@ -100,14 +100,14 @@ class DateMatch:
     end: int
     date_start: date  # resolved first day
     date_end: date  # resolved last day (== date_start for a single day); never before it
-    precision: str  # "day", "week", "month", "quarter" or "year"
+    precision: str  # "day", "week", "month", "quarter", "season" or "year"
     method: str  # "absolute", "relative" (to publication) or "tense" (bare weekday)
     # The day a reported statement was made, when the words are relative to it rather than
     # to publication: "said on Thursday that talks would resume next month".
     anchor: date | None = None
 
 
-PRECISIONS = ("day", "week", "month", "quarter", "year")  # finest to coarsest
+PRECISIONS = ("day", "week", "month", "quarter", "season", "year")  # finest to coarsest
 # The longest words a mention may take (DateMention.text holds this many). The longest real
 # ones ("from the 10th of November, 2025 to the 12th of December, 2025") are half of it; a
 # longer match has only stretched over a run of blank space between its words.
@@ -223,6 +223,20 @@ RELATIVE_PERIOD = re.compile(
     )(?P<poss>{_APOS}s)?\b""",
     re.IGNORECASE | re.VERBOSE,
 )
+# Seasons, northern-hemisphere and meteorological (whole months): spring is March–May,
+# summer June–August, autumn (fall) September–November, winter December–February.
+# "fall" is a season only after a determiner or before a year: "exports fall" is a verb.
+SEASON = re.compile(
+    rf"""\b(?:(?P<prep>since|until|till|by|through|before|after|from|in|during|over)\s+)?
+    (?:(?P<part0>early|late|mid)\s+(?=(?:last|next|this)\b))?
+    (?:(?P<which>this\s+past|this\s+coming|this|last|next|past|coming|the)\s+)?
+    (?:(?P<part>early|late|mid)(?:\s+|-))?
+    (?P<season>spring|summer|autumn|winter|fall)
+    (?:\s+(?:of\s+)?(?P<year>(?:19|20)\d{{2}}))?(?P<poss>{_APOS}s)?\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
+SEASON_MONTHS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
+SEASON_NAMES = {3: "spring", 6: "summer", 9: "autumn", 12: "winter"}
 ORDINAL_QUARTER = re.compile(
     rf"\b(?:(?P<prep>{_PREP_YEAR})\s+)?(?P<the>(?i:the)\s+)?"
     r"(?P<ord>(?i:first|second|third|fourth|final|last|1st|2nd|3rd|4th))[\s-]+(?i:quarter)"
@@ -1026,6 +1040,55 @@ def _match_day_after(m: re.Match, s: _Sentence) -> DateMatch | None:
     return _hit(m, day, day, "day", "relative")
 
 
+def _season_span(year: int, first_month: int) -> tuple[date, date]:
+    """The three whole months from `first_month` of `year` (winter runs into the next)."""
+    start = date(year, first_month, 1)
+    end_year, end_month = _add_months(year, first_month, 2)
+    return start, _month_span(end_year, end_month)[1]
+
+
+def _match_season(m: re.Match, s: _Sentence) -> DateMatch | None:
+    """ "last summer", "this past spring", "by autumn", "the winter of 2024", "in the fall".
+
+    last/this past: the latest such season over before publication; next/coming: the first
+    to begin after it; this: the one under way, else by the sentence's tense, else this
+    year's; a bare season ("by autumn", "in the spring") follows the tense the same way.
+    """
+    season = m.group("season").lower()
+    which = _norm(m.group("which"))
+    if season == "fall" and not (which or m.group("year")):
+        return None  # "exports fall", "prices fall in spring"
+    if not (which or m.group("prep") or m.group("year")):
+        return None  # a bare "spring" or "summer" is as often a word as a date
+    first_month = SEASON_MONTHS[season]
+    pub = s.published
+    if m.group("year"):
+        start, end = _season_span(int(m.group("year")), first_month)
+        start, end = _narrow(start, end, m.group("part"), pub, "quarter")
+        return _hit(m, start, end, "season", "absolute")
+    spans = [_season_span(pub.year + k, first_month) for k in (-2, -1, 0, 1)]
+    over = [span for span in spans if span[1] < pub]
+    ahead = [span for span in spans if span[0] > pub]
+    current = next((span for span in spans if span[0] <= pub <= span[1]), None)
+    if which in ("last", "past", "this past"):
+        start, end = over[-1]
+    elif which in ("next", "coming", "this coming"):
+        start, end = ahead[0]
+    else:
+        tense = s.tense(m.start(), m.end())
+        if current is not None:
+            start, end = current
+        elif tense == "past" or (tense is None and m.group("prep") in ("since", "after")):
+            start, end = over[-1]
+        elif tense == "future" or m.group("prep") in ("by", "until", "till", "before"):
+            start, end = ahead[0]
+        else:  # no cue: the nearer of the two
+            last, coming = over[-1], ahead[0]
+            start, end = last if (pub - last[1]) <= (coming[0] - pub) else coming
+    start, end = _narrow(start, end, m.group("part") or m.group("part0"), pub, "quarter")
+    return _hit(m, start, end, "season", "relative")
+
+
 def _match_deictic_day(m: re.Match, s: _Sentence) -> DateMatch | None:
     word = _norm(m.group("word"))
     offset = {"yesterday": -1, "last night": -1, "tomorrow": 1}.get(word, 0)
@@ -1051,6 +1114,7 @@ MATCHERS: tuple[tuple[re.Pattern, Callable[[re.Match, _Sentence], DateMatch | No
     (AGO, _match_ago),
     (DEICTIC_DAY, _match_deictic_day),
     (COMPOUND, _match_compound),
+    (SEASON, _match_season),
     (WEEKDAY_WEEK, _match_weekday_week),
     (DAY_AFTER, _match_day_after),
 )
@@ -1195,7 +1259,7 @@ def _whole_months(start: date, end: date) -> bool:
     return start.day == 1 and end == _month_span(end.year, end.month)[1]
 
 
-COARSE = ("month", "quarter", "year")
+COARSE = ("month", "quarter", "season", "year")
 
 
 def describe_range(start: date, end: date, precision: str) -> str:
@@ -1210,6 +1274,13 @@ def describe_range(start: date, end: date, precision: str) -> str:
         return str(start.year) if start.year == end.year else f"{start.year} – {end.year}"
     if precision == "quarter" and _whole_months(start, end) and (end.month - start.month) == 2:
         return f"Q{(start.month + 2) // 3} {start.year}"
+    if precision == "season" and _whole_months(start, end) and start.month in SEASON_NAMES:
+        months = (end.year - start.year) * 12 + end.month - start.month
+        if months == 2:
+            name = SEASON_NAMES[start.month]
+            if start.month == 12:
+                return f"{name} {start.year}–{str(end.year)[2:]}"
+            return f"{name} {start.year}"
     if precision in COARSE and _whole_months(start, end):
         if (start.year, start.month) == (end.year, end.month):
             return f"{start:%B %Y}"
@@ -1230,6 +1301,8 @@ def period_end(start: date, precision: str) -> date:
         return _month_span(start.year, start.month)[1]
     if precision == "quarter":
         return _quarter_span(start.year, (start.month - 1) // 3 + 1)[1]
+    if precision == "season":
+        return _season_span(start.year, start.month)[1]
     if precision == "year":
         return _year_span(start.year)[1]
     return start

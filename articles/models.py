@@ -12,6 +12,8 @@ from django.db.models.functions import Length, Now
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from .wire import AGENCY_CHOICES
+
 
 class Topic(models.Model):
     """A subject used to tag claims and events ("rare earths", "tariffs").
@@ -57,7 +59,7 @@ class Outlet(models.Model):
 
 # An article's texts can run to a megabyte; rows that only name or link the article (a
 # quote's source line, a list) must not carry them, or memory grows as claims × report size.
-HEAVY_ARTICLE_FIELDS = ("body", "raw_body", "removed")
+HEAVY_ARTICLE_FIELDS = ("body", "raw_body", "removed", "wire_signature")
 
 
 def without_article_texts(path: str = "article") -> list[str]:
@@ -133,6 +135,27 @@ class Article(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     created = models.DateTimeField(db_default=Now(), editable=False)
     updated = models.DateTimeField(auto_now=True)
+    # Wire copy (articles.wire): derived from the text on every ingest, never typed.
+    wire_signature = models.BinaryField(
+        null=True, blank=True, editable=False, help_text="MinHash of the passages' shingles."
+    )
+    wire_group = models.CharField(
+        max_length=40,
+        blank=True,
+        db_index=True,
+        editable=False,
+        help_text="Reports printing the same copy share it: an agency, or copy-<hash>.",
+    )
+    wire_origin = models.BooleanField(
+        default=False, editable=False, help_text="The earliest published report of its group."
+    )
+    agency = models.CharField(
+        max_length=20,
+        blank=True,
+        choices=AGENCY_CHOICES,
+        editable=False,
+        help_text="The agency whose copy the report says it prints.",
+    )
 
     objects = ArticleQuerySet.as_manager()
     # Every saved version, texts included: a correction never loses what was there before.
@@ -150,6 +173,11 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("article", args=[self.slug])
+
+    @property
+    def source_key(self):
+        """What makes a report an independent source: its wire group, else itself."""
+        return self.wire_group or f"article-{self.pk}"
 
 
 class Passage(models.Model):
@@ -242,7 +270,12 @@ class Claim(models.Model):
     sentence_hash = models.CharField(max_length=64, editable=False)
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.DATED)
     attribution = models.CharField(max_length=200, blank=True)
-    figures = models.JSONField(default=list, blank=True)
+    figures = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="What each figure measures (articles.figures): a list of {text, value, unit, "
+        "basis, imposed_by, imposed_on, status}.",
+    )
     places = models.JSONField(default=list, blank=True)
     topics = models.ManyToManyField(Topic, blank=True, related_name="claims")
     origin = models.CharField(max_length=20, choices=Origin, default=Origin.PIPELINE)
@@ -300,6 +333,7 @@ class DateMention(models.Model):
         WEEK = "week", "week"
         MONTH = "month", "month"
         QUARTER = "quarter", "quarter"
+        SEASON = "season", "season"
         YEAR = "year", "year"
 
     class Method(models.TextChoices):

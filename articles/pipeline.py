@@ -10,8 +10,10 @@ from datetime import date
 
 from .clean import Cleaned, clean
 from .dates import DateMatch, explain, find_dates
+from .figures import Figure, typed_figures
 from .outcomes import Cue, outcome_cues
 from .sentences import Signals, signals, split_sentences
+from .speakers import tie_claim_speakers
 from .split import Block, split_passages
 from .vocabulary import PLACES
 
@@ -31,6 +33,7 @@ class ClaimDraft:
     places: tuple[dict, ...]
     topics: tuple[str, ...] = field(default=())
     outcomes: tuple[Cue, ...] = field(default=())
+    figures: tuple[Figure, ...] = field(default=())  # signals.figures, typed
 
     @property
     def worth_citing(self) -> bool:
@@ -112,6 +115,7 @@ def draft_claim(
         places=places_in(sentence),
         topics=topics_in(sentence, topics),
         outcomes=outcomes,
+        figures=typed_figures(sentence, sig.figures),
     )
 
 
@@ -131,5 +135,7 @@ def analyse(raw_body: str, published: date, topics: dict[str, list[str]] | None 
         if block.kind != "heading"
         for s, e in split_sentences(block.text)
     )
-    claims = tuple(d for d in drafts if d.worth_citing)
+    # Speakers are tied across the whole report ("Bessent said" → the "U.S. Treasury
+    # Secretary Scott Bessent" named earlier), so every sentence passes through, claim or not.
+    claims = tuple(d for d in tie_claim_speakers(drafts) if d.worth_citing)
     return Analysis(cleaned=cleaned, passages=passages, claims=claims)

@@ -220,6 +220,8 @@ def _speaker_before(prefix: str) -> str | None:
     for word in reversed(words):
         if _PROPER.fullmatch(word) or word.lower() in _ROLES:
             phrase.insert(0, word)
+        elif "and" in phrase and word.endswith(",") and _PROPER.fullmatch(word[:-1]):
+            phrase.insert(0, word)  # a list: "Bessent, Greer and He Lifeng said"
         elif word in _LINKS and phrase and _PROPER.fullmatch(phrase[0]):
             phrase.insert(0, word)  # "Ambassador to Japan George Glass"
         elif word.lower() == "the" and phrase:
@@ -232,8 +234,20 @@ def _speaker_before(prefix: str) -> str | None:
     return _phrase(phrase)
 
 
+# "according to a statement from the Commerce Ministry", "a spokesperson for the White House
+# said": the body behind the statement or the spokesperson speaks.
+_THROUGH = re.compile(
+    r"(?:a|an)\s+(?:statement|spokesperson|spokesman|spokeswoman|report|readout|post)"
+    r"\s+(?:from|for|by|of|on)\s+(?=[A-Z]|the\s)"
+)
+
+
 def _speaker_after(rest: str) -> str | None:
     """The speaker phrase right after a verb or "according to": "said Greer."."""
+    rest = rest.lstrip()
+    through = _THROUGH.match(rest)
+    if through:
+        rest = rest[through.end() :]
     phrase: list[str] = []
     for word in rest.split():
         bare, closed = _bare(word)
@@ -274,7 +288,40 @@ def _attribution(sentence: str) -> str:
             # "Analysts cautioned that … China announced in October": what follows "that"
             # is what was said; its subjects are not the speaker. No name here, no speaker.
             return ""
+    if _PARTICIPLE.search(sentence):
+        return _subject(sentence) or ""
     return ""
+
+
+# Saying in a participle: "Alex Gray rejected these fears, calling them “a fever dream.”"
+# Only before a quotation or a reported clause: "Markets fell, adding pressure" says nothing.
+_PARTICIPLE = re.compile(
+    r",\s+(?:(?:saying|adding|noting|warning|insisting|arguing|stressing)\s+that\b"
+    r"|(?:calling|describing)\s[^“”\",.;]{0,40}[“\"]|saying:?\s+[“\"])"
+)
+# The verb after the subject, in the past or the present: "rejected", "dismisses", "has".
+# "Speaking at a forum, …" opens with no subject at all.
+_FINITE = re.compile(r"[a-z]+(?:ed|s)")
+
+
+def _subject(sentence: str) -> str | None:
+    """The speaker phrase that opens a sentence and is followed by its verb in lower case:
+    "Former White House official Alex Gray" in "Former White House official Alex Gray
+    rejected these fears"."""
+    words = sentence.split()
+    phrase: list[str] = []
+    for word in words:
+        if _PROPER.fullmatch(word) or word.lower() in _ROLES:
+            phrase.append(word)
+        elif word in _LINKS and len(phrase) > 1:
+            phrase.append(word)
+        else:
+            break
+    else:
+        return None
+    if len(phrase) == len(words) or not _FINITE.fullmatch(words[len(phrase)]):
+        return None  # "Speaking at a Tokyo forum, …", a headline: no subject and verb
+    return _phrase(phrase)
 
 
 # A verb of saying followed by the clause it reports.

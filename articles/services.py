@@ -12,11 +12,19 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.text import slugify
 
+from . import wire
 from .anchoring import QuoteSelector, quote_selector, relocate, sentence_hash
 from .clock import today
+from .dates import find_dates
 from .models import Article, Claim, DateMention, Outlet, Passage, Topic
 from .pipeline import Analysis, ClaimDraft, analyse, draft_claim
-from .reports import ReportError, check_header, check_passages, check_text
+from .reports import (
+    EARLIEST_PUBLISHED,
+    ReportError,
+    check_header,
+    check_passages,
+    check_text,
+)
 from .signals import report_ingested
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
@@ -105,7 +113,18 @@ def ingest_report(
         published_note=published_note,
         today=today(),
     )
-    analysis = analyse(body, published, topic_keywords())
+    keywords = topic_keywords()
+    analysis = analyse(body, published, keywords)
+    dated = dateline(analysis, published) if published_estimated else None
+    if dated is not None and EARLIEST_PUBLISHED <= dated[0] <= today():
+        # The page's own dateline says when it was published: it confirms or corrects the
+        # estimate, and relative dates are read again against it.
+        day, line = dated
+        published_note = f"from the dateline “{line}” (estimated {published.isoformat()})"
+        if day != published:
+            published = day
+            analysis = analyse(body, published, keywords)
+        published_estimated = False
     if not analysis.body.strip():
         raise ReportError("empty body: nothing is left once boilerplate is removed")
     check_passages(len(analysis.passages))
@@ -196,8 +215,26 @@ def store_report(
         status = UPDATED
 
     claims = store_analysis(article, analysis)
+    # Which reports print the same copy: from the passages, against stored signatures.
+    wire.group(article, [p.text for p in analysis.passages if p.kind != Passage.Kind.HEADING])
     report_ingested.send(sender=Article, article=article, status=status)
     return IngestResult(article, status, claims)
+
+
+def dateline(analysis: Analysis, published: date) -> tuple[date, str] | None:
+    """The publication day a removed dateline gives ("AP Updated 3:15 PM EDT, June 2,
+    2025"), and the line; None when the page had none."""
+    for removal in analysis.cleaned.removed:
+        if removal.rule != "dateline":
+            continue
+        days = [
+            m.date_start
+            for m in find_dates(removal.text, published)
+            if m.precision == "day" and m.method == "absolute"
+        ]
+        if days:
+            return days[0], removal.text[:200]
+    return None
 
 
 def full_clean(article: Article) -> None:
@@ -375,7 +412,7 @@ def store_claim(claim: Claim, draft: ClaimDraft, body: str, passage: Passage) ->
     if not keeps_edits(claim):
         claim.kind = claim.kind if claim.origin == Claim.Origin.EDITOR else draft.kind
         claim.attribution = claim.attribution or draft.signals.attribution
-    claim.figures = list(draft.signals.figures)
+    claim.figures = [figure.as_dict() for figure in draft.figures]
     claim.places = list(draft.places)
     claim.save()
     return claim

@@ -22,7 +22,7 @@ from .models import Event, Evidence
 from .outcomes import Outcome, outcome_for
 
 SLACK_DAYS = {"day": 1}
-VAGUE_PRECISIONS = ("month", "quarter", "year")
+VAGUE_PRECISIONS = ("month", "quarter", "season", "year")
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,10 @@ def decorate(event, now):
     evidence = list(event.evidence.all())
     event.shown_evidence = evidence
     event.outlets = sorted({ev.claim.article.outlet.name for ev in evidence})
+    # Outlets that print the same wire copy are one independent report, not several.
+    articles = {ev.claim.article.pk: ev.claim.article for ev in evidence}
+    event.independent = len({article.source_key for article in articles.values()})
+    event.wire_copies = len(articles) - event.independent
     event.conflicts = find_conflicts(event, evidence)
     event.is_upcoming = event.is_forward_looking and event.due >= now
     # A deadline or meeting whose day has passed with no source saying what happened.

@@ -235,3 +235,32 @@ def test_rules_are_data():
     assert {"advertising", "also-read", "comment-form", "table-of-contents", "share"} <= {
         rule.name for rule in RULES
     }
+
+
+PAGE_FURNITURE = [
+    ("AP Updated 3:15 PM EDT, June 2, 2025", "dateline"),
+    ("Published: 2 June 2025 15:15 BST", "dateline"),
+    ("Updated 2025-06-02", "dateline"),
+    ("Markets | 4 min read", "reading-time"),
+    ("5 min read", "reading-time"),
+    ("DJIA 42,270.07 +0.1% | S&P 500 5,935.94 -0.2% | NASDAQ 19,242.61 +0.7%", "ticker"),
+]
+
+
+@pytest.mark.parametrize("line, rule", PAGE_FURNITURE)
+def test_page_furniture_is_removed_and_named(line, rule):
+    cleaned = clean(f"{line}\n\nTalks were held on Sunday.")
+    assert cleaned.text == "Talks were held on Sunday."
+    assert [(r.rule, r.text) for r in cleaned.removed] == [(rule, line)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Updated figures show exports in 2025 fell sharply.",
+        "Published on June 2, 2025, the report said talks stalled.",
+        "Soybean prices rose 4% in a 10 minute read of the data.",
+    ],
+)
+def test_a_sentence_that_mentions_an_update_or_a_read_is_kept(sentence):
+    assert clean(sentence).text == sentence

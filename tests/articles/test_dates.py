@@ -801,3 +801,44 @@ def test_an_anchored_date_says_what_it_counts_from():
     assert explain(nxt, monday) == (
         "next month → November 2025 (month), relative to the statement made on Thu 30 Oct 2025"
     )
+
+
+# Seasons at a precision of their own (northern-hemisphere, whole months).
+SEASONS = [
+    (date(2025, 10, 27), "Exports fell this past spring.", "this past spring",
+     date(2025, 3, 1), date(2025, 5, 31)),
+    (date(2025, 10, 27), "Tariffs rose last summer.", "last summer",
+     date(2025, 6, 1), date(2025, 8, 31)),
+    (date(2025, 7, 15), "Tariffs rose last summer.", "last summer",
+     date(2024, 6, 1), date(2024, 8, 31)),
+    (date(2025, 6, 1), "A deal is expected by autumn.", "by autumn",
+     date(2025, 9, 1), date(2025, 11, 30)),
+    (date(2025, 10, 27), "Talks will resume next spring.", "next spring",
+     date(2026, 3, 1), date(2026, 5, 31)),
+    (date(2025, 10, 27), "Soybean purchases resumed this summer.", "this summer",
+     date(2025, 6, 1), date(2025, 8, 31)),
+    (date(2025, 11, 12), "The pause will now last until next autumn.", "until next autumn",
+     date(2026, 9, 1), date(2026, 11, 30)),
+    (date(2025, 6, 1), "Talks stalled in the winter of 2024.", "in the winter of 2024",
+     date(2024, 12, 1), date(2025, 2, 28)),
+    (date(2025, 10, 27), "Late last summer the talks stalled.", "Late last summer",
+     date(2025, 8, 1), date(2025, 8, 31)),
+    (date(2025, 10, 27), "Negotiators met in the fall of 2024.", "in the fall of 2024",
+     date(2024, 9, 1), date(2024, 11, 30)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("published, sentence, words, start, end", SEASONS)
+def test_a_season_resolves_to_its_three_months(published, sentence, words, start, end):
+    found = {
+        m.text: (m.date_start, m.date_end, m.precision) for m in find_dates(sentence, published)
+    }
+    assert found.get(words) == (start, end, "season"), found
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Exports fall every winter.", "Prices fall as supplies spring back.", "A summer job."],
+)
+def test_a_season_word_that_is_not_a_date_is_left_alone(sentence):
+    assert find_dates(sentence, date(2025, 6, 1)) == []

@@ -182,3 +182,33 @@ def test_an_editor_claim_keeps_its_resolved_dates_through_a_correction():
     assert [(m.text, m.date_start) for m in claim.mentions.all()] == [
         ("on Sunday", date(2025, 10, 26))
     ]
+
+
+DATELINED = "AP Updated 3:15 PM EDT, June 2, 2025\n\nTalks were held on Sunday in Geneva.\n"
+
+
+def test_a_dateline_corrects_an_estimated_publication_date_and_the_dates_follow(db):
+    result = ingest_report(
+        title="Geneva talks",
+        outlet="Test Wire",
+        published=date(2025, 6, 5),
+        published_estimated=True,
+        body=DATELINED,
+    )
+    article = result.article
+    assert (article.published, article.published_estimated) == (date(2025, 6, 2), False)
+    assert article.published_note.startswith("from the dateline “AP Updated 3:15 PM EDT")
+    # "on Sunday" is now the Sunday before Monday 2 June, not before Thursday 5 June.
+    [mention] = article.claims.get().mentions.all()
+    assert mention.date_start == date(2025, 6, 1)
+    assert "dateline" in [r["rule"] for r in article.removed]
+
+
+def test_a_dateline_leaves_a_date_the_outlet_gave_alone(db):
+    result = ingest_report(
+        title="Geneva talks", outlet="Test Wire", published=date(2025, 6, 5), body=DATELINED
+    )
+    assert (result.article.published, result.article.published_estimated) == (
+        date(2025, 6, 5),
+        False,
+    )

@@ -1,0 +1,428 @@
+"""Figures, typed: what a number in a sentence measures.
+
+articles.sentences finds figures as written ("145%", "$1.2 billion", "12 million tonnes");
+this step says what each one is. A tariff rate gets its basis (an additional duty, a total
+or average rate, a "reciprocal", fentanyl-linked or first-term Section 301 duty), who
+imposes it on whom ("US" or "China") and whether the sentence has it threatened, in force,
+cut or called off. A trade value gets its currency, a quantity its unit, and both the goods
+they count. What the sentence does not say stays None.
+
+Pure: a sentence in, figures out. The rules are data (the tables below); the functions
+only read a figure's clause first and its whole sentence second.
+
+>>> [f.status for f in typed_figures(
+...     "The 20 per cent fentanyl duty was halved to 10 per cent in November.")]
+['cut', 'in_force']
+>>> typed_figures("Trump threatened 100% tariffs from November 1.")[0].as_dict()
+{'text': '100%', 'value': 100, 'unit': '%', 'basis': 'additional', 'imposed_by': 'US', \
+'imposed_on': None, 'status': 'threatened'}
+"""
+
+import re
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+
+from .sentences import signals
+
+# --- Rules as data --------------------------------------------------------------------
+
+# Who is who: names, places and people that stand for one side.
+ACTORS: dict[str, tuple[str, ...]] = {
+    "US": (
+        r"U\.S\.(?:A\.)?",
+        r"US",
+        r"USA",
+        r"United States",
+        r"America(?:n|ns)?",
+        r"Washington(?:'s|’s)?",
+        r"White House",
+        r"Trump(?: administration)?",
+        r"Bessent",
+        r"Greer",
+        r"Lutnick",
+        r"USTR",
+        r"administration",
+    ),
+    "China": (
+        r"China",
+        r"Chinese",
+        r"Beijing",
+        r"Xi(?: Jinping)?",
+        r"PRC",
+        r"He Lifeng",
+        r"Li Chenggang",
+        r"MOFCOM",
+        r"Ministry of Commerce|Commerce Ministry",
+    ),
+}
+# A side named right before these is the side whose goods bear the duty ("Chinese goods",
+# "US exports"), not the side that imposes it.
+GOODS_NOUNS = (
+    r"goods|imports|exports|exporters|importers|producers|manufacturers|products|vessels|ships|shipments|companies|firms|steel|cars|"
+    r"vehicles|chips|semiconductors|soybeans|farm goods|agricultural products"
+)
+# What a value or a quantity counts: "12 million tonnes of soybeans".
+GOODS = (
+    "soybeans",
+    "soybean",
+    "corn",
+    "wheat",
+    "sorghum",
+    "pork",
+    "beef",
+    "poultry",
+    "rare earths",
+    "rare-earth magnets",
+    "rare earth magnets",
+    "magnets",
+    "chips",
+    "semiconductors",
+    "crude oil",
+    "oil",
+    "LNG",
+    "liquefied natural gas",
+    "natural gas",
+    "coal",
+    "aircraft",
+    "goods",
+    "imports",
+    "exports",
+    "products",
+    "trade",
+)
+# Words that make a percentage a duty rate.
+TARIFF_NOUNS = re.compile(r"\b(?:tariffs?|dut(?:y|ies)|levy|levies)\b", re.IGNORECASE)
+
+# The basis of a duty rate, most specific first. A cue in the figure's own clause wins over
+# one elsewhere in the sentence.
+BASIS_CUES: tuple[tuple[str, str], ...] = (
+    ("fentanyl", r"fentanyl"),
+    ("section_301", r"section 301|first[- ]term|first trump administration|2018 trade war"),
+    ("reciprocal", r"reciprocal|liberation day"),
+    ("average", r"\baverage|\baveraging\b"),
+    ("total", r"\b(?:total|overall|combined|cumulative|all told|in all|effective)\b"),
+    ("additional", r"\b(?:additional|extra|further|another|on top of|new)\b"),
+)
+# A rate that something is brought to is a level, a total: "bringing U.S. tariffs down to
+# about 55%", "raised tariffs to 145%", "tariffs now stand at 30%".
+LEVEL_VERB = re.compile(
+    r"\b(?:bring|brings|bringing|brought|rais(?:e|es|ed|ing)|push(?:es|ed|ing)?|"
+    r"tak(?:e|es|ing)|took|stands?|stood)\b",
+    re.IGNORECASE,
+)
+LEVEL_END = re.compile(
+    r"\b(?:to|at)(?: about| around| roughly| nearly| some| almost| just)?\s*$", re.IGNORECASE
+)
+# A rate that is imposed, threatened or hit with is a new duty: added to what stands.
+IMPOSING = re.compile(
+    r"\b(?:impos(?:e|es|ed|ing)|hit|hits|slap(?:s|ped)?|levy|levied|threat(?:en|ens|ened)?|"
+    r"respond(?:ed|s)? with|retaliat(?:e|ed|ion)|counter(?:ed)?)\b",
+    re.IGNORECASE,
+)
+# Duties whose sides the name says: the fentanyl and Section 301 duties are America's on China.
+BASIS_SIDES = {"fentanyl": ("US", "China"), "section_301": ("US", "China")}
+# The "reciprocal" tariffs are America's, on many countries: the side they fall on is the
+# sentence's to say.
+BASIS_IMPOSER = {"reciprocal": "US"}
+
+# Status cues. "cancelled" is a threat withdrawn (the timeline's "called off").
+CANCELLED = re.compile(
+    r"\boff the table\b|\bcall(?:ed|s)? off\b|\b(?:would|will|won't|did) not (?:impose|go ahead)"
+    r"|\b(?:will|would|did|won't) not (?:take effect|be imposed|come into (?:force|effect))"
+    r"|\bwon't (?:impose|go ahead|take effect|be imposed)"
+    r"|\bremov(?:e|ed|es|ing) the (?:immediate )?threat\b"
+    r"|\b(?:averted|withdrew|shelved|scrapped|dropped|abandoned|backed (?:off|down)|"
+    r"no longer (?:planned|go ahead))\b",
+    re.IGNORECASE,
+)
+CUT = re.compile(
+    r"\b(?:cut|cuts|cutting|halv(?:e|ed|es|ing)|reduc(?:e|ed|es|ing|tion)|lower(?:ed|s|ing)?|"
+    r"slash(?:ed|es|ing)?|trim(?:med|s)?|roll(?:ed)? back|eas(?:e|ed|ing)|"
+    r"remov(?:e|ed|es|ing|al)|lift(?:ed|s|ing)?|scrap(?:ped|s)?|suspend(?:ed|s|ing)?|"
+    r"drop(?:ped|s)?|(?:bring|brings|bringing|brought) (?:\S+ ){0,3}down)\b",
+    re.IGNORECASE,
+)
+THREATENED = re.compile(
+    r"\b(?:threat(?:en|ens|ened|ening)?|vow(?:ed|s)?|warn(?:ed|s)?|pledg(?:e|ed)|"
+    r"would impose|will impose|plans? to|planned|propos(?:e|ed|al)|set for|slated|looming|"
+    r"(?:starting|beginning|from) (?:on )?(?:November|December|January|February|March|"
+    r"next|Nov\.?|Dec\.?)|could face|would face|will face|to impose|"
+    r"(?:would|will|to) take effect)\b",
+    re.IGNORECASE,
+)
+IN_FORCE = re.compile(
+    r"\b(?:imposed|levied|hit|slapped|in place|in effect|in force|took effect|"
+    r"came into (?:force|effect)|went into effect|kicked in|pay(?:s|ing)?|current(?:ly)?|"
+    r"existing|still|remain(?:s|ed)?|responded with|retaliated with|charg(?:es|ed|ing)|"
+    r"appl(?:y|ies|ied)|stands? at|now|raised|face[sd]?|facing|had|has|have)\b",
+    re.IGNORECASE,
+)
+# What keeps a cut from having happened: a wish, a demand, a possibility.
+HEDGES = re.compile(
+    r"\b(?:could|can|may|might|would|should|if|unless|whether|wants?|wanted|hopes?|seeks?|"
+    r"sought|pushed for|pushing for|push for|calls? for|called for|demand(?:s|ed)?|urg(?:e|ed|es)|"
+    r"asked|ask|consider(?:s|ed|ing)?|weigh(?:s|ed|ing)?|likely|expected)\b",
+    re.IGNORECASE,
+)
+# Nor has a cut still to come, or one on a condition.
+FUTURE = re.compile(r"\b(?:will|shall|going to|set to|due to)\b|\b(?:if|unless)\b", re.IGNORECASE)
+# The figure is where a cut ends ("halved to 10 per cent", "down to about 55%"), or how
+# much it takes off ("by 10 percentage points").
+CUT_TARGET = re.compile(
+    r"\bto(?: about| around| roughly| nearly| some| just| almost| only)?\s*$", re.IGNORECASE
+)
+CUT_BY = re.compile(r"\bby(?: about| around| roughly| some| nearly)?\s*$", re.IGNORECASE)
+CLAUSE_BREAK = re.compile(
+    r"[;—–()]|, | - |\b(?:and|but|while|whereas|when|after|although|though)\b"
+)
+
+UNITS: tuple[tuple[str, str], ...] = (
+    (r"percentage points?", "percentage points"),
+    (r"%|percent|per cent", "%"),
+    (r"°\s?C", "°C"),
+    (r"°\s?F", "°F"),
+    (r"metric tons?|tonnes?", "tonnes"),
+    (r"tons?", "tons"),
+    (r"barrels?", "barrels"),
+    (r"bushels?", "bushels"),
+    (r"kilograms?|kg", "kg"),
+    (r"pounds|lbs", "pounds"),
+    (r"ounces", "ounces"),
+    (r"gallons", "gallons"),
+    (r"litres|liters", "litres"),
+    (r"US\$|USD|(?:US )?dollars", "USD"),
+    (r"HK\$", "HKD"),
+    (r"S\$", "SGD"),
+    (r"A\$", "AUD"),
+    (r"C\$", "CAD"),
+    (r"\$", "USD"),
+    (r"€|euros", "EUR"),
+    (r"£", "GBP"),
+    (r"RMB|CNY|yuan|renminbi", "CNY"),
+    (r"yen", "JPY"),
+    (r"ringgit", "MYR"),
+)
+SCALES = {
+    "trillion": 10**12,
+    "tn": 10**12,
+    "billion": 10**9,
+    "bn": 10**9,
+    "million": 10**6,
+    "mn": 10**6,
+    "thousand": 10**3,
+}
+
+# --- Compiled ---------------------------------------------------------------------------
+
+# One guard for all the names (a word's start, a capital or "administration"), so most
+# places in a sentence are passed over at once rather than tried name by name.
+_GUARD = r"(?<![\w.])(?=[A-Z]|administration)"
+_ANY_ACTOR = _GUARD + "(?:" + "|".join(n for names in ACTORS.values() for n in names) + r")(?!\w)"
+_ACTOR_RX = re.compile(
+    _GUARD
+    + "(?:"
+    + "|".join(rf"(?P<{side}>{'|'.join(names)})" for side, names in ACTORS.items())
+    + r")(?!\w)"
+)
+# A side that bears the duty: "on Chinese goods", "Chinese imports", "hit Beijing with".
+_TARGET_RX = re.compile(
+    r"\b(?:on|against)\s+(?:a\s+(?:wide|broad)\s+range\s+of\s+|all\s+|most\s+|the\s+)?"
+    rf"(?P<on>{_ANY_ACTOR})"
+    rf"|(?P<goods>{_ANY_ACTOR})\s+(?:{GOODS_NOUNS})\b"
+    rf"|\bhit\s+(?P<hit>{_ANY_ACTOR})"
+)
+_REACH = 300  # characters either side of a figure that may say what it is
+_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+_RANGE = re.compile(r"\d\s?[-–]\s?\d")
+_SCALE = re.compile(r"(?<![A-Za-z])(trillion|billion|million|thousand|bn|mn|tn)\b")
+_UNIT_RX = tuple((re.compile(rf"(?:{words})(?![A-Za-z])"), unit) for words, unit in UNITS)
+_BASIS_RX = tuple((basis, re.compile(words, re.IGNORECASE)) for basis, words in BASIS_CUES)
+_GOODS_AFTER = re.compile(
+    r"\s*(?:worth\s+)?of\s+(?:(?:US|U\.S\.|American|Chinese)\s+)?(?P<goods>"
+    + "|".join(re.escape(g) for g in GOODS)
+    + r")\b",
+    re.IGNORECASE,
+)
+_OTHER_MEASURE = re.compile(
+    r"\s*(?:of|in|rise|fall|drop|increase|decrease|growth|jump|gain|decline)\b"
+)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure of a sentence, typed. None where the sentence does not say."""
+
+    text: str  # as written: "145%", "$1.2 billion", "12 million tonnes"
+    value: int | float | None  # the number, scaled: "$1.2 billion" is 1200000000; a range, None
+    unit: str | None  # "%", "percentage points", "USD", "CNY", "tonnes", "°C"…
+    # A duty rate's kind ("additional", "total", "average", "reciprocal", "fentanyl",
+    # "section_301"), or the goods a value or a quantity counts ("soybeans").
+    basis: str | None
+    imposed_by: str | None  # a duty rate's sides: "US" or "China"
+    imposed_on: str | None
+    status: str | None  # a duty rate's: "threatened", "in_force", "cut" or "cancelled"
+
+    def as_dict(self) -> dict:
+        """The stored and published shape (Claim.figures, `ingest --json`)."""
+        return asdict(self)
+
+
+def typed_figures(sentence: str, found: tuple[str, ...] | None = None) -> tuple[Figure, ...]:
+    """Each figure of the sentence, typed, in order. `found` is what articles.sentences
+    found (the figures as written); found afresh when not given.
+
+    >>> [(f.text, f.basis, f.imposed_by, f.imposed_on, f.status) for f in typed_figures(
+    ...     "In April the White House hit Beijing with 145% tariffs and China responded "
+    ...     "with 125% levies on US exports.")]  # doctest: +NORMALIZE_WHITESPACE
+    [('145%', 'additional', 'US', 'China', 'in_force'),
+     ('125%', 'additional', 'China', 'US', 'in_force')]
+    >>> f = typed_figures("China bought 12 million tonnes of soybeans.")[0]
+    >>> f.value, f.unit, f.basis, f.status
+    (12000000, 'tonnes', 'soybeans', None)
+    """
+    if found is None:
+        found = signals(sentence).figures
+    figures, cursor = [], 0
+    for text in found:
+        start = sentence.find(text, cursor)
+        if start < 0:  # not where the finder said: typed from its own words alone
+            figures.append(_typed(text, text, 0))
+            continue
+        cursor = start + len(text)
+        # Only the words around a figure are read, so a run-on "sentence" of a thousand
+        # figures costs a thousand small reads, not a thousand reads of all of it.
+        lo = max(0, start - _REACH)
+        figures.append(_typed(text, sentence[lo : cursor + _REACH], start - lo))
+    return tuple(figures)
+
+
+def figure_value(text: str) -> int | float | None:
+    """The number a figure states, scaled; None for a range ("10-15%").
+
+    >>> figure_value("$1.2 billion"), figure_value("€4bn"), figure_value("10-15%")
+    (1200000000, 4000000000, None)
+    >>> figure_value("3.5%")
+    3.5
+    """
+    if _RANGE.search(text):
+        return None
+    number = _NUMBER.search(text)
+    if not number:
+        return None
+    value = Decimal(number.group().replace(",", ""))
+    scale = _SCALE.search(text)
+    if scale:
+        value *= SCALES[scale.group(1)]
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def figure_unit(text: str, sentence: str = "") -> str | None:
+    """The unit of a figure as written: "%", a currency's code, a unit of measure.
+
+    >>> figure_unit("12 million tonnes"), figure_unit("US$300 million"), figure_unit("100 percent")
+    ('tonnes', 'USD', '%')
+    """
+    if "¥" in text:  # the yen's sign and the yuan's: the sentence says which
+        if re.search(r"yuan|renminbi|RMB|China|Chinese", sentence):
+            return "CNY"
+        return "JPY" if re.search(r"\byen\b|Japan", sentence) else None
+    for rx, unit in _UNIT_RX:
+        if rx.search(text):
+            return unit
+    return None
+
+
+def _typed(text: str, sentence: str, start: int) -> Figure:
+    end = start + len(text)
+    unit = figure_unit(text, sentence)
+    value = figure_value(text)
+    before, after = _clause(sentence, start, end)
+    clause = before + text + after
+    in_sentence = TARIFF_NOUNS.search(sentence) and not _OTHER_MEASURE.match(after)
+    if unit not in ("%", "percentage points") or not (TARIFF_NOUNS.search(clause) or in_sentence):
+        goods = _GOODS_AFTER.match(sentence, end)
+        basis = goods.group("goods").lower() if goods and unit else None
+        return Figure(text, value, unit, basis, None, None, None)
+
+    basis = _basis(before, after, sentence[:start])
+    by, on = _sides(clause)
+    if by is None and on is None:
+        by, on = _sides(sentence)
+    if basis in BASIS_SIDES:
+        by, on = BASIS_SIDES[basis]
+    by = by or BASIS_IMPOSER.get(basis)
+    if by == on:
+        on = None
+    # One side named and the other too, elsewhere in the sentence: the duty is between them.
+    others = {_side(m) for m in _ACTOR_RX.finditer(sentence)} - {by or on}
+    if (by is None) != (on is None) and len(others) == 1:
+        by, on = (by, others.pop()) if by else (others.pop(), on)
+    return Figure(text, value, unit, basis, by, on, _status(before, after, sentence))
+
+
+def _clause(sentence: str, start: int, end: int) -> tuple[str, str]:
+    """The words of the figure's own clause before it and after it."""
+    breaks = list(CLAUSE_BREAK.finditer(sentence))
+    lo = max((m.end() for m in breaks if m.end() <= start), default=0)
+    hi = min((m.start() for m in breaks if m.start() >= end), default=len(sentence))
+    return sentence[lo:start], sentence[end:hi]
+
+
+def _side(match: re.Match) -> str:
+    return match.lastgroup
+
+
+def _sides(text: str) -> tuple[str | None, str | None]:
+    """(imposer, target) named in some words: a target stands after "on" or before
+    "goods"; the first other side named imposes."""
+    targets, spans = [], []
+    for m in _TARGET_RX.finditer(text):
+        group = m.lastgroup
+        actor = _ACTOR_RX.match(text, m.start(group))
+        if actor:
+            targets.append(_side(actor))
+            spans.append((m.start(group), m.end(group)))
+    imposers = (
+        _side(m) for m in _ACTOR_RX.finditer(text) if not any(a <= m.start() < b for a, b in spans)
+    )
+    return next(imposers, None), (targets[0] if targets else None)
+
+
+def _basis(before: str, after: str, sentence_before: str) -> str | None:
+    """The kind of duty: a cue next to the figure, else a specific one in the sentence."""
+    near = before + " " + after[:40]
+    for basis, rx in _BASIS_RX:
+        if rx.search(near):
+            return basis
+    if LEVEL_END.search(before) and LEVEL_VERB.search(before):
+        return "total"
+    for basis, rx in _BASIS_RX[:4]:  # fentanyl, Section 301, reciprocal, average
+        if rx.search(sentence_before + " " + after):
+            return basis
+    if LEVEL_END.search(before) and LEVEL_VERB.search(sentence_before):
+        return "total"  # "bringing U.S. tariffs down to about 55% and China's to roughly 10%"
+    if IMPOSING.search(before) or IMPOSING.search(after):
+        return "additional"
+    return None
+
+
+def _status(before: str, after: str, sentence: str) -> str | None:
+    """Threatened, in force, cut or called off: read in the figure's clause, else in its
+    sentence. A cut under a hedge ("pushed for the removal of") has not happened: the rate
+    it would cut is still in force, and the rate it would cut to is nothing yet."""
+    for words in (before + " " + after, sentence):
+        if CANCELLED.search(words):
+            return "cancelled"
+        cut = CUT.search(words)
+        if cut:
+            hedged = bool(HEDGES.search(words, 0, cut.start()) or FUTURE.search(words))
+            if CUT_TARGET.search(before):  # "halved to 10 per cent": the new rate
+                return None if hedged else "in_force"
+            if CUT_BY.search(before):  # "reduce tariffs by 10 percentage points"
+                return None if hedged else "cut"
+            return "in_force" if hedged else "cut"
+        if THREATENED.search(words):
+            return "threatened"
+        if IN_FORCE.search(words):
+            return "in_force"
+    return None

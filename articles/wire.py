@@ -1,0 +1,266 @@
+"""Wire copy: reports that print the same agency story are one source, not several.
+
+Many outlets print an agency's copy as it came, or lightly edited (a paragraph moved, a
+sentence reworded, their own headline). Two signals put a report in a wire group:
+
+- its passages are near copies of another report's: a MinHash signature of its word
+  shingles (datasketch) is compared, through an LSH index, with the stored signatures of
+  the reports published around the same days;
+- it names its agency ("(Reuters)", "— AP", "AFP copy", a credit line "Agence
+  France-Presse", a byline or outlet that is the agency): it is that agency's copy
+  however much it was rewritten, and near copies of it join the agency's group.
+
+The earliest published report of a group is its origin. The pure steps (agency_named,
+shingles, signature, similar) need no database; group() writes the result and is called
+by articles.services.store_report, the one door, inside its transaction.
+"""
+
+import re
+from collections.abc import Iterable
+from datetime import timedelta
+from functools import cache
+from itertools import batched
+
+# datasketch (with numpy and scipy) is imported where it is used, not when Django loads
+# the models, which only need AGENCY_CHOICES.
+
+NUM_PERM = 128
+SCHEME = "affine32"
+SEED = 1
+# Words per shingle: long enough that two reports of the same talks written apart share
+# few of them ("the two sides agreed to"), short enough that an edited word spoils few.
+SHINGLE_WORDS = 5
+# Below this many shingles a report is too short to tell a copy from a coincidence.
+MIN_SHINGLES = 20
+# Estimated Jaccard similarity of two reports' shingles from which they are one story: a
+# copy that moves a paragraph and rewords a sentence stays far above it; an outlet that
+# prints half the story sits near it.
+THRESHOLD = 0.5
+# Wire copy is printed within days of the agency's story; only reports published this
+# close are compared, so grouping a report reads a bounded number of signatures.
+WINDOW = timedelta(days=14)
+# Shingles hashed at a time (see signature()).
+BATCH = 4096
+
+AGENCIES = {
+    "reuters": ("Reuters", ["Reuters", "Thomson Reuters"]),
+    "ap": ("Associated Press", ["AP", "Associated Press", "The Associated Press"]),
+    "afp": ("Agence France-Presse", ["AFP", "Agence France-Presse", "Agence France Presse"]),
+}
+AGENCY_CHOICES = [(key, name) for key, (name, _) in AGENCIES.items()]
+
+
+def _alternatives(names):
+    return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+
+
+# How a report credits the copy it prints. A mention in running text ("according to
+# Reuters", "told AFP") cites the agency; it does not say the report is its copy. Agency
+# names are matched in their own case ("ap" is not the Associated Press), the words
+# around them in any case.
+_CREDITS = {
+    key: re.compile(
+        rf"""
+        \(\s*(?:{alts})\s*\)                         # dateline: BEIJING (Reuters) -
+        | [—–-]\s*(?:{alts})\s*\.?\s*$                # trailer: … — Reuters
+        | \b(?:{alts})\s+(?i:copy)\b                  # "Reuters copy"
+        | ^\s*(?i:(?:with\s+)?(?:inputs?|reporting|additional\s+reporting)\s+(?:from|by)\s+
+              |source\s*:\s*|courtesy\s*:?\s*|via\s+|by\s+|copyright\s+)?
+              (?:{alts})\s*\.?\s*$                    # credit line: "AFP"
+        """,
+        re.VERBOSE | re.MULTILINE,
+    )
+    for key, (_, names) in AGENCIES.items()
+    for alts in [_alternatives(names)]
+}
+_DATELINES = {
+    key: re.compile(rf"^(?:{_alternatives(names)})\s+(?i:updated|published|posted)\b")
+    for key, (_, names) in AGENCIES.items()
+}
+# A byline or an outlet that is the agency itself.
+_BYLINES = {
+    key: re.compile(rf"^(?i:by\s+)?(?:{_alternatives(names)})$")
+    for key, (_, names) in AGENCIES.items()
+}
+
+
+def agency_named(
+    body: str, *, byline: str = "", outlet: str = "", datelines: Iterable[str] = ()
+) -> str:
+    """The key of the agency whose copy the report says it is, or "".
+
+    >>> agency_named("BEIJING (Reuters) - China said on Monday it would talk.")
+    'reuters'
+    >>> agency_named("Talks resumed, officials said. — AP")
+    'ap'
+    >>> agency_named("The truce may hold, according to Reuters.")
+    ''
+    """
+    for key, pattern in _BYLINES.items():
+        if pattern.match(outlet.strip()) or pattern.match(byline.strip()):
+            return key
+    # The page's own dateline, which cleaning removed from the body ("AP Updated 3:15 PM
+    # EDT, June 2, 2025"): the page is the agency's.
+    for line in datelines:
+        for key, pattern in _DATELINES.items():
+            if pattern.match(line.strip()):
+                return key
+    # The credit that comes first in the text, when a report credits more than one.
+    found = [
+        (match.start(), key) for key, pattern in _CREDITS.items() if (match := pattern.search(body))
+    ]
+    return min(found)[1] if found else ""
+
+
+def shingles(passages: Iterable[str]) -> set[str]:
+    """The word shingles of the passages, each passage on its own: moving a paragraph
+    changes nothing, rewording a sentence changes only the shingles that cross it.
+
+    >>> sorted(shingles(["One two three four five six.", "Seven."]))
+    ['one two three four five', 'seven', 'two three four five six']
+    """
+    out = set()
+    for text in passages:
+        words = re.findall(r"\w+", text.lower())
+        if len(words) <= SHINGLE_WORDS:
+            if words:
+                out.add(" ".join(words))
+            continue
+        out.update(
+            " ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)
+        )
+    return out
+
+
+def signature(passages: Iterable[str]) -> bytes | None:
+    """The MinHash signature of the passages' shingles, serialised (None: too short)."""
+    words = shingles(passages)
+    if len(words) < MIN_SHINGLES:
+        return None
+    from datasketch import LeanMinHash, MinHash
+
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
+    # In batches: datasketch permutes a whole batch at once, NUM_PERM × batch values, and
+    # the largest report accepted has some 150,000 shingles (a 150 MB array in one go).
+    for batch in batched(words, BATCH):
+        minhash.update_batch([w.encode() for w in batch])
+    lean = LeanMinHash(minhash)
+    buf = bytearray(lean.bytesize(byteorder="<"))
+    lean.serialize(buf, byteorder="<")
+    return bytes(buf)
+
+
+def load(stored):
+    """A stored signature as a datasketch LeanMinHash."""
+    from datasketch import LeanMinHash
+
+    return LeanMinHash.deserialize(bytes(stored), byteorder="<")
+
+
+@cache
+def lsh_params() -> tuple[int, int]:
+    """Bands and rows for THRESHOLD, which datasketch finds by integration: once."""
+    from datasketch import MinHashLSH
+
+    index = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+    return index.b, index.r
+
+
+def similar(stored: bytes, others: Iterable[tuple[object, bytes]]) -> dict[object, float]:
+    """Which of `others` (key, signature) are near copies of `stored`: key → estimated
+    Jaccard similarity, for those at THRESHOLD or above.
+
+    The LSH index finds the candidates without comparing every pair; each candidate's
+    similarity is then estimated from the two signatures.
+    """
+    from datasketch import MinHashLSH
+
+    mine = load(stored)
+    index = MinHashLSH(num_perm=NUM_PERM, params=lsh_params())
+    loaded = {}
+    for key, other in others:
+        loaded[key] = load(other)
+        index.insert(key, loaded[key])
+    found = {}
+    for key in index.query(mine):
+        score = mine.jaccard(loaded[key])
+        if score >= THRESHOLD:
+            found[key] = score
+    return found
+
+
+def group(article, passages: Iterable[str], *, model=None) -> None:
+    """Fingerprint a stored article and put it in its wire group, or in none.
+
+    Reads the signatures (never the bodies) of the reports published within WINDOW of
+    it, and the groups it touches; merges the groups it bridges. Writes with update(), so
+    derived fields make no new version in the article's history. `model` is the Article
+    model (a migration passes its historical one).
+    """
+    from django.db.models import Q
+
+    if model is None:
+        from .models import Article as model
+    articles = model._default_manager
+
+    stored = signature(passages)
+    agency = agency_named(
+        article.body,
+        byline=article.byline,
+        outlet=article.outlet.name,
+        datelines=[r["text"] for r in article.removed or [] if r.get("rule") == "dateline"],
+    )
+    before = article.wire_group
+    groups, matches = {}, {}
+    if stored is not None:
+        rows = list(
+            articles.exclude(pk=article.pk)
+            .filter(
+                wire_signature__isnull=False,
+                published__gte=article.published - WINDOW,
+                published__lte=article.published + WINDOW,
+            )
+            .values_list("pk", "wire_signature", "wire_group")
+        )
+        groups = {pk: key for pk, _, key in rows}
+        matches = similar(stored, ((pk, sig) for pk, sig, _ in rows))
+    # The most similar first: its group decides when the report names no agency.
+    ranked = sorted(matches, key=lambda pk: (-matches[pk], pk))
+    touched = {groups[pk] for pk in ranked if groups[pk]}
+    key = agency
+    if not key:
+        key = next((groups[pk] for pk in ranked if groups[pk] in AGENCIES), "")
+    if not key:
+        key = next((groups[pk] for pk in ranked if groups[pk]), "")
+    if not key and ranked:
+        key = f"copy-{article.content_hash[:12]}"
+    # Copies bridged by this report become one group; an agency's group keeps its name.
+    merged = {k for k in touched if k != key and k not in AGENCIES}
+    if key:
+        articles.filter(
+            Q(pk__in=[pk for pk in ranked if not groups[pk]]) | Q(wire_group__in=merged)
+        ).update(wire_group=key)
+    article.wire_signature, article.agency, article.wire_group = stored, agency, key
+    articles.filter(pk=article.pk).update(wire_signature=stored, agency=agency, wire_group=key)
+    for name in {before, key} - {""}:
+        mark_origin(name, model=model)
+    # As mark_origin() left them.
+    article.wire_group, article.wire_origin = (
+        articles.filter(pk=article.pk).values_list("wire_group", "wire_origin").get()
+    )
+
+
+def mark_origin(key: str, *, model=None) -> None:
+    """The earliest published report of a group is its origin. A copy group left with
+    one report is no group (an agency's stays: the report is still the agency's copy)."""
+    if model is None:
+        from .models import Article as model
+
+    members = model._default_manager.filter(wire_group=key)
+    ordered = list(members.order_by("published", "pk").values_list("pk", flat=True)[:2])
+    if len(ordered) == 1 and key not in AGENCIES:
+        members.update(wire_group="", wire_origin=False)
+        return
+    if ordered:
+        members.exclude(pk=ordered[0]).update(wire_origin=False)
+        members.filter(pk=ordered[0]).update(wire_origin=True)

@@ -1,0 +1,224 @@
+"""Wire copy: reports printing the same agency story are one group, the earliest its origin."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles import wire
+from articles.models import Article
+from articles.services import UNCHANGED, ingest_report
+
+# One agency story, as outlets print it.
+STORY = [
+    "Chinese and U.S. negotiators wrapped up two days of trade talks in Kuala Lumpur on "
+    "Sunday, saying they had reached a preliminary consensus on a range of disputes that "
+    "had threatened to unravel the truce between the world's two largest economies.",
+    "Treasury Secretary Scott Bessent told reporters the two sides had agreed a framework "
+    "that would let President Donald Trump and President Xi Jinping discuss trade "
+    "cooperation when they meet in South Korea later this week.",
+    "Bessent said the threat of an additional 100% tariff on Chinese goods from November 1 "
+    "had effectively been taken off the table, and that Beijing would defer its sweeping "
+    "new export controls on rare earth minerals for a year while it reviewed them.",
+    "China's top trade negotiator Li Chenggang said the talks had been candid, in-depth and "
+    "constructive, and that both teams would now take the outcome back to their leaders "
+    "for approval through their own domestic procedures.",
+    "Soybean farmers in the American Midwest, who have sold almost nothing to China this "
+    "season, were watching the talks closely, with traders expecting large purchases to "
+    "resume once the two leaders sign off on the arrangement.",
+]
+# The same story, one paragraph moved and one sentence reworded by the outlet.
+EDITED = [
+    STORY[0],
+    STORY[2].replace("taken off the table", "withdrawn for now"),
+    STORY[1],
+    STORY[3],
+    STORY[4],
+]
+UNRELATED = [
+    "The European Central Bank left its deposit rate unchanged on Thursday, as policymakers "
+    "weighed a stronger euro against signs that inflation in the services sector was "
+    "proving more stubborn than they had expected at the start of the year.",
+    "President Christine Lagarde said the governing council saw no need to move again "
+    "soon, although several members argued that weaker growth in Germany and France "
+    "could justify a further cut before the end of the winter.",
+    "Markets trimmed their bets on a December move after the decision, and the yield on "
+    "Germany's two-year bond rose slightly in afternoon trading in Frankfurt.",
+]
+# A Reuters story told again in an outlet's own words.
+REWRITTEN = [
+    "BEIJING (Reuters) - Beijing will hold off on its new rare earth export rules for a "
+    "year, officials said on Monday, a concession that traders in Shanghai welcomed after "
+    "weeks of anxiety over supplies of magnets used in cars and wind turbines.",
+    "Commerce ministry spokesperson He Yadong told a regular briefing that the pause would "
+    "give companies time to apply for licences, while Washington would suspend a rule that "
+    "extended its own export blacklist to the subsidiaries of listed firms.",
+]
+
+
+def report(paragraphs, *, outlet, published, title, byline=""):
+    """A report whose body opens with its outlet's own headline, as printed copy does (two
+    bodies that are the same text are one report, whoever prints them)."""
+    return ingest_report(
+        title=title,
+        outlet=outlet,
+        published=published,
+        body="\n\n".join([f"{outlet} Headline For {title}", *paragraphs]),
+        byline=byline,
+    )
+
+
+def wire_copies():
+    """Three outlets print the story; the second one in is the earliest published."""
+    return [
+        report(
+            STORY, outlet="Daily Global Reports", published=date(2025, 10, 27), title="A"
+        ).article,
+        report(STORY, outlet="The Saurashtra", published=date(2025, 10, 26), title="B").article,
+        report(EDITED, outlet="Mint Wire", published=date(2025, 10, 28), title="C").article,
+    ]
+
+
+def fresh(articles):
+    return [Article.objects.get(pk=a.pk) for a in articles]
+
+
+@pytest.mark.parametrize(
+    "body, byline, agency",
+    [
+        ("WASHINGTON (Reuters) - The talks ended.", "", "reuters"),
+        ("The talks ended.\n\nReuters copy", "", "reuters"),
+        ("The talks ended, officials said. — Reuters", "", "reuters"),
+        ("SEOUL (AP) — The talks ended.", "", "ap"),
+        ("The talks ended.\n\nAgence France-Presse", "", "afp"),
+        ("The talks ended.\n\nAFP", "", "afp"),
+        ("The talks ended.\n\nWith inputs from AFP", "", "afp"),
+        ("The talks ended.", "By Associated Press", "ap"),
+        ("The talks ended, according to Reuters.", "", ""),
+        ("An official told AFP the talks ended.", "", ""),
+        ("Reuters reports that the talks ended.", "", ""),
+        ("The map of the region was published.", "", ""),
+    ],
+)
+def test_a_report_names_its_agency_only_when_it_credits_its_copy(body, byline, agency):
+    assert wire.agency_named(body, byline=byline) == agency
+
+
+def test_a_page_whose_removed_dateline_is_an_agency_s_is_its_copy():
+    dateline = "AP Updated 3:15 PM EDT, June 2, 2025"
+    assert wire.agency_named("The talks ended.", datelines=[dateline]) == "ap"
+    assert wire.agency_named("Reuters updated its forecast on Monday.") == ""
+
+
+def test_moving_a_paragraph_leaves_the_shingles_as_they_were():
+    assert wire.shingles(STORY) == wire.shingles([STORY[1], STORY[0], *STORY[2:]])
+
+
+def test_a_report_too_short_to_tell_a_copy_from_a_coincidence_has_no_signature():
+    assert wire.signature(["Talks were held on Sunday in Kuala Lumpur."]) is None
+    assert wire.signature(STORY) is not None
+
+
+def test_copies_of_one_wire_story_are_one_group_with_the_earliest_as_origin(db):
+    first, earliest, edited = fresh(wire_copies())
+    assert first.wire_group == earliest.wire_group == edited.wire_group != ""
+    assert [a.wire_origin for a in (first, earliest, edited)] == [False, True, False]
+    assert earliest.source_key == edited.source_key
+
+
+def test_an_unrelated_report_is_in_no_group(db):
+    wire_copies()
+    other = report(UNRELATED, outlet="Euro Desk", published=date(2025, 10, 27), title="ECB")
+    other = Article.objects.get(pk=other.article.pk)
+    assert (other.wire_group, other.wire_origin) == ("", False)
+    assert other.source_key == f"article-{other.pk}"
+
+
+def test_a_rewritten_report_that_credits_reuters_is_grouped_under_reuters(db):
+    wire_copies()
+    article = report(REWRITTEN, outlet="Asia Trade", published=date(2025, 10, 27), title="RE")
+    article = Article.objects.get(pk=article.article.pk)
+    assert (article.agency, article.wire_group) == ("reuters", "reuters")
+    assert article.get_agency_display() == "Reuters"
+    assert article.wire_origin
+
+
+def test_copies_join_the_agency_a_copy_of_theirs_names(db):
+    copies = wire_copies()
+    credited = report(
+        [f"KUALA LUMPUR (Reuters) - {STORY[0]}", *STORY[1:]],
+        outlet="Reuters",
+        published=date(2025, 10, 25),
+        title="Reuters",
+    ).article
+    groups = [a.wire_group for a in fresh([*copies, credited])]
+    assert groups == ["reuters"] * 4
+    assert Article.objects.get(pk=credited.pk).wire_origin
+
+
+def test_re_ingesting_a_report_changes_nothing(db):
+    copies = wire_copies()
+    before = list(
+        Article.objects.order_by("pk").values_list(
+            "pk", "wire_group", "wire_origin", "agency", "wire_signature", "version"
+        )
+    )
+    versions = Article.history.count()
+    again = report(STORY, outlet="Daily Global Reports", published=date(2025, 10, 27), title="A")
+    assert again.status == UNCHANGED
+    assert again.article.pk == copies[0].pk
+    after = list(
+        Article.objects.order_by("pk").values_list(
+            "pk", "wire_group", "wire_origin", "agency", "wire_signature", "version"
+        )
+    )
+    assert [row[:4] + (bytes(row[4]),) + row[5:] for row in after] == [
+        row[:4] + (bytes(row[4]),) + row[5:] for row in before
+    ]
+    assert Article.history.count() == versions
+
+
+def test_a_corrected_report_that_no_longer_copies_the_story_leaves_its_group(db):
+    first, earliest, _ = wire_copies()
+    ingest_report(
+        article=first,
+        title="A",
+        outlet="Daily Global Reports",
+        published=date(2025, 10, 27),
+        body="\n\n".join(["A Corrected Headline", *UNRELATED]),
+    )
+    first, earliest = fresh([first, earliest])
+    assert first.wire_group == ""
+    assert earliest.wire_group != "" and earliest.wire_origin
+
+
+def test_a_copy_group_left_with_one_report_is_no_group(db):
+    copy = report(STORY, outlet="One", published=date(2025, 10, 26), title="One").article
+    other = report(STORY[:4], outlet="Two", published=date(2025, 10, 27), title="Two").article
+    assert Article.objects.get(pk=copy.pk).wire_group != ""
+    ingest_report(
+        article=other,
+        title="Two",
+        outlet="Two",
+        published=date(2025, 10, 27),
+        body="\n\n".join(["A Corrected Headline", *UNRELATED]),
+    )
+    assert [(a.wire_group, a.wire_origin) for a in fresh([copy, other])] == [("", False)] * 2
+
+
+def test_reports_published_weeks_apart_are_not_compared(db):
+    report(STORY, outlet="One", published=date(2025, 10, 26), title="One")
+    late = report(STORY[:4], outlet="Two", published=date(2025, 12, 26), title="Two").article
+    assert Article.objects.get(pk=late.pk).wire_group == ""
+
+
+def test_grouping_reads_signatures_never_the_other_reports_texts(db):
+    wire_copies()
+    article = report(EDITED, outlet="Late", published=date(2025, 10, 29), title="D").article
+    with CaptureQueriesContext(connection) as queries:
+        wire.group(article, EDITED)
+    sql = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "wire_signature" in sql
+    assert '"body"' not in sql and '"raw_body"' not in sql
+    assert Article.objects.get(pk=article.pk).wire_group != ""
