@@ -128,9 +128,14 @@ def governed(clause: str) -> bool:
     return bool(HEDGES.search(clause) or NEGATIONS.search(clause))
 
 
+# How far back a cue's own clause is read: a clause is never longer, and reading from the
+# sentence's start for every cue would make a long sentence cost its length squared.
+CLAUSE_REACH = 200
+
+
 def clause_before(sentence: str, start: int) -> str:
     """The words of the cue's own clause that come before it."""
-    before = sentence[:start]
+    before = sentence[max(0, start - CLAUSE_REACH) : start]
     breaks = [m.end() for m in CLAUSE_BREAK.finditer(before)]
     return before[breaks[-1] :] if breaks else before
 
@@ -150,11 +155,11 @@ def outcome_cues(sentence: str) -> tuple[Cue, ...]:
     ['cancelled']
     """
     found = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(sentence))  # characters already part of a cue
     for status, pattern in _PATTERNS:
         for match in pattern.finditer(sentence):
             start, end = match.span()
-            if any(a < end and start < b for a, b in taken):
+            if any(taken[start:end]):
                 continue
             words = match.group(0)
             clause = clause_before(sentence, start)
@@ -162,6 +167,6 @@ def outcome_cues(sentence: str) -> tuple[Cue, ...]:
                 continue
             if NEGATIONS.search(clause) and not NEGATIVE_FORM.search(words):
                 continue
-            taken.append((start, end))
+            taken[start:end] = b"\x01" * (end - start)
             found.append(Cue(status, start, end, words))
     return tuple(sorted(found, key=lambda c: c.start))
