@@ -842,3 +842,63 @@ def test_a_season_resolves_to_its_three_months(published, sentence, words, start
 )
 def test_a_season_word_that_is_not_a_date_is_left_alone(sentence):
     assert find_dates(sentence, date(2025, 6, 1)) == []
+
+
+# More of the classes above, each checked by hand: a weekday by the tense of its clause
+# (past, perfect, passive, reported), a weekend paper's week, compounds, seasons, statements.
+MORE_CLASSES = [
+    (date(2025, 10, 30), "Talks ended on Monday in Geneva.", "on Monday",
+     date(2025, 10, 27), date(2025, 10, 27)),
+    (date(2025, 10, 30), "The deal was signed on Monday.", "on Monday",
+     date(2025, 10, 27), date(2025, 10, 27)),
+    (date(2025, 10, 30), "Officials had met on Tuesday.", "on Tuesday",
+     date(2025, 10, 28), date(2025, 10, 28)),
+    (date(2025, 10, 30), "The controls were announced on Wednesday.", "on Wednesday",
+     date(2025, 10, 29), date(2025, 10, 29)),
+    (date(2025, 10, 30), "Talks will resume on Monday.", "on Monday",
+     date(2025, 11, 3), date(2025, 11, 3)),
+    (date(2025, 10, 30), "The delegations are expected to meet on Tuesday.", "on Tuesday",
+     date(2025, 11, 4), date(2025, 11, 4)),
+    (date(2025, 11, 1), "The truce was extended on Friday.", "on Friday",
+     date(2025, 10, 31), date(2025, 10, 31)),
+    (date(2025, 11, 3), "Beijing announced the suspension on Sunday.", "on Sunday",
+     date(2025, 11, 2), date(2025, 11, 2)),
+    (date(2025, 11, 1), "Negotiators agreed this week on a framework.", "this week",
+     date(2025, 10, 27), date(2025, 11, 2)),
+    (date(2025, 11, 2), "Markets rallied this week after the summit.", "this week",
+     date(2025, 10, 27), date(2025, 11, 2)),
+    (date(2025, 10, 29), "The leaders meet this week in Busan.", "this week",
+     date(2025, 10, 27), date(2025, 11, 2)),
+    (date(2025, 10, 30), "The tariffs take effect two weeks from Friday.",
+     "two weeks from Friday", date(2025, 11, 14), date(2025, 11, 14)),
+    (date(2025, 10, 30), "A fortnight from Monday the truce runs out.", "A fortnight from Monday",
+     date(2025, 11, 17), date(2025, 11, 17)),
+    (date(2025, 10, 27), "One week from today the duties rise.", "One week from today",
+     date(2025, 11, 3), date(2025, 11, 3)),
+    (date(2025, 10, 31), "The day after Thursday's meeting, Trump flew home.",
+     "The day after Thursday's", date(2025, 10, 31), date(2025, 10, 31)),
+    (date(2025, 10, 27), "They will meet again Tuesday week.", "Tuesday week",
+     date(2025, 11, 4), date(2025, 11, 4)),
+    (date(2025, 11, 3), "Soybean purchases stalled over the summer.", "over the summer",
+     date(2025, 6, 1), date(2025, 8, 31)),
+    (date(2026, 1, 14), "Exports slumped last autumn.", "last autumn",
+     date(2025, 9, 1), date(2025, 11, 30)),
+    (date(2026, 1, 14), "Talks could resume in the spring.", "in the spring",
+     date(2026, 3, 1), date(2026, 5, 31)),
+    (date(2025, 12, 15), "Shipments are slowing this winter.", "this winter",
+     date(2025, 12, 1), date(2026, 2, 28)),
+    (date(2025, 10, 27), "The truce should last until early next summer.",
+     "until early next summer", date(2026, 6, 1), date(2026, 6, 30)),
+    (date(2025, 12, 1), "Officials said on Friday that the deal would be signed next month.",
+     "next month", date(2025, 12, 1), date(2025, 12, 31)),
+    (date(2025, 12, 1), "Officials said that the deal would be signed next month.",
+     "next month", date(2026, 1, 1), date(2026, 1, 31)),
+    (date(2025, 11, 3), "The ministry announced on Saturday that curbs would end next week.",
+     "next week", date(2025, 11, 3), date(2025, 11, 9)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("published, sentence, words, start, end", MORE_CLASSES)
+def test_more_date_classes_resolve_as_checked_by_hand(published, sentence, words, start, end):
+    found = {m.text: (m.date_start, m.date_end) for m in find_dates(sentence, published)}
+    assert found.get(words) == (start, end), found
