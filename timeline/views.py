@@ -185,17 +185,29 @@ def segments(passage, claims):
 def coverage(request):
     events = list(Event.objects.sourced().order_by("start", "title", "pk"))
     outlets = list(Outlet.objects.filter(articles__isnull=False).distinct().order_by("name"))
-    counts = {
-        (row["event"], row["claim__article__outlet"]): row["n"]
-        for row in Evidence.objects.shown()
-        .values("event", "claim__article__outlet")
+    counts = defaultdict(int)
+    sources = defaultdict(set)  # independent reports: a wire group counts once
+    for row in (
+        Evidence.objects.shown()
+        .values("event", "claim__article__outlet", "claim__article", "claim__article__wire_group")
         .annotate(n=Count("id"))
-    }
+    ):
+        counts[row["event"], row["claim__article__outlet"]] += row["n"]
+        sources[row["event"]].add(
+            row["claim__article__wire_group"] or f"article-{row['claim__article']}"
+        )
     rows = []
     for event in events:
         # Each cell links to that outlet's quotes on the event's page (#outlet-<slug>).
         cells = [(o, counts.get((event.pk, o.pk), 0)) for o in outlets]
-        rows.append({"event": event, "cells": cells, "reported": sum(1 for _, n in cells if n)})
+        rows.append(
+            {
+                "event": event,
+                "cells": cells,
+                "reported": sum(1 for _, n in cells if n),
+                "independent": len(sources[event.pk]),
+            }
+        )
     return render(
         request,
         "timeline/coverage.html",

@@ -423,7 +423,7 @@ def test_the_coverage_grid_shows_which_outlet_reported_which_event(seeded, clien
     doc = page(client, "/coverage/")
     table = doc.find("table", cls="coverage")
     header = [th.words() for th in table.find("thead").find_all("th")]
-    assert header == ["Event", *OUTLETS, "Outlets"]
+    assert header == ["Event", *OUTLETS, "Outlets", "Independent reports"]
     grid = {}
     for row in table.find("tbody").find_all("tr"):
         slug = row.find("th").find("a").attrs["href"].split("/")[2]

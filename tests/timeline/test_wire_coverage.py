@@ -103,3 +103,13 @@ def test_wire_copies_add_no_query_to_the_event_page(db, client, pinned_today):
     with CaptureQueriesContext(connection) as grouped:
         assert b"independent reports" in client.get(event.get_absolute_url()).content
     assert len(grouped) == len(alone)
+
+
+def test_the_coverage_grid_counts_independent_reports_per_event(db, client, pinned_today):
+    event = talks()
+    copies(event)
+    own_report(event)
+    doc = page(client, "/coverage/")
+    [row] = [tr for tr in doc.find_all("tr") if tr.find("th", scope="row")]
+    cells = [td.words() for td in row.find_all("td", cls="total")]
+    assert cells == ["4 / 4", "2"]
