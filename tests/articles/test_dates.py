@@ -761,14 +761,6 @@ WEEKS_AND_COMPOUNDS = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("published, sentence, words, start, end", WEEKS_AND_COMPOUNDS)
-def test_weeks_and_compound_expressions_resolve_to_their_days(
-    published, sentence, words, start, end
-):
-    found = {m.text: (m.date_start, m.date_end) for m in find_dates(sentence, published)}
-    assert found.get(words) == (start, end), found
-
-
 # A reported statement with its own day anchors the relative dates inside it.
 STATEMENTS = [
     (date(2025, 11, 3), "The minister said on Thursday that talks would resume next month.",
@@ -785,14 +777,6 @@ STATEMENTS = [
     (date(2025, 11, 3), "The minister said that talks would resume next month.",
      "next month", date(2025, 12, 1), date(2025, 12, 31)),
 ]  # fmt: skip
-
-
-@pytest.mark.parametrize("published, sentence, words, start, end", STATEMENTS)
-def test_a_statement_with_its_own_day_anchors_the_dates_inside_it(
-    published, sentence, words, start, end
-):
-    found = {m.text: (m.date_start, m.date_end) for m in find_dates(sentence, published)}
-    assert found.get(words) == (start, end), found
 
 
 def test_an_anchored_date_says_what_it_counts_from():
@@ -898,7 +882,11 @@ MORE_CLASSES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("published, sentence, words, start, end", MORE_CLASSES)
-def test_more_date_classes_resolve_as_checked_by_hand(published, sentence, words, start, end):
+@pytest.mark.parametrize(
+    "published, sentence, words, start, end", [*WEEKS_AND_COMPOUNDS, *STATEMENTS, *MORE_CLASSES]
+)
+def test_each_hand_checked_expression_resolves_to_its_span(published, sentence, words, start, end):
+    """Weekend weeks, compounds, statements with their own day, tense: WEEKS_AND_COMPOUNDS,
+    STATEMENTS and MORE_CLASSES above."""
     found = {m.text: (m.date_start, m.date_end) for m in find_dates(sentence, published)}
     assert found.get(words) == (start, end), found
