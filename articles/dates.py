@@ -1,7 +1,8 @@
 """Date expressions in English news sentences, resolved against the report's publication date.
 
 A pure module: no Django, no database. ``find_dates`` is called once per sentence, so the
-words around a mention (its tense) can decide which way a bare weekday points.
+words around a mention (its tense, read by articles.tense) can decide which way a bare
+weekday points. The spans a mention can name and their wording are articles.periods'.
 
 How it works: compiled regular expressions find the candidates (weekdays, month names with an
 optional day or year, ISO dates, ranges, "this/next/last/earlier this/later this" + week, month,
@@ -82,13 +83,26 @@ from __future__ import annotations
 import bisect
 import calendar
 import functools
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 import dateparser
+
+from .periods import (
+    COARSE,
+    PRECISIONS,
+    add_months,
+    describe_range,
+    format_day,
+    month_span,
+    quarter_span,
+    season_span,
+    week_start,
+    year_span,
+)
+from .tense import Sentence
 
 __all__ = ["DateMatch", "find_dates", "explain"]
 
@@ -107,7 +121,6 @@ class DateMatch:
     anchor: date | None = None
 
 
-PRECISIONS = ("day", "week", "month", "quarter", "season", "year")  # finest to coarsest
 # The longest words a mention may take (DateMention.text holds this many). The longest real
 # ones ("from the 10th of November, 2025 to the 12th of December, 2025") are half of it; a
 # longer match has only stretched over a run of blank space between its words.
@@ -236,7 +249,6 @@ SEASON = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 SEASON_MONTHS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
-SEASON_NAMES = {3: "spring", 6: "summer", 9: "autumn", 12: "winter"}
 ORDINAL_QUARTER = re.compile(
     rf"\b(?:(?P<prep>{_PREP_YEAR})\s+)?(?P<the>(?i:the)\s+)?"
     r"(?P<ord>(?i:first|second|third|fourth|final|last|1st|2nd|3rd|4th))[\s-]+(?i:quarter)"
@@ -280,230 +292,16 @@ DAY_AFTER = re.compile(
     re.IGNORECASE,
 )
 
-# A "from X to Y" after these verbs names two dates (a change), not one span.
+# A "from X to Y" after these verbs names two dates (a change), not one span; they are
+# looked for this far before it.
+_CHANGE_REACH = 200
 CHANGE_VERB = re.compile(
     r"\b(?:extend|postpon|delay|push|pushed\s+back|mov|shift|reschedul|brought\s+forward"
     r"|bring\s+forward|advanc)\w*\b[^.;]{0,40}$",
     re.IGNORECASE,
 )
 
-# --------------------------------------------------------------------------- tense cues
-# A bare weekday takes its direction from the nearest tense cue: first the cues of its own
-# clause (commas, colons, dashes, brackets and quotes delimit clauses), then the sentence's.
-# Strong cues (auxiliaries, modals, common irregular pasts) outrank weak ones (any -ed word).
-
-FUTURE_CUE = re.compile(
-    r"\b(?:will|won['’]t|shall|would|could|might|should|can|must|going\s+to|expected|expects?"
-    r"|expecting|set\s+(?:to|for)|slated|scheduled|(?:is|are|was|were|be)\s+due|due\s+(?:on|for)"
-    r"|plans?\s+to|planned|planning\s+to|intends?\s+to|aims?\s+to|hopes?\s+to|upcoming"
-    r"|forthcoming|ahead\s+of|prepar(?:e|es|ing)\s+(?:for|to)|poised|awaits?|awaiting"
-    r"|(?:is|are|am)\s+to|to\s+(?:be|meet|sign|visit|travel|attend|host|reconvene))\b"
-    r"|\b\w+['’]ll\b",
-    re.IGNORECASE,
-)
-MODAL_MAY = re.compile(r"\bmay\b")  # lowercase only: "May" is the month
-PROGRESSIVE_CUE = re.compile(r"\b(?:is|are|am)\s+(?!being\b)\w+ing\b", re.IGNORECASE)
-PAST_AUXILIARY = re.compile(
-    r"\b(?:was|were|had|did|didn['’]t|wasn['’]t|weren['’]t|hadn['’]t"
-    r"|(?:has|have)\s+(?:(?:not|already|also|now|just|recently|since|previously|reportedly)\s+)?"
-    r"(?:been|\w+ed|\w+en|held|met|made|said|told|led|sent|spent|left|kept|brought|bought"
-    r"|fought|sought|thought|struck|found|begun|won|lost|paid|laid|set|cut|put|hit))\b",
-    re.IGNORECASE,
-)
-PAST_VERB = re.compile(
-    r"\b(?:said|told|held|met|began|came|went|took|gave|made|saw|spoke|wrote|rose|fell|won"
-    r"|lost|led|ran|brought|bought|sought|thought|fought|found|kept|struck|drew|grew|threw"
-    r"|knew|flew|chose|broke|spent|paid|laid|stood|sat|heard|meant|felt|became|withdrew|sent"
-    r"|left|convened|reported|announced|agreed|signed|stated|confirmed|added|noted|unveiled"
-    r"|imposed|launched|vowed|threatened|warned|called|urged|ended|concluded|attended|visited"
-    r"|discussed|traveled|travelled|arrived|returned|released|issued|published|declared"
-    r"|started|opened|closed|resumed|revealed|hosted|rejected|insisted|indicated|predicted)\b",
-    re.IGNORECASE,
-)
-WEAK_PAST = re.compile(r"\b[a-z]{3,}ed\b")
-NOT_A_PAST_VERB = {
-    "need", "speed", "proceed", "exceed", "succeed", "feed", "seed", "breed", "greed", "heed",
-    "bleed", "indeed", "deed", "weed", "steed", "embed", "hundred", "kindred", "sacred", "naked",
-    "wicked", "rugged", "beloved", "based", "related", "limited", "united", "advanced",
-    "detailed", "skilled", "expected", "scheduled", "planned", "slated", "interested",
-    "concerned", "supposed", "alleged", "tired", "aged", "crooked", "jagged", "dogged",
-    "wretched", "blessed", "learned", "talented", "sophisticated", "complicated", "dedicated",
-    "experienced", "varied", "mixed", "renewed", "heightened", "unprecedented", "shed", "bed",
-}  # fmt: skip
-# A participle after these is passive or adjectival: the auxiliary (or nothing) carries tense.
-PARTICIPLE_GUARD = re.compile(
-    r"\b(?:be|been|being|is|are|am|the|a|an|its|their|his|her|our|this|that|these|those|new"
-    r"|more|most|newly|recently)\s+$",
-    re.IGNORECASE,
-)
-CLAUSE_BREAK = re.compile(r"[,;:()\[\]“”\"—–]|\s-\s")
-# How far back from a word the cue and context checks look: patterns that end at a given
-# point are searched from this far before it, never from the start of a long sentence.
-_GUARD_REACH = 64
-_CHANGE_REACH = 200
-
-
-@dataclass(frozen=True)
-class _Cue:
-    start: int
-    end: int
-    tense: str  # "past" or "future"
-    strong: bool
-
-
-class _Sentence:
-    """The text being searched, its publication date, and what its tense cues say.
-
-    The cues and clause breaks are found once per sentence and kept sorted, so that each
-    mention's tense is a few binary searches, not a pass over a sentence that may be a
-    whole pasted page long.
-    """
-
-    def __init__(self, text: str, published: date):
-        self.text = text
-        self.published = published
-        self._cues: list[_Cue] | None = None
-        self._by_strength: tuple[_CueIndex, _CueIndex] | None = None
-        self._breaks: tuple[list[int], list[int]] | None = None
-
-    @property
-    def cues(self) -> list[_Cue]:
-        if self._cues is None:
-            self._cues = _tense_cues(self.text)
-        return self._cues
-
-    def clause(self, start: int, end: int) -> tuple[int, int]:
-        """Offsets of the clause that holds text[start:end]: from the end of the last break
-        before it to the start of the first break after it (breaks never overlap)."""
-        if self._breaks is None:
-            spans = [m.span() for m in CLAUSE_BREAK.finditer(self.text)]
-            self._breaks = [s for s, _ in spans], [e for _, e in spans]
-        starts, ends = self._breaks
-        k = bisect.bisect_right(ends, start)
-        left = ends[k - 1] if k else 0
-        k = bisect.bisect_left(starts, end)
-        if k and ends[k - 1] > end:  # a " - " across the mention's end: look again from it
-            after = CLAUSE_BREAK.search(self.text, end)
-            return left, after.start() if after else len(self.text)
-        return left, starts[k] if k < len(starts) else len(self.text)
-
-    def tense(self, start: int, end: int, *, clause_only: bool = False) -> str | None:
-        """'past', 'future' or None: the nearest cue, own clause first, strong before weak.
-
-        Cues starting inside the mention do not count; "nearest" is _distance, and of two
-        cues as near the one found first (in _tense_cues' order) wins.
-        """
-        if self._by_strength is None:
-            indexed = list(enumerate(self.cues))
-            self._by_strength = (
-                _CueIndex([(i, c) for i, c in indexed if c.strong]),
-                _CueIndex([(i, c) for i, c in indexed if not c.strong]),
-            )
-        strong, weak = self._by_strength
-        left, right = self.clause(start, end)
-        tiers = [(strong, left, right), (weak, left, right)]
-        if not clause_only:
-            tiers += [(strong, 0, math.inf), (weak, 0, math.inf)]
-        for cues, lo, hi in tiers:
-            cue = cues.nearest(start, end, lo, hi)
-            if cue is not None:
-                return cue.tense
-        return None
-
-
-class _CueIndex:
-    """Cues sorted by where they start, to find the one nearest a mention."""
-
-    def __init__(self, cues: list[tuple[int, _Cue]]):  # (order found, cue)
-        self.items = sorted(cues, key=lambda item: (item[1].start, item[0]))
-        self.starts = [cue.start for _, cue in self.items]
-        self.longest = max((cue.end - cue.start for _, cue in self.items), default=0)
-
-    def nearest(self, start: int, end: int, lo: float, hi: float) -> _Cue | None:
-        """The cue nearest text[start:end] that lies within [lo, hi) and does not start
-        inside the mention; of equally near ones, the first found."""
-        best, best_key = None, None
-        # Cues starting before the mention, nearest first; none further back can be nearer
-        # once even the longest cue starting there would end too far away.
-        i = bisect.bisect_left(self.starts, start) - 1
-        while i >= 0:
-            order, cue = self.items[i]
-            if cue.start < lo:
-                break
-            if best_key and (max(0, start - cue.start - self.longest), 0) > best_key[0]:
-                break
-            key = (_distance(cue, start, end), order)
-            if cue.end <= hi and (best_key is None or key < best_key):
-                best, best_key = cue, key
-            i -= 1
-        # Cues starting at or after the mention's end: the first ones are the nearest.
-        for order, cue in self.items[bisect.bisect_left(self.starts, end) :]:
-            key = ((cue.start - end, 1), order)
-            if cue.start >= hi or (best_key and key[0] > best_key[0]):
-                break
-            if cue.end <= hi and (best_key is None or key < best_key):
-                best, best_key = cue, key
-        return best
-
-
-def _distance(cue: _Cue, start: int, end: int) -> tuple[int, int]:
-    """Characters between a cue and a mention; a cue before the mention wins a tie."""
-    if cue.end <= start:
-        return start - cue.end, 0
-    return max(cue.start - end, 0), 1
-
-
-def _tense_cues(text: str) -> list[_Cue]:
-    cues = [_Cue(m.start(), m.end(), "future", True) for m in FUTURE_CUE.finditer(text)]
-    cues += [_Cue(m.start(), m.end(), "future", True) for m in MODAL_MAY.finditer(text)]
-    cues += [_Cue(m.start(), m.end(), "future", False) for m in PROGRESSIVE_CUE.finditer(text)]
-    cues += [_Cue(m.start(), m.end(), "past", True) for m in PAST_AUXILIARY.finditer(text)]
-    taken = sorted((c.start, c.end) for c in cues)
-    taken_starts = [s for s, _ in taken]
-    furthest = [0] * len(taken)  # furthest end among taken[: k + 1]
-    for k, (_, e) in enumerate(taken):
-        furthest[k] = max(e, furthest[k - 1] if k else 0)
-
-    def free(m: re.Match) -> bool:
-        k = bisect.bisect_left(taken_starts, m.end())  # taken[:k] start before m ends
-        overlaps = k > 0 and furthest[k - 1] > m.start()
-        # The guard is the word just before (a run of blank space that long is no prose).
-        guard = PARTICIPLE_GUARD.search(text, max(0, m.start() - _GUARD_REACH), m.start())
-        return not overlaps and not guard
-
-    cues += [_Cue(m.start(), m.end(), "past", True) for m in PAST_VERB.finditer(text) if free(m)]
-    cues += [
-        _Cue(m.start(), m.end(), "past", False)
-        for m in WEAK_PAST.finditer(text)
-        if m.group().lower() not in NOT_A_PAST_VERB and free(m)
-    ]
-    return cues
-
-
 # --------------------------------------------------------------------------- calendar helpers
-
-
-def _monday(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
-def _month_span(year: int, month: int) -> tuple[date, date]:
-    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
-
-
-def _add_months(year: int, month: int, delta: int) -> tuple[int, int]:
-    index = year * 12 + (month - 1) + delta
-    return index // 12, index % 12 + 1
-
-
-def _quarter_span(year: int, quarter: int) -> tuple[date, date]:
-    first, _ = _month_span(year, 3 * quarter - 2)
-    _, last = _month_span(year, 3 * quarter)
-    return first, last
-
-
-def _year_span(year: int) -> tuple[date, date]:
-    return date(year, 1, 1), date(year, 12, 31)
 
 
 # Relative arithmetic never reaches further than this from publication ("99 years ago",
@@ -596,8 +394,8 @@ def _narrow(start: date, end: date, part: str | None, published: date, unit: str
         return start, end
     if unit in ("year", "quarter"):  # by whole months: a year's Jan–Apr, May–Aug, Sep–Dec
         months = 4 if unit == "year" else 1
-        first, _ = _month_span(start.year, start.month + months * third)
-        _, last = _month_span(start.year, start.month + months * third + months - 1)
+        first, _ = month_span(start.year, start.month + months * third)
+        _, last = month_span(start.year, start.month + months * third + months - 1)
         return first, last
     if unit == "month":  # the 1st–10th, 11th–20th, 21st–last
         first = start + timedelta(days=10 * third)
@@ -661,12 +459,12 @@ def _norm(words: str | None) -> str:
     return " ".join(words.lower().split()) if words else ""
 
 
-def _match_iso(m: re.Match, s: _Sentence) -> DateMatch | None:
+def _match_iso(m: re.Match, s: Sentence) -> DateMatch | None:
     day = _parse_explicit(m.group().replace("/", "-"), s.published)
     return _hit(m, day, day, "day", "absolute") if day else None
 
 
-def _day_direction(prep: str | None, s: _Sentence, m: re.Match) -> str | None:
+def _day_direction(prep: str | None, s: Sentence, m: re.Match) -> str | None:
     """Which way a far-off yearless day points: the tense, else its preposition."""
     tense = s.tense(m.start(), m.end())
     if tense:
@@ -677,12 +475,12 @@ def _day_direction(prep: str | None, s: _Sentence, m: re.Match) -> str | None:
     return "future" if prep in ("by", "until", "till", "through", "thru", "before") else None
 
 
-def _match_explicit_day(m: re.Match, s: _Sentence) -> DateMatch | None:
+def _match_explicit_day(m: re.Match, s: Sentence) -> DateMatch | None:
     day = _explicit_day(m.group("d"), s.published, _day_direction(m.group("prep"), s, m))
     return _hit(m, day, day, "day", "absolute") if day else None
 
 
-def _match_day_range(m: re.Match, s: _Sentence) -> DateMatch | None:
+def _match_day_range(m: re.Match, s: Sentence) -> DateMatch | None:
     month = _month_number(m.group("mon") or m.group("monb"))
     d1 = int(re.match(r"\d+", m.group("d1") or m.group("d1b")).group())
     d2 = int(re.match(r"\d+", m.group("d2") or m.group("d2b")).group())
@@ -701,17 +499,17 @@ def _match_day_range(m: re.Match, s: _Sentence) -> DateMatch | None:
     return _hit(m, first, last, "day", "absolute")
 
 
-def _atom(fragment: str, s: _Sentence, direction: str | None):
+def _atom(fragment: str, s: Sentence, direction: str | None):
     """One end of a range: (start, end, precision, year_written) or None."""
     fragment = " ".join(fragment.split())
     if re.fullmatch(_YEAR, fragment):
-        return (*_year_span(int(fragment)), "year", True)
+        return (*year_span(int(fragment)), "year", True)
     month_only = re.fullmatch(rf"({_MONTH})\s*,?\s*(?:of\s+)?({_YEAR})?", fragment)
     if month_only:
         month = _month_number(month_only.group(1))
         year = month_only.group(2)
         year = int(year) if year else _month_year(month, s.published, direction)
-        return (*_month_span(year, month), "month", bool(month_only.group(2)))
+        return (*month_span(year, month), "month", bool(month_only.group(2)))
     day = _explicit_day(fragment, s.published, direction)
     if day is None:
         return None
@@ -725,7 +523,7 @@ def _shift_year(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def _match_range(m: re.Match, s: _Sentence) -> DateMatch | None:
+def _match_range(m: re.Match, s: Sentence) -> DateMatch | None:
     if CHANGE_VERB.search(s.text, max(0, m.start() - _CHANGE_REACH), m.start()):
         return None  # "extended from August 12 to November 10": two dates, found one by one
     a = _atom(m.group("a"), s, _bare_month_direction("from", s, m))
@@ -761,7 +559,7 @@ def _match_range(m: re.Match, s: _Sentence) -> DateMatch | None:
     return _hit(m, a_start, b_end, precision, "absolute")
 
 
-def _month_context_ok(m: re.Match, s: _Sentence) -> bool:
+def _month_context_ok(m: re.Match, s: Sentence) -> bool:
     """Whether a bare month name is a month here, not "may"/"March" or someone's name."""
     if m.group("prep") or m.group("part") or m.group("mon") not in AMBIGUOUS_MONTHS:
         return True
@@ -790,7 +588,7 @@ def _previous_word(text: str, at: int, reach: int = 100) -> str:
     return previous.group(1) if previous else ""
 
 
-def _bare_month_direction(prep: str | None, s: _Sentence, m: re.Match) -> str | None:
+def _bare_month_direction(prep: str | None, s: Sentence, m: re.Match) -> str | None:
     prep = _norm(prep)
     fixed = {
         "since": "past", "this past": "past", "last": "strict_past",
@@ -805,30 +603,30 @@ def _bare_month_direction(prep: str | None, s: _Sentence, m: re.Match) -> str | 
     return "past" if prep == "in" else None
 
 
-def _match_bare_month(m: re.Match, s: _Sentence) -> DateMatch | None:
+def _match_bare_month(m: re.Match, s: Sentence) -> DateMatch | None:
     if not _month_context_ok(m, s):
         return None
     month = _month_number(m.group("mon"))
     year = _month_year(month, s.published, _bare_month_direction(m.group("prep"), s, m))
-    start, end = _narrow(*_month_span(year, month), m.group("part"), s.published, "month")
+    start, end = _narrow(*month_span(year, month), m.group("part"), s.published, "month")
     relative = _norm(m.group("prep")) in ("last", "next", "coming", "this past", "this coming")
     return _hit(m, start, end, "month", "relative" if relative else "absolute")
 
 
-def _match_month_year(m: re.Match, s: _Sentence) -> DateMatch | None:
-    span = _month_span(int(m.group("year")), _month_number(m.group("mon")))
+def _match_month_year(m: re.Match, s: Sentence) -> DateMatch | None:
+    span = month_span(int(m.group("year")), _month_number(m.group("mon")))
     start, end = _narrow(*span, m.group("part"), s.published, "month")
     return _hit(m, start, end, "month", "absolute")
 
 
-def _match_year(m: re.Match, s: _Sentence) -> DateMatch | None:
+def _match_year(m: re.Match, s: Sentence) -> DateMatch | None:
     if not (m.group("prep") or m.group("part")):
         return None  # a bare number like 2025 may be anything: "2025 models"
-    start, end = _narrow(*_year_span(int(m.group("year"))), m.group("part"), s.published, "year")
+    start, end = _narrow(*year_span(int(m.group("year"))), m.group("part"), s.published, "year")
     return _hit(m, start, end, "year", "absolute")
 
 
-def _match_weekday(m: re.Match, s: _Sentence) -> DateMatch | None:
+def _match_weekday(m: re.Match, s: Sentence) -> DateMatch | None:
     pub = s.published
     wd = WEEKDAY_NAMES.index(m.group("wd"))
     prep = _norm(m.group("prep"))
@@ -838,7 +636,7 @@ def _match_weekday(m: re.Match, s: _Sentence) -> DateMatch | None:
     ahead = (wd - pub.weekday()) % 7
     method = "relative"
     if prep == "this":
-        this_week = _monday(pub) + timedelta(days=wd)
+        this_week = week_start(pub) + timedelta(days=wd)
         past = this_week <= pub and s.tense(m.start(), m.end()) == "past"
         # "talks held this Monday" (of this week), else the first on or after publication
         day = this_week if past else pub + timedelta(days=ahead)
@@ -847,7 +645,7 @@ def _match_weekday(m: re.Match, s: _Sentence) -> DateMatch | None:
     elif prep in ("last", "past", "this past"):
         day = pub - timedelta(days=behind or 7)  # strictly before
     elif prep == "next":  # the weekday of the following Monday–Sunday week
-        day = _monday(pub) + timedelta(days=7 + wd)
+        day = week_start(pub) + timedelta(days=7 + wd)
     else:
         method = "tense"
         tense = s.tense(m.start(), m.end())
@@ -865,7 +663,7 @@ def _weekend(saturday: date) -> tuple[date, date]:
     return saturday, saturday + timedelta(days=1)
 
 
-def _match_weekend(m: re.Match, s: _Sentence) -> DateMatch | None:
+def _match_weekend(m: re.Match, s: Sentence) -> DateMatch | None:
     pub = s.published
     which = _norm(m.group("which"))
     # Days back to the Saturday on or before publication, and on to the coming Saturday (the
@@ -880,7 +678,7 @@ def _match_weekend(m: re.Match, s: _Sentence) -> DateMatch | None:
     elif which in ("coming", "the coming", "this coming"):
         saturday = pub + timedelta(days=ahead)
     elif which == "next":
-        saturday = _monday(pub) + timedelta(days=12)
+        saturday = week_start(pub) + timedelta(days=12)
     else:
         if which == "this":
             tense = s.tense(m.start(), m.end())
@@ -898,7 +696,7 @@ def _period(
     """The week, month, quarter or year named by this/next/last, around publication."""
     step = {"this": 0, "the current": 0, "next": 1, "last": -1, "the previous": -1}[which]
     if unit == "week":
-        monday = _monday(pub)
+        monday = week_start(pub)
         # Weeks run Monday to Sunday (ISO 8601): a weekend paper's "this week" is the week
         # that ends with it ("agreed this week"), unless what it says is still to come
         # ("later this week", "talks will resume this week"): then the coming week.
@@ -909,14 +707,14 @@ def _period(
         monday += timedelta(days=7 * step)
         return monday, monday + timedelta(days=6)
     if unit == "month":
-        return _month_span(*_add_months(pub.year, pub.month, step))
+        return month_span(*add_months(pub.year, pub.month, step))
     if unit == "quarter":
         index = pub.year * 4 + (pub.month - 1) // 3 + step
-        return _quarter_span(index // 4, index % 4 + 1)
-    return _year_span(pub.year + step)
+        return quarter_span(index // 4, index % 4 + 1)
+    return year_span(pub.year + step)
 
 
-def _match_relative_period(m: re.Match, s: _Sentence) -> DateMatch | None:
+def _match_relative_period(m: re.Match, s: Sentence) -> DateMatch | None:
     unit = (m.group("unit") or m.group("unit2") or m.group("unit3")).lower()
     part = m.group("part") or m.group("part2") or m.group("part3")
     which = _norm(m.group("which")) or "this"
@@ -929,7 +727,7 @@ def _match_relative_period(m: re.Match, s: _Sentence) -> DateMatch | None:
     return _hit(m, start, end, unit, "relative")
 
 
-def _match_ordinal_quarter(m: re.Match, s: _Sentence) -> DateMatch | None:
+def _match_ordinal_quarter(m: re.Match, s: Sentence) -> DateMatch | None:
     ordinal = m.group("ord").lower()
     has_of = m.group("year") or m.group("which")
     if ordinal == "last" and not has_of:
@@ -940,27 +738,27 @@ def _match_ordinal_quarter(m: re.Match, s: _Sentence) -> DateMatch | None:
     return _quarter_hit(m, s, quarter, m.group("year"), m.group("which"))
 
 
-def _match_q_quarter(m: re.Match, s: _Sentence) -> DateMatch | None:
+def _match_q_quarter(m: re.Match, s: Sentence) -> DateMatch | None:
     quarter = int(m.group("q") or m.group("q2"))
     return _quarter_hit(m, s, quarter, m.group("year") or m.group("year2"), None)
 
 
-def _quarter_hit(m, s: _Sentence, quarter: int, year: str | None, which: str | None):
+def _quarter_hit(m, s: Sentence, quarter: int, year: str | None, which: str | None):
     pub = s.published
     if year:
-        start, end = _quarter_span(int(year), quarter)
+        start, end = quarter_span(int(year), quarter)
         return _hit(m, start, end, "quarter", "absolute")
     step = {"last": -1, "next": 1}.get(_norm(which), 0)
-    start, end = _quarter_span(pub.year + step, quarter)
+    start, end = quarter_span(pub.year + step, quarter)
     tense = s.tense(m.start(), m.end()) if not which else None
     if tense == "future" and end < pub:  # "expected in the first quarter", written in December
-        start, end = _quarter_span(pub.year + 1, quarter)
+        start, end = quarter_span(pub.year + 1, quarter)
     elif tense == "past" and start > pub:  # "grew in the fourth quarter", written in January
-        start, end = _quarter_span(pub.year - 1, quarter)
+        start, end = quarter_span(pub.year - 1, quarter)
     return _hit(m, start, end, "quarter", "absolute")
 
 
-def _match_half(m: re.Match, s: _Sentence) -> DateMatch | None:
+def _match_half(m: re.Match, s: Sentence) -> DateMatch | None:
     """A half-year, at "year" precision (there is no finer one that fits)."""
     half = int(m.group("h")) if m.group("h") else (1 if m.group("ord")[0] in "f1F" else 2)
     year = m.group("year") or m.group("hyear")
@@ -971,16 +769,16 @@ def _match_half(m: re.Match, s: _Sentence) -> DateMatch | None:
         base = s.published.year + step
         start = date(base, 6 * half - 5, 1)
         tense = s.tense(m.start(), m.end()) if not m.group("which") else None
-        if tense == "future" and _month_span(base, 6 * half)[1] < s.published:
+        if tense == "future" and month_span(base, 6 * half)[1] < s.published:
             base += 1  # "expected in H1", written in the second half
         elif tense == "past" and start > s.published:
             base -= 1
-    first, _ = _month_span(base, 6 * half - 5)
-    _, last = _month_span(base, 6 * half)
+    first, _ = month_span(base, 6 * half - 5)
+    _, last = month_span(base, 6 * half)
     return _hit(m, first, last, "year", "absolute" if year or not step else "relative")
 
 
-def _match_ago(m: re.Match, s: _Sentence) -> DateMatch | None:
+def _match_ago(m: re.Match, s: Sentence) -> DateMatch | None:
     count = m.group("n").lower()
     n = int(count) if count.isdigit() else SMALL_NUMBERS[count]
     unit, pub = m.group("unit").lower(), s.published
@@ -988,15 +786,15 @@ def _match_ago(m: re.Match, s: _Sentence) -> DateMatch | None:
         day = pub - timedelta(days=n)
         return _hit(m, day, day, "day", "relative")
     if unit == "week":
-        monday = _monday(pub - timedelta(weeks=n))
+        monday = week_start(pub - timedelta(weeks=n))
         return _hit(m, monday, monday + timedelta(days=6), "week", "relative")
     if unit == "month":
-        return _hit(m, *_month_span(*_add_months(pub.year, pub.month, -n)), "month", "relative")
-    return _hit(m, *_year_span(pub.year - n), "year", "relative")
+        return _hit(m, *month_span(*add_months(pub.year, pub.month, -n)), "month", "relative")
+    return _hit(m, *year_span(pub.year - n), "year", "relative")
 
 
 def _weekday_by_tense(
-    m: re.Match, s: _Sentence, weekday_name: str, default: str | None = None
+    m: re.Match, s: Sentence, weekday_name: str, default: str | None = None
 ) -> date:
     """A bare weekday placed as _match_weekday places it: by the sentence's tense, else by
     `default`, else whichever of the last and the coming one is nearer (past on a tie)."""
@@ -1007,7 +805,7 @@ def _weekday_by_tense(
     return pub - timedelta(days=behind) if tense == "past" else pub + timedelta(days=ahead)
 
 
-def _match_compound(m: re.Match, s: _Sentence) -> DateMatch | None:
+def _match_compound(m: re.Match, s: Sentence) -> DateMatch | None:
     """ "two weeks from Monday" → 14 days after that Monday; "a fortnight from today"."""
     if m.group("fortnight"):
         days = 14
@@ -1026,28 +824,21 @@ def _match_compound(m: re.Match, s: _Sentence) -> DateMatch | None:
     return _hit(m, day, day, "day", "relative")
 
 
-def _match_weekday_week(m: re.Match, s: _Sentence) -> DateMatch | None:
+def _match_weekday_week(m: re.Match, s: Sentence) -> DateMatch | None:
     """ "Friday week": a week after the coming Friday (said on a Friday: two weeks on)."""
     ahead = (WEEKDAY_NAMES.index(m.group("wd")) - s.published.weekday()) % 7 or 7
     day = s.published + timedelta(days=ahead + 7)
     return _hit(m, day, day, "day", "relative")
 
 
-def _match_day_after(m: re.Match, s: _Sentence) -> DateMatch | None:
+def _match_day_after(m: re.Match, s: Sentence) -> DateMatch | None:
     """ "the day after Thursday's meeting": that Thursday, placed by tense, plus a day."""
     anchor = _weekday_by_tense(m, s, m.group("wd"))
     day = anchor + timedelta(days=1 if m.group("rel").lower() == "after" else -1)
     return _hit(m, day, day, "day", "relative")
 
 
-def _season_span(year: int, first_month: int) -> tuple[date, date]:
-    """The three whole months from `first_month` of `year` (winter runs into the next)."""
-    start = date(year, first_month, 1)
-    end_year, end_month = _add_months(year, first_month, 2)
-    return start, _month_span(end_year, end_month)[1]
-
-
-def _match_season(m: re.Match, s: _Sentence) -> DateMatch | None:
+def _match_season(m: re.Match, s: Sentence) -> DateMatch | None:
     """ "last summer", "this past spring", "by autumn", "the winter of 2024", "in the fall".
 
     last/this past: the latest such season over before publication; next/coming: the first
@@ -1063,10 +854,10 @@ def _match_season(m: re.Match, s: _Sentence) -> DateMatch | None:
     first_month = SEASON_MONTHS[season]
     pub = s.published
     if m.group("year"):
-        start, end = _season_span(int(m.group("year")), first_month)
+        start, end = season_span(int(m.group("year")), first_month)
         start, end = _narrow(start, end, m.group("part"), pub, "quarter")
         return _hit(m, start, end, "season", "absolute")
-    spans = [_season_span(pub.year + k, first_month) for k in (-2, -1, 0, 1)]
+    spans = [season_span(pub.year + k, first_month) for k in (-2, -1, 0, 1)]
     over = [span for span in spans if span[1] < pub]
     ahead = [span for span in spans if span[0] > pub]
     current = next((span for span in spans if span[0] <= pub <= span[1]), None)
@@ -1089,14 +880,14 @@ def _match_season(m: re.Match, s: _Sentence) -> DateMatch | None:
     return _hit(m, start, end, "season", "relative")
 
 
-def _match_deictic_day(m: re.Match, s: _Sentence) -> DateMatch | None:
+def _match_deictic_day(m: re.Match, s: Sentence) -> DateMatch | None:
     word = _norm(m.group("word"))
     offset = {"yesterday": -1, "last night": -1, "tomorrow": 1}.get(word, 0)
     day = s.published + timedelta(days=offset)
     return _hit(m, day, day, "day", "relative")
 
 
-MATCHERS: tuple[tuple[re.Pattern, Callable[[re.Match, _Sentence], DateMatch | None]], ...] = (
+MATCHERS: tuple[tuple[re.Pattern, Callable[[re.Match, Sentence], DateMatch | None]], ...] = (
     (RANGE, _match_range),
     (DASH_RANGE, _match_range),
     (DAY_RANGE, _match_day_range),
@@ -1123,7 +914,7 @@ MATCHERS: tuple[tuple[re.Pattern, Callable[[re.Match, _Sentence], DateMatch | No
 _UNRESOLVED = "beyond the calendar"  # what _resolve returns for such a candidate
 
 
-def _resolve(matcher, m: re.Match, s: _Sentence) -> DateMatch | str | None:
+def _resolve(matcher, m: re.Match, s: Sentence) -> DateMatch | str | None:
     """One candidate resolved; _UNRESOLVED if it falls outside years 1-9999.
 
     A report dated 5 January of year 1 that says "last year", or one of 20 December 9999
@@ -1216,7 +1007,7 @@ def _find_dates(text: str, published: date) -> list[DateMatch]:
     """
     if isinstance(published, datetime):
         published = published.date()
-    sentence = _Sentence(text, published)
+    sentence = Sentence(text, published)
     found: list[tuple[int, int, DateMatch | None]] = []
     for pattern, matcher in MATCHERS:
         for m in pattern.finditer(text):
@@ -1238,74 +1029,6 @@ def _find_dates(text: str, published: date) -> list[DateMatch]:
 
 
 # --------------------------------------------------------------------------- explanations
-
-
-def format_day(d: date) -> str:
-    return f"{d:%a} {d.day} {d:%b %Y}"
-
-
-def format_span(start: date, end: date) -> str:
-    """'Thu 30 Oct 2025', 'Sat 25 – Sun 26 Oct 2025', 'Tue 28 Oct – Sun 2 Nov 2025'."""
-    if start == end:
-        return format_day(start)
-    if start.year != end.year:
-        return f"{format_day(start)} – {format_day(end)}"
-    if start.month != end.month:
-        return f"{start:%a} {start.day} {start:%b} – {format_day(end)}"
-    return f"{start:%a} {start.day} – {format_day(end)}"
-
-
-def _whole_months(start: date, end: date) -> bool:
-    return start.day == 1 and end == _month_span(end.year, end.month)[1]
-
-
-COARSE = ("month", "quarter", "season", "year")
-
-
-def describe_range(start: date, end: date, precision: str) -> str:
-    """Dates in words at their precision, never finer than the source gives them.
-
-    >>> describe_range(date(2025, 5, 1), date(2025, 5, 31), "month")
-    'May 2025'
-    >>> describe_range(date(2025, 10, 25), date(2025, 10, 26), "day")
-    'Sat 25 – Sun 26 Oct 2025'
-    """
-    if precision == "year" and (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
-        return str(start.year) if start.year == end.year else f"{start.year} – {end.year}"
-    if precision == "quarter" and _whole_months(start, end) and (end.month - start.month) == 2:
-        return f"Q{(start.month + 2) // 3} {start.year}"
-    if precision == "season" and _whole_months(start, end) and start.month in SEASON_NAMES:
-        months = (end.year - start.year) * 12 + end.month - start.month
-        if months == 2:
-            name = SEASON_NAMES[start.month]
-            if start.month == 12:
-                return f"{name} {start.year}–{str(end.year)[2:]}"
-            return f"{name} {start.year}"
-    if precision in COARSE and _whole_months(start, end):
-        if (start.year, start.month) == (end.year, end.month):
-            return f"{start:%B %Y}"
-        first = f"{start:%B}" if start.year == end.year else f"{start:%B %Y}"
-        return f"{first} – {end:%B %Y}"
-    return format_span(start, end)
-
-
-def period_end(start: date, precision: str) -> date:
-    """The last day of the period of `precision` that begins at `start`.
-
-    >>> period_end(date(2025, 5, 1), "month")
-    datetime.date(2025, 5, 31)
-    """
-    if precision == "week":
-        return start + timedelta(days=6)
-    if precision == "month":
-        return _month_span(start.year, start.month)[1]
-    if precision == "quarter":
-        return _quarter_span(start.year, (start.month - 1) // 3 + 1)[1]
-    if precision == "season":
-        return _season_span(start.year, start.month)[1]
-    if precision == "year":
-        return _year_span(start.year)[1]
-    return start
 
 
 def _resolved(m: DateMatch) -> str:

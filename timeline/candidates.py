@@ -19,7 +19,7 @@ from datetime import date
 from django.db import transaction
 from django.utils.text import slugify
 
-from articles.dates import PRECISIONS, describe_range, period_end
+from articles.periods import PRECISIONS, describe_range, period_end
 from articles.vocabulary import METONYMS
 
 from .conflicts import venue

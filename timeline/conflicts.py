@@ -6,7 +6,7 @@ page can show the conflicts of every event without extra queries.
 
 from dataclasses import dataclass, field
 
-from articles.dates import describe_range
+from articles.periods import describe_range
 from articles.vocabulary import METONYMS, PLACE_PARENTS
 
 from .linking import event_range, overlaps

@@ -3,8 +3,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 
 from articles.admin import KeywordsField
-from articles.dates import format_day
 from articles.models import Outlet, Topic
+from articles.periods import format_day
 from articles.search import MAX_SEARCH_CHARS, search_words
 
 from .models import Event

@@ -12,8 +12,8 @@ from django.db.models.functions import Now
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from articles.dates import describe_range, period_end
 from articles.models import Claim, DateMention, Topic, without_article_texts
+from articles.periods import describe_range, period_end
 from articles.search import search_words
 
 

@@ -12,6 +12,7 @@ from datetime import date, datetime
 import pytest
 
 import articles.dates
+import articles.periods
 from articles.dates import DateMatch, explain, find_dates
 from tests.seeds import SEED_REPORTS, load_gold
 
@@ -77,6 +78,7 @@ def texts(text: str, published: date) -> list[str]:
 
 def test_module_examples():
     assert doctest.testmod(articles.dates).failed == 0
+    assert doctest.testmod(articles.periods).failed == 0
 
 
 # --- The gold set --------------------------------------------------------------------------

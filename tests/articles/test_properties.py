@@ -30,7 +30,8 @@ from articles.anchoring import (
     relocate,
 )
 from articles.clean import clean
-from articles.dates import MAX_MENTION_CHARS, PRECISIONS, find_dates
+from articles.dates import MAX_MENTION_CHARS, find_dates
+from articles.periods import PRECISIONS
 from articles.pipeline import analyse
 from articles.sentences import MAX_ATTRIBUTION_CHARS, signals, split_sentences
 from articles.split import split_passages

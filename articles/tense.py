@@ -1,0 +1,202 @@
+"""The tense of a sentence around a date mention: does "on Sunday" look back or ahead?
+
+A bare weekday takes its direction from the nearest tense cue. The cues of a sentence are
+found once (articles.dates builds one Sentence per sentence it reads), so each mention's
+tense is a few binary searches. Pure: no Django, no database.
+"""
+
+import bisect
+import math
+import re
+from dataclasses import dataclass
+from datetime import date
+
+# A bare weekday takes its direction from the nearest tense cue: first the cues of its own
+# clause (commas, colons, dashes, brackets and quotes delimit clauses), then the sentence's.
+# Strong cues (auxiliaries, modals, common irregular pasts) outrank weak ones (any -ed word).
+
+FUTURE_CUE = re.compile(
+    r"\b(?:will|won['’]t|shall|would|could|might|should|can|must|going\s+to|expected|expects?"
+    r"|expecting|set\s+(?:to|for)|slated|scheduled|(?:is|are|was|were|be)\s+due|due\s+(?:on|for)"
+    r"|plans?\s+to|planned|planning\s+to|intends?\s+to|aims?\s+to|hopes?\s+to|upcoming"
+    r"|forthcoming|ahead\s+of|prepar(?:e|es|ing)\s+(?:for|to)|poised|awaits?|awaiting"
+    r"|(?:is|are|am)\s+to|to\s+(?:be|meet|sign|visit|travel|attend|host|reconvene))\b"
+    r"|\b\w+['’]ll\b",
+    re.IGNORECASE,
+)
+MODAL_MAY = re.compile(r"\bmay\b")  # lowercase only: "May" is the month
+PROGRESSIVE_CUE = re.compile(r"\b(?:is|are|am)\s+(?!being\b)\w+ing\b", re.IGNORECASE)
+PAST_AUXILIARY = re.compile(
+    r"\b(?:was|were|had|did|didn['’]t|wasn['’]t|weren['’]t|hadn['’]t"
+    r"|(?:has|have)\s+(?:(?:not|already|also|now|just|recently|since|previously|reportedly)\s+)?"
+    r"(?:been|\w+ed|\w+en|held|met|made|said|told|led|sent|spent|left|kept|brought|bought"
+    r"|fought|sought|thought|struck|found|begun|won|lost|paid|laid|set|cut|put|hit))\b",
+    re.IGNORECASE,
+)
+PAST_VERB = re.compile(
+    r"\b(?:said|told|held|met|began|came|went|took|gave|made|saw|spoke|wrote|rose|fell|won"
+    r"|lost|led|ran|brought|bought|sought|thought|fought|found|kept|struck|drew|grew|threw"
+    r"|knew|flew|chose|broke|spent|paid|laid|stood|sat|heard|meant|felt|became|withdrew|sent"
+    r"|left|convened|reported|announced|agreed|signed|stated|confirmed|added|noted|unveiled"
+    r"|imposed|launched|vowed|threatened|warned|called|urged|ended|concluded|attended|visited"
+    r"|discussed|traveled|travelled|arrived|returned|released|issued|published|declared"
+    r"|started|opened|closed|resumed|revealed|hosted|rejected|insisted|indicated|predicted)\b",
+    re.IGNORECASE,
+)
+WEAK_PAST = re.compile(r"\b[a-z]{3,}ed\b")
+NOT_A_PAST_VERB = {
+    "need", "speed", "proceed", "exceed", "succeed", "feed", "seed", "breed", "greed", "heed",
+    "bleed", "indeed", "deed", "weed", "steed", "embed", "hundred", "kindred", "sacred", "naked",
+    "wicked", "rugged", "beloved", "based", "related", "limited", "united", "advanced",
+    "detailed", "skilled", "expected", "scheduled", "planned", "slated", "interested",
+    "concerned", "supposed", "alleged", "tired", "aged", "crooked", "jagged", "dogged",
+    "wretched", "blessed", "learned", "talented", "sophisticated", "complicated", "dedicated",
+    "experienced", "varied", "mixed", "renewed", "heightened", "unprecedented", "shed", "bed",
+}  # fmt: skip
+# A participle after these is passive or adjectival: the auxiliary (or nothing) carries tense.
+PARTICIPLE_GUARD = re.compile(
+    r"\b(?:be|been|being|is|are|am|the|a|an|its|their|his|her|our|this|that|these|those|new"
+    r"|more|most|newly|recently)\s+$",
+    re.IGNORECASE,
+)
+CLAUSE_BREAK = re.compile(r"[,;:()\[\]“”\"—–]|\s-\s")
+# How far back from a word the cue and context checks look: patterns that end at a given
+# point are searched from this far before it, never from the start of a long sentence.
+_GUARD_REACH = 64
+
+
+@dataclass(frozen=True)
+class Cue:
+    start: int
+    end: int
+    tense: str  # "past" or "future"
+    strong: bool
+
+
+class Sentence:
+    """The text being searched, its publication date, and what its tense cues say.
+
+    The cues and clause breaks are found once per sentence and kept sorted, so that each
+    mention's tense is a few binary searches, not a pass over a sentence that may be a
+    whole pasted page long.
+    """
+
+    def __init__(self, text: str, published: date):
+        self.text = text
+        self.published = published
+        self._cues: list[Cue] | None = None
+        self._by_strength: tuple[CueIndex, CueIndex] | None = None
+        self._breaks: tuple[list[int], list[int]] | None = None
+
+    @property
+    def cues(self) -> list[Cue]:
+        if self._cues is None:
+            self._cues = tense_cues(self.text)
+        return self._cues
+
+    def clause(self, start: int, end: int) -> tuple[int, int]:
+        """Offsets of the clause that holds text[start:end]: from the end of the last break
+        before it to the start of the first break after it (breaks never overlap)."""
+        if self._breaks is None:
+            spans = [m.span() for m in CLAUSE_BREAK.finditer(self.text)]
+            self._breaks = [s for s, _ in spans], [e for _, e in spans]
+        starts, ends = self._breaks
+        k = bisect.bisect_right(ends, start)
+        left = ends[k - 1] if k else 0
+        k = bisect.bisect_left(starts, end)
+        if k and ends[k - 1] > end:  # a " - " across the mention's end: look again from it
+            after = CLAUSE_BREAK.search(self.text, end)
+            return left, after.start() if after else len(self.text)
+        return left, starts[k] if k < len(starts) else len(self.text)
+
+    def tense(self, start: int, end: int, *, clause_only: bool = False) -> str | None:
+        """'past', 'future' or None: the nearest cue, own clause first, strong before weak.
+
+        Cues starting inside the mention do not count; "nearest" is _distance, and of two
+        cues as near the one found first (in tense_cues' order) wins.
+        """
+        if self._by_strength is None:
+            indexed = list(enumerate(self.cues))
+            self._by_strength = (
+                CueIndex([(i, c) for i, c in indexed if c.strong]),
+                CueIndex([(i, c) for i, c in indexed if not c.strong]),
+            )
+        strong, weak = self._by_strength
+        left, right = self.clause(start, end)
+        tiers = [(strong, left, right), (weak, left, right)]
+        if not clause_only:
+            tiers += [(strong, 0, math.inf), (weak, 0, math.inf)]
+        for cues, lo, hi in tiers:
+            cue = cues.nearest(start, end, lo, hi)
+            if cue is not None:
+                return cue.tense
+        return None
+
+
+class CueIndex:
+    """Cues sorted by where they start, to find the one nearest a mention."""
+
+    def __init__(self, cues: list[tuple[int, Cue]]):  # (order found, cue)
+        self.items = sorted(cues, key=lambda item: (item[1].start, item[0]))
+        self.starts = [cue.start for _, cue in self.items]
+        self.longest = max((cue.end - cue.start for _, cue in self.items), default=0)
+
+    def nearest(self, start: int, end: int, lo: float, hi: float) -> Cue | None:
+        """The cue nearest text[start:end] that lies within [lo, hi) and does not start
+        inside the mention; of equally near ones, the first found."""
+        best, best_key = None, None
+        # Cues starting before the mention, nearest first; none further back can be nearer
+        # once even the longest cue starting there would end too far away.
+        i = bisect.bisect_left(self.starts, start) - 1
+        while i >= 0:
+            order, cue = self.items[i]
+            if cue.start < lo:
+                break
+            if best_key and (max(0, start - cue.start - self.longest), 0) > best_key[0]:
+                break
+            key = (_distance(cue, start, end), order)
+            if cue.end <= hi and (best_key is None or key < best_key):
+                best, best_key = cue, key
+            i -= 1
+        # Cues starting at or after the mention's end: the first ones are the nearest.
+        for order, cue in self.items[bisect.bisect_left(self.starts, end) :]:
+            key = ((cue.start - end, 1), order)
+            if cue.start >= hi or (best_key and key[0] > best_key[0]):
+                break
+            if cue.end <= hi and (best_key is None or key < best_key):
+                best, best_key = cue, key
+        return best
+
+
+def _distance(cue: Cue, start: int, end: int) -> tuple[int, int]:
+    """Characters between a cue and a mention; a cue before the mention wins a tie."""
+    if cue.end <= start:
+        return start - cue.end, 0
+    return max(cue.start - end, 0), 1
+
+
+def tense_cues(text: str) -> list[Cue]:
+    cues = [Cue(m.start(), m.end(), "future", True) for m in FUTURE_CUE.finditer(text)]
+    cues += [Cue(m.start(), m.end(), "future", True) for m in MODAL_MAY.finditer(text)]
+    cues += [Cue(m.start(), m.end(), "future", False) for m in PROGRESSIVE_CUE.finditer(text)]
+    cues += [Cue(m.start(), m.end(), "past", True) for m in PAST_AUXILIARY.finditer(text)]
+    taken = sorted((c.start, c.end) for c in cues)
+    taken_starts = [s for s, _ in taken]
+    furthest = [0] * len(taken)  # furthest end among taken[: k + 1]
+    for k, (_, e) in enumerate(taken):
+        furthest[k] = max(e, furthest[k - 1] if k else 0)
+
+    def free(m: re.Match) -> bool:
+        k = bisect.bisect_left(taken_starts, m.end())  # taken[:k] start before m ends
+        overlaps = k > 0 and furthest[k - 1] > m.start()
+        # The guard is the word just before (a run of blank space that long is no prose).
+        guard = PARTICIPLE_GUARD.search(text, max(0, m.start() - _GUARD_REACH), m.start())
+        return not overlaps and not guard
+
+    cues += [Cue(m.start(), m.end(), "past", True) for m in PAST_VERB.finditer(text) if free(m)]
+    cues += [
+        Cue(m.start(), m.end(), "past", False)
+        for m in WEAK_PAST.finditer(text)
+        if m.group().lower() not in NOT_A_PAST_VERB and free(m)
+    ]
+    return cues
