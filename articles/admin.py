@@ -18,9 +18,9 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
-from .clean import clean
 from .clock import today
 from .models import Article, Claim, DateMention, Outlet, Topic, without_article_texts
+from .pipeline.clean import clean
 from .reports import ReportError, check_header, check_text
 from .search import search_words
 from .services import add_claim, content_hash, ingest_report
@@ -248,8 +248,15 @@ def conflict_message(stored: Article, data: dict):
 @admin.register(Article)
 class ArticleAdmin(SimpleHistoryAdmin, BoundedSearchAdmin):
     form = ArticleForm
-    list_display = ["title", "outlet", "published", "published_estimated", "claim_count"]
-    list_filter = ["outlet", "published_estimated", "published"]
+    list_display = [
+        "title",
+        "outlet",
+        "published",
+        "published_estimated",
+        "claim_count",
+        "wire_copy",
+    ]
+    list_filter = ["outlet", "published_estimated", "published", "agency", "wire_origin"]
     list_select_related = ["outlet"]
     search_fields = ["title", "url", "body"]
     date_hierarchy = "published"
@@ -260,6 +267,7 @@ class ArticleAdmin(SimpleHistoryAdmin, BoundedSearchAdmin):
         "claims_table",
         "passages_table",
         "removed_boilerplate",
+        "wire_copies",
         "slug",
         "version",
         "source_name",
@@ -272,6 +280,45 @@ class ArticleAdmin(SimpleHistoryAdmin, BoundedSearchAdmin):
     @admin.display(description="claims", ordering="claim_count")
     def claim_count(self, article):
         return article.claim_count
+
+    @admin.display(description="wire copy", ordering="wire_group")
+    def wire_copy(self, article):
+        """The group of reports printing the same copy, and whether this one is its origin."""
+        if not article.wire_group:
+            return "—"
+        name = article.get_agency_display() or article.wire_group
+        return f"{name} (origin)" if article.wire_origin else name
+
+    @admin.display(description="same copy as")
+    def wire_copies(self, article):
+        if not article.wire_group:
+            return "No other report prints this copy: it counts as an independent source."
+        others = (
+            Article.objects.filter(wire_group=article.wire_group)
+            .exclude(pk=article.pk)
+            .select_related("outlet")
+            .only("title", "published", "wire_origin", "outlet__name")
+            .order_by("published", "pk")
+        )
+        return format_html(
+            "<p>Group “{}”: {} counted as one independent source.</p><ul>{}</ul>",
+            article.wire_group,
+            "this report and the ones below are" if others else "this report is",
+            format_html_join(
+                "",
+                "<li><a href='{}'>{}</a> — {}, {}{}</li>",
+                (
+                    (
+                        reverse("admin:articles_article_change", args=[o.pk]),
+                        o.title,
+                        o.outlet.name,
+                        o.published.isoformat(),
+                        " (origin)" if o.wire_origin else "",
+                    )
+                    for o in others
+                ),
+            ),
+        )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # The form checked the text, the header and the version; what the door still

@@ -12,7 +12,7 @@ from django.db.models.functions import Length, Now
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from .wire import AGENCY_CHOICES
+from .pipeline.wire import AGENCY_CHOICES
 
 
 class Topic(models.Model):
@@ -135,7 +135,7 @@ class Article(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     created = models.DateTimeField(db_default=Now(), editable=False)
     updated = models.DateTimeField(auto_now=True)
-    # Wire copy (articles.wire): derived from the text on every ingest, never typed.
+    # Wire copy (articles.pipeline.wire): derived from the text on every ingest, never typed.
     wire_signature = models.BinaryField(
         null=True, blank=True, editable=False, help_text="MinHash of the passages' shingles."
     )
@@ -273,8 +273,8 @@ class Claim(models.Model):
     figures = models.JSONField(
         default=list,
         blank=True,
-        help_text="What each figure measures (articles.figures): a list of {text, value, unit, "
-        "basis, imposed_by, imposed_on, status}.",
+        help_text="What each figure measures, as typed by the pipeline: a list of {text, value, "
+        "unit, basis, imposed_by, imposed_on, status}.",
     )
     places = models.JSONField(default=list, blank=True)
     topics = models.ManyToManyField(Topic, blank=True, related_name="claims")
@@ -340,6 +340,7 @@ class DateMention(models.Model):
         ABSOLUTE = "absolute", "explicit date"
         RELATIVE = "relative", "relative to publication"
         TENSE = "tense", "weekday placed by tense"
+        CONTEXT = "context", "from another date or a dated event the report names"
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="mentions")
     text = models.CharField(max_length=120, help_text="The words as written.")

@@ -8,16 +8,18 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils.module_loading import import_string
 from django.utils.text import slugify
 
-from . import wire
-from .anchoring import QuoteSelector, quote_selector, relocate, sentence_hash
+from . import wire_groups
 from .clock import today
-from .dates import find_dates
 from .models import Article, Claim, DateMention, Outlet, Passage, Topic
-from .pipeline import Analysis, ClaimDraft, analyse, draft_claim
+from .pipeline.analysis import Analysis, ClaimDraft, analyse, draft_claim
+from .pipeline.anchoring import QuoteSelector, quote_selector, relocate, sentence_hash
+from .pipeline.dates import Known, find_dates
 from .reports import (
     EARLIEST_PUBLISHED,
     ReportError,
@@ -78,6 +80,13 @@ class EditConflict(ReportError):
 ATTEMPTS = 3
 
 
+def known_dates(published: date) -> tuple[Known, ...]:
+    """What the timeline already dates around `published` (settings.TRADEWATCH_KNOWN_DATES,
+    a dotted path to a callable, so that this app never imports the timeline)."""
+    path = settings.TRADEWATCH_KNOWN_DATES
+    return tuple(import_string(path)(published)) if path else ()
+
+
 def ingest_report(
     *,
     title: str,
@@ -114,7 +123,7 @@ def ingest_report(
         today=today(),
     )
     keywords = topic_keywords()
-    analysis = analyse(body, published, keywords)
+    analysis = analyse(body, published, keywords, known_dates(published))
     dated = dateline(analysis, published) if published_estimated else None
     if dated is not None and EARLIEST_PUBLISHED <= dated[0] <= today():
         # The page's own dateline says when it was published: it confirms or corrects the
@@ -123,7 +132,7 @@ def ingest_report(
         published_note = f"from the dateline “{line}” (estimated {published.isoformat()})"
         if day != published:
             published = day
-            analysis = analyse(body, published, keywords)
+            analysis = analyse(body, published, keywords, known_dates(published))
         published_estimated = False
     if not analysis.body.strip():
         raise ReportError("empty body: nothing is left once boilerplate is removed")
@@ -216,7 +225,9 @@ def store_report(
 
     claims = store_analysis(article, analysis)
     # Which reports print the same copy: from the passages, against stored signatures.
-    wire.group(article, [p.text for p in analysis.passages if p.kind != Passage.Kind.HEADING])
+    wire_groups.group(
+        article, [p.text for p in analysis.passages if p.kind != Passage.Kind.HEADING]
+    )
     report_ingested.send(sender=Article, article=article, status=status)
     return IngestResult(article, status, claims)
 

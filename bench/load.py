@@ -50,7 +50,7 @@ GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 APP = ROOT  # the tree served and ingested into (--app-dir); the venv is always ROOT's
 sys.path.insert(0, str(ROOT))
 
-from articles.clean import clean  # noqa: E402  (pure: no Django, no database)
+from articles.pipeline.clean import clean  # noqa: E402  (pure: no Django, no database)
 
 HOST = "127.0.0.1"  # the only address this script ever talks to
 LOOPBACK_DB_HOSTS = {"127.0.0.1", "localhost", "::1", ""}

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/pipeline.py [ROUNDS]
 
-Prints figures; asserts nothing. The comparison is why articles.dates finds candidates
+Prints figures; asserts nothing. The comparison is why articles.pipeline.dates finds candidates
 with patterns before parsing them: search_dates over whole texts is the slow, noisy
 alternative the design warns about.
 """
@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 from dateparser.search import search_dates  # noqa: E402
 
-from articles.pipeline import analyse  # noqa: E402
+from articles.pipeline.analysis import analyse  # noqa: E402
 from articles.reports import decode, parse_report  # noqa: E402
 
 

@@ -19,8 +19,8 @@ from datetime import date
 from django.db import transaction
 from django.utils.text import slugify
 
-from articles.periods import PRECISIONS, describe_range, period_end
-from articles.vocabulary import METONYMS
+from articles.pipeline.dates.periods import PRECISIONS, describe_range, period_end
+from articles.pipeline.vocabulary import METONYMS
 
 from .conflicts import venue
 from .linking import decide, mention_range, overlaps

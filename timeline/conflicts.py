@@ -6,8 +6,8 @@ page can show the conflicts of every event without extra queries.
 
 from dataclasses import dataclass, field
 
-from articles.periods import describe_range
-from articles.vocabulary import METONYMS, PLACE_PARENTS
+from articles.pipeline.dates.periods import describe_range
+from articles.pipeline.vocabulary import METONYMS, PLACE_PARENTS
 
 from .linking import event_range, overlaps
 

@@ -4,7 +4,7 @@ from django.db.models import Count, Q
 
 from articles.admin import KeywordsField
 from articles.models import Outlet, Topic
-from articles.periods import format_day
+from articles.pipeline.dates.periods import format_day
 from articles.search import MAX_SEARCH_CHARS, search_words
 
 from .models import Event

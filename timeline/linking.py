@@ -17,6 +17,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from articles.models import Claim
+from articles.pipeline.dates import Known
 
 from .models import Event, Evidence
 from .outcomes import Outcome, outcome_for
@@ -222,3 +223,33 @@ def decide(evidence_rows, state: str) -> int:
         claim.reviewed = True
     bulk_update_with_history(claims, Claim, ["reviewed"], batch_size=500)
     return len(rows)
+
+
+# How far from a report's publication an event may lie to help read its dates.
+KNOWN_WITHIN = timedelta(days=120)
+
+
+def known_dates(published: date) -> list[Known]:
+    """The events around `published`, as the pipeline's dated things
+    (settings.TRADEWATCH_KNOWN_DATES): named by their place and their distinctive
+    keywords, those with a capital, a digit or more than one word ("Busan", "100%", "rare
+    earth"), not the common words that tie sentences to many events ("talks", "truce")."""
+    events = Event.objects.filter(
+        start__gte=published - KNOWN_WITHIN, start__lte=published + KNOWN_WITHIN
+    ).only("title", "start", "end", "place", "keywords")
+    return [
+        Known(event.title, names, event.start, event.end or event.start)
+        for event in events
+        if (names := _distinctive(event))
+    ]
+
+
+def _distinctive(event: Event) -> tuple[str, ...]:
+    words = [event.place, *event.keywords]
+    return tuple(
+        dict.fromkeys(
+            w
+            for w in words
+            if w and (any(c.isupper() or c.isdigit() for c in w) or len(w.split()) > 1)
+        )
+    )

@@ -13,7 +13,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from articles.models import Claim, DateMention, Topic, without_article_texts
-from articles.periods import describe_range, period_end
+from articles.pipeline.dates.periods import describe_range, period_end
 from articles.search import search_words
 
 

@@ -1,7 +1,7 @@
 """What became of events: reading a claim's outcome cues against an event, and recording
 an event's status changes.
 
-articles.outcomes finds the words that report a change ("was called off", "has been
+articles.pipeline.outcomes finds the words that report a change ("was called off", "has been
 extended"); here they are checked against the event they would change: the kind of change
 must fit the kind of event (a threat is called off or comes into force, it never
 "happens"; a deadline is extended or expires), it must be news (not the status the event
@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from articles.outcomes import outcome_cues
+from articles.pipeline.outcomes import outcome_cues
 
 from .models import Event, Evidence, StatusChange
 

@@ -13,9 +13,9 @@ from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from articles.anchoring import text_fragment
 from articles.clock import today
 from articles.models import Article, Outlet
+from articles.pipeline.anchoring import text_fragment
 
 from .conflicts import find_conflicts
 from .forms import TimelineFilter

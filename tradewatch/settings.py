@@ -236,3 +236,8 @@ if TRADEWATCH_TODAY:
         raise ImproperlyConfigured(
             f"TRADEWATCH_TODAY must be a date (YYYY-MM-DD), got {TRADEWATCH_TODAY!r}"
         ) from None
+
+# What the timeline already dates, for the pipeline to read "this month" near a month's edge
+# and narrow seasons to the event a sentence names: a callable(published) -> Known events,
+# by dotted path, so that articles never imports timeline. Empty: the report alone.
+TRADEWATCH_KNOWN_DATES = "timeline.linking.known_dates"

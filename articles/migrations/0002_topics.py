@@ -1,6 +1,6 @@
 """The starting topics, so a fresh database tags claims before anything is seeded.
 
-The data is copied here (not imported) so that later edits to articles.vocabulary do not
+The data is copied here (not imported) so that later edits to articles.pipeline.vocabulary do not
 rewrite history; editors change topics in the admin.
 """
 

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from articles import wire
+from articles import wire_groups
 
 
 def group_stored_reports(apps, schema_editor):
@@ -17,7 +17,7 @@ def group_stored_reports(apps, schema_editor):
             .order_by("position")
             .values_list("text", flat=True)
         )
-        wire.group(article, list(passages), model=Article)
+        wire_groups.group(article, list(passages), model=Article)
 
 
 class Migration(migrations.Migration):

@@ -4,7 +4,7 @@
 from django.db import migrations, models
 
 HELP_TEXT = (
-    "What each figure measures (articles.figures): a list of {text, value, unit, "
+    "What each figure measures (articles.pipeline.figures): a list of {text, value, unit, "
     "basis, imposed_by, imposed_on, status}."
 )
 BATCH = 500
@@ -12,7 +12,7 @@ BATCH = 500
 
 def type_figures(apps, schema_editor):
     # The pipeline's own pure step: figures stored from now on are typed by the same rules.
-    from articles.figures import typed_figures
+    from articles.pipeline.figures import typed_figures
 
     for name in ("Claim", "HistoricalClaim"):
         model = apps.get_model("articles", name)

@@ -1,6 +1,6 @@
 """Claims stay anchored to their report through corrections, and link to the same sentence.
 
-Pure tests of articles.anchoring: no database, no settings. The report text is taken from
+Pure tests of articles.pipeline.anchoring: no database, no settings. The report text is taken from
 a real seed report (Daily Global Reports, 2025-10-27), with its curly quotes and its
 typography intact, because those are exactly what trip up offsets and URL encoding.
 """
@@ -12,8 +12,8 @@ from urllib.parse import unquote
 
 import pytest
 
-from articles import anchoring
-from articles.anchoring import (
+from articles.pipeline import anchoring
+from articles.pipeline.anchoring import (
     CONTEXT,
     Anchor,
     QuoteSelector,

@@ -1,13 +1,13 @@
-"""articles.clean on the five seed reports and on the shapes of noise they stand for."""
+"""articles.pipeline.clean on the five seed reports and on the shapes of noise they stand for."""
 
 import doctest
 import re
 
 import pytest
 
-import articles.clean
-from articles.boilerplate import RULES
-from articles.clean import Removal, clean, normalise_line, raw_lines
+import articles.pipeline.clean
+from articles.pipeline.boilerplate import RULES
+from articles.pipeline.clean import Removal, clean, normalise_line, raw_lines
 from tests.seeds import SEED_NAMES
 from tests.seeds import seed_raw_body as seed_body
 
@@ -17,7 +17,7 @@ def rules_removed(cleaned) -> list[str]:
 
 
 def test_module_examples():
-    assert doctest.testmod(articles.clean).failed == 0
+    assert doctest.testmod(articles.pipeline.clean).failed == 0
 
 
 # --- Each rule on the seed that carries it --------------------------------------------------
@@ -191,7 +191,7 @@ def test_words_punctuation_and_curly_quotes_are_not_changed():
 
 
 def test_empty_and_blank_bodies_clean_to_nothing():
-    assert clean("") == articles.clean.Cleaned("", ())
+    assert clean("") == articles.pipeline.clean.Cleaned("", ())
     assert clean(" \n\u00a0\r\n\t\n").text == ""
 
 

@@ -1,4 +1,4 @@
-"""Typed figures: what each number of a sentence measures (articles.figures)."""
+"""Typed figures: what each number of a sentence measures (articles.pipeline.figures)."""
 
 import doctest
 import importlib
@@ -9,9 +9,9 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-import articles.figures
-from articles.figures import Figure, typed_figures
+import articles.pipeline.figures
 from articles.models import Claim
+from articles.pipeline.figures import Figure, typed_figures
 from tests.conftest import write_report
 
 US, CN = "US", "China"
@@ -324,7 +324,7 @@ def test_figures_as_the_sentence_finder_gave_them_are_typed_in_order():
 
 
 def test_docstring_examples_hold():
-    assert doctest.testmod(articles.figures).failed == 0
+    assert doctest.testmod(articles.pipeline.figures).failed == 0
 
 
 HALVED = (

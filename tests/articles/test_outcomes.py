@@ -5,12 +5,12 @@ import doctest
 
 import pytest
 
-import articles.outcomes
-from articles.outcomes import outcome_cues
+import articles.pipeline.outcomes
+from articles.pipeline.outcomes import outcome_cues
 
 
 def test_the_docstring_examples_hold():
-    assert doctest.testmod(articles.outcomes).failed == 0
+    assert doctest.testmod(articles.pipeline.outcomes).failed == 0
 
 
 REPORTS_AN_OUTCOME = [

@@ -20,7 +20,8 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, reject, settings
 from hypothesis import strategies as st
 
-from articles.anchoring import (
+from articles.pipeline.analysis import analyse
+from articles.pipeline.anchoring import (
     EXACT,
     NEEDS_REVIEW,
     ORPHANED,
@@ -29,13 +30,12 @@ from articles.anchoring import (
     quote_selector,
     relocate,
 )
-from articles.clean import clean
-from articles.dates import MAX_MENTION_CHARS, find_dates
-from articles.periods import PRECISIONS
-from articles.pipeline import analyse
-from articles.sentences import MAX_ATTRIBUTION_CHARS, signals, split_sentences
-from articles.split import split_passages
-from articles.vocabulary import TOPICS
+from articles.pipeline.clean import clean
+from articles.pipeline.dates import MAX_MENTION_CHARS, find_dates
+from articles.pipeline.dates.periods import PRECISIONS
+from articles.pipeline.sentences import MAX_ATTRIBUTION_CHARS, signals, split_sentences
+from articles.pipeline.split import split_passages
+from articles.pipeline.vocabulary import TOPICS
 
 TOPIC_WORDS = {slug: words for slug, _, words in TOPICS}
 SANE_DATES = st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31))

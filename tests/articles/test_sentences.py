@@ -1,13 +1,13 @@
-"""articles.sentences: sentence boundaries and claim signals, on seed sentences and hard cases."""
+"""articles.pipeline.sentences: sentence boundaries and claim signals, on seeds and hard cases."""
 
 import doctest
 
 import pytest
 
-import articles.sentences
-from articles.clean import clean
-from articles.sentences import Signals, signals, split_sentences
-from articles.split import split_passages
+import articles.pipeline.sentences
+from articles.pipeline.clean import clean
+from articles.pipeline.sentences import Signals, signals, split_sentences
+from articles.pipeline.split import split_passages
 from tests.seeds import SEED_NAMES, load_gold, seed_raw_body
 
 
@@ -27,7 +27,7 @@ def sentences(text: str) -> list[str]:
 
 
 def test_module_examples():
-    assert doctest.testmod(articles.sentences).failed == 0
+    assert doctest.testmod(articles.pipeline.sentences).failed == 0
 
 
 # --- Boundaries ------------------------------------------------------------------------------

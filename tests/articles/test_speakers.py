@@ -1,5 +1,5 @@
-"""Speakers: who a claim is attributed to, in the sentence (articles.sentences) and tied
-across the report (articles.speakers).
+"""Speakers: who a claim is attributed to, in the sentence (articles.pipeline.sentences) and tied
+across the report (articles.pipeline.speakers).
 
 The hand-checked list of the seed claims' speakers is the yardstick
 (tests/data/seed_attributions.json); the hard cases beyond it are named as the rule they pin.
@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-import articles.speakers
-from articles.pipeline import analyse
+import articles.pipeline.speakers
+from articles.pipeline.analysis import analyse
+from articles.pipeline.sentences import signals
+from articles.pipeline.speakers import name_mentions, tie_speakers
 from articles.reports import parse_report
-from articles.sentences import signals
-from articles.speakers import name_mentions, tie_speakers
 from tests.seeds import SEED_REPORTS
 
 GOLD_PATH = Path(__file__).resolve().parent.parent / "data" / "seed_attributions.json"
@@ -24,7 +24,7 @@ PUBLISHED = date(2025, 10, 27)
 
 
 def test_module_examples():
-    assert doctest.testmod(articles.speakers).failed == 0
+    assert doctest.testmod(articles.pipeline.speakers).failed == 0
 
 
 # --- The hand-checked seed list ------------------------------------------------------------

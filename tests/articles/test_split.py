@@ -1,12 +1,12 @@
-"""articles.split: passages of the cleaned seed bodies, and the heading / list rules."""
+"""articles.pipeline.split: passages of the cleaned seed bodies, and the heading / list rules."""
 
 import doctest
 
 import pytest
 
-import articles.split
-from articles.clean import clean
-from articles.split import Block, looks_like_heading, split_passages
+import articles.pipeline.split
+from articles.pipeline.clean import clean
+from articles.pipeline.split import Block, looks_like_heading, split_passages
 from tests.seeds import SEED_NAMES, seed_raw_body
 
 
@@ -20,7 +20,7 @@ def of_kind(blocks: list[Block], kind: str) -> list[str]:
 
 
 def test_module_examples():
-    assert doctest.testmod(articles.split).failed == 0
+    assert doctest.testmod(articles.pipeline.split).failed == 0
 
 
 # --- The seeds -------------------------------------------------------------------------------

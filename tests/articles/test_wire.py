@@ -1,13 +1,16 @@
 """Wire copy: reports printing the same agency story are one group, the earliest its origin."""
 
+import io
 from datetime import date
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles import wire
+from articles import wire_groups
 from articles.models import Article
+from articles.pipeline import wire
 from articles.services import UNCHANGED, ingest_report
 
 # One agency story, as outlets print it.
@@ -217,8 +220,33 @@ def test_grouping_reads_signatures_never_the_other_reports_texts(db):
     wire_copies()
     article = report(EDITED, outlet="Late", published=date(2025, 10, 29), title="D").article
     with CaptureQueriesContext(connection) as queries:
-        wire.group(article, EDITED)
+        wire_groups.group(article, EDITED)
     sql = " ".join(q["sql"] for q in queries.captured_queries)
     assert "wire_signature" in sql
     assert '"body"' not in sql and '"raw_body"' not in sql
     assert Article.objects.get(pk=article.pk).wire_group != ""
+
+
+def test_regrouping_puts_every_report_back_in_its_group(db):
+    copies = wire_copies()
+    alone = report(UNRELATED, outlet="Rates Daily", published=date(2025, 10, 27), title="D")
+    before = {a.pk: (a.wire_group, a.wire_origin) for a in fresh(copies)}
+    # Groups lost (a repair after a bad deploy, or new thresholds): the command rebuilds them.
+    Article.objects.update(wire_group="", wire_origin=False)
+    out = io.StringIO()
+    call_command("regroup_wire", stdout=out)
+    assert {a.pk: (a.wire_group, a.wire_origin) for a in fresh(copies)} == before
+    assert Article.objects.get(pk=alone.article.pk).wire_group == ""
+    assert out.getvalue().strip() == (
+        "4 reports read: 3 in 1 wire groups (1 origins), 1 on their own; 2 independent sources."
+    )
+
+
+def test_the_admin_shows_an_editor_which_reports_print_the_same_copy(db, admin_client):
+    a, b, c = wire_copies()
+    listing = admin_client.get("/admin/articles/article/").content.decode()
+    assert listing.count(f"{b.wire_group} (origin)") == 1
+    page = admin_client.get(f"/admin/articles/article/{a.pk}/change/").content.decode()
+    assert "counted as one independent source" in page
+    assert f"/admin/articles/article/{b.pk}/change/" in page and "(origin)" in page
+    assert f"/admin/articles/article/{c.pk}/change/" in page

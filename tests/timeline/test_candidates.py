@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 import timeline.candidates
-from articles.pipeline import places_in
+from articles.pipeline.analysis import places_in
 from timeline.candidates import as_group, group_candidates, normalize
 from timeline.linking import unlinked_claims
 from timeline.models import Event, Evidence

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from articles.pipeline import places_in
+from articles.pipeline.analysis import places_in
 from timeline.conflicts import find_conflicts, venue, within
 from timeline.models import Event
 

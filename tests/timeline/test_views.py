@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from articles.anchoring import text_fragment
 from articles.models import Article, Claim
+from articles.pipeline.anchoring import text_fragment
 from articles.services import add_claim
 from timeline.linking import decide
 from timeline.models import Event, Evidence

@@ -4,7 +4,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeData, mark_safe
 
-from articles.periods import describe_range, format_day
+from articles.pipeline.dates.periods import describe_range, format_day
 
 register = template.Library()
 

@@ -20,8 +20,8 @@ from dataclasses import asdict, dataclass
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.anchoring import sentence_hash
 from articles.models import Article, Claim, DateMention
+from articles.pipeline.anchoring import sentence_hash
 
 CLAIM_FIELDS = (
     "id",

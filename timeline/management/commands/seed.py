@@ -18,11 +18,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
-from articles.clean import clean
 from articles.models import Article, Claim, Outlet, Topic
+from articles.pipeline.clean import clean
+from articles.pipeline.vocabulary import TOPICS
 from articles.reports import ReportError, decode, parse_report
 from articles.services import add_claim, content_hash
-from articles.vocabulary import TOPICS
 from timeline.linking import decide
 from timeline.models import Event, Evidence, StatusChange
 from timeline.outcomes import record_change

@@ -2,7 +2,7 @@
 a month, a quarter, a season, a year) and their wording at a precision ("May 2025",
 "Q3 2025", "summer 2025", "Sat 25 – Sun 26 Oct 2025").
 
-Shared by the date pipeline (articles.dates) and the pages that show dates (timeline):
+Shared by the date pipeline (articles.pipeline.dates) and the pages that show dates (timeline):
 one vocabulary, written once. Pure: no Django, no database.
 """
 

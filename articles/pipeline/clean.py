@@ -12,7 +12,7 @@ a quotation of the source. What a line loses besides whole-line removals:
   * leading and trailing whitespace, so "  • Fentanyl…" becomes "• Fentanyl…".
 
 Blank lines collapse to one and none are left at either end. Every non-blank line that is
-dropped is recorded as a Removal naming its rule (articles.boilerplate.RULES) and its
+dropped is recorded as a Removal naming its rule (articles.pipeline.boilerplate.RULES) and its
 1-based line number in the raw body.
 
     >>> cleaned = clean("First.\\r\\n\\r\\n\\r\\nAdvertisement\\r\\nSecond.\\r\\n")

@@ -1,7 +1,7 @@
 """The tense of a sentence around a date mention: does "on Sunday" look back or ahead?
 
 A bare weekday takes its direction from the nearest tense cue. The cues of a sentence are
-found once (articles.dates builds one Sentence per sentence it reads), so each mention's
+found once (articles.pipeline.dates builds one Sentence per sentence it reads), so each mention's
 tense is a few binary searches. Pure: no Django, no database.
 """
 
@@ -12,19 +12,32 @@ from dataclasses import dataclass
 from datetime import date
 
 # A bare weekday takes its direction from the nearest tense cue: first the cues of its own
-# clause (commas, colons, dashes, brackets and quotes delimit clauses), then the sentence's.
+# clause, then those of the stretch between punctuation (commas, colons, dashes, brackets and
+# quotes), then the sentence's. Its own clause ends before a clause that follows it ("held a
+# call on Tuesday | to prepare for ...", "posted on Wednesday | that the meeting would ...")
+# and begins at the last clause word before it ("talks resumed | after officials met on
+# Monday"), so the reported or purpose clause next to a weekday does not date it.
 # Strong cues (auxiliaries, modals, common irregular pasts) outrank weak ones (any -ed word).
+# A modal with a perfect ("would have lapsed", "could have been signed") looks back.
 
 FUTURE_CUE = re.compile(
-    r"\b(?:will|won['’]t|shall|would|could|might|should|can|must|going\s+to|expected|expects?"
-    r"|expecting|set\s+(?:to|for)|slated|scheduled|(?:is|are|was|were|be)\s+due|due\s+(?:on|for)"
-    r"|plans?\s+to|planned|planning\s+to|intends?\s+to|aims?\s+to|hopes?\s+to|upcoming"
+    r"\b(?:will|won['’]t|shall|would|could(?!\s+not\b)|might|should|can|must|going\s+to|expected"
+    r"|expects?|expecting|set\s+(?:to|for)|slated|scheduled|(?:is|are|be)\s+due|due\s+(?:on|for)"
+    r"|plans?\s+(?:to|a|an|another)|planned|planning\s+to|intends?\s+to|aims?\s+to"
+    r"|hopes?\s+to|upcoming"
     r"|forthcoming|ahead\s+of|prepar(?:e|es|ing)\s+(?:for|to)|poised|awaits?|awaiting"
     r"|(?:is|are|am)\s+to|to\s+(?:be|meet|sign|visit|travel|attend|host|reconvene))\b"
     r"|\b\w+['’]ll\b",
     re.IGNORECASE,
 )
 MODAL_MAY = re.compile(r"\bmay\b")  # lowercase only: "May" is the month
+MODAL_PERFECT = re.compile(
+    r"\b(?:(?:would|could|should|might|must)(?:n['’]t)?|may)(?:\s+not)?\s+have\s+"
+    r"(?:been|\w+ed|\w+en|held|met|made|said|told|led|sent|spent|left|kept|brought|bought"
+    r"|fought|sought|thought|struck|found|begun|won|lost|paid|laid|set|cut|put|hit|come|gone"
+    r"|run|become)\b",
+    re.IGNORECASE,
+)
 PROGRESSIVE_CUE = re.compile(r"\b(?:is|are|am)\s+(?!being\b)\w+ing\b", re.IGNORECASE)
 PAST_AUXILIARY = re.compile(
     r"\b(?:was|were|had|did|didn['’]t|wasn['’]t|weren['’]t|hadn['’]t"
@@ -60,6 +73,25 @@ PARTICIPLE_GUARD = re.compile(
     re.IGNORECASE,
 )
 CLAUSE_BREAK = re.compile(r"[,;:()\[\]“”\"—–]|\s-\s")
+# Words that open a clause of their own. One after a mention ends the mention's clause (and
+# so does "to", which opens an infinitive or a phrase, and a subject pronoun); the last one
+# before it begins it.
+_CLAUSE_WORDS = (
+    r"that|which|who|whom|whose|when|where|while|whereas|because|although|though|unless"
+    r"|whether|if|once|and|but|after|before|since|until"
+)
+CLAUSE_AFTER = re.compile(rf"\b(?:{_CLAUSE_WORDS}|to|he|she|they|we|it)\b", re.IGNORECASE)
+CLAUSE_BEFORE = re.compile(rf"\b(?:{_CLAUSE_WORDS})\b", re.IGNORECASE)
+# A weekday's possessive naming an event ("Thursday's deal") with no tense cue to go by.
+EVENT_POSSESSIVE = re.compile(
+    r"(?:(?<=Monday)|(?<=Tuesday)|(?<=Wednesday)|(?<=Thursday)|(?<=Friday)|(?<=Saturday)"
+    r"|(?<=Sunday))['’]s\s+(?:[\w-]+\s+)?"
+    r"(?:deal|meeting|meetings|summit|talks|call|agreement|announcement|statement|decision"
+    r"|session|round|vote|speech|remarks|briefing|visit|signing|ceremony"
+    r"|truce|move|rally|selloff|sell-off|decline|drop|gains?|losses|close|data|report|news"
+    r"|conference|discussions?|negotiations|framework|accord|sanctions|tariffs?|measures)\b",
+    re.IGNORECASE,
+)
 # How far back from a word the cue and context checks look: patterns that end at a given
 # point are searched from this far before it, never from the start of a long sentence.
 _GUARD_REACH = 64
@@ -87,6 +119,7 @@ class Sentence:
         self._cues: list[Cue] | None = None
         self._by_strength: tuple[CueIndex, CueIndex] | None = None
         self._breaks: tuple[list[int], list[int]] | None = None
+        self._openers: tuple[list[int], list[int], list[int]] | None = None
 
     @property
     def cues(self) -> list[Cue]:
@@ -109,11 +142,31 @@ class Sentence:
             return left, after.start() if after else len(self.text)
         return left, starts[k] if k < len(starts) else len(self.text)
 
+    def own_clause(self, start: int, end: int) -> tuple[int, int]:
+        """Offsets of the clause of text[start:end] within its stretch between punctuation:
+        from the last clause word that ends before it to the first clause word (or "to", or
+        a subject pronoun) that starts after it."""
+        if self._openers is None:
+            spans = [m.span() for m in CLAUSE_BEFORE.finditer(self.text)]
+            after = [m.start() for m in CLAUSE_AFTER.finditer(self.text)]
+            self._openers = [s for s, _ in spans], [e for _, e in spans], after
+        before_starts, before_ends, after = self._openers
+        left, right = self.clause(start, end)
+        k = bisect.bisect_right(before_ends, start)
+        if k and before_starts[k - 1] > left:
+            left = before_starts[k - 1]
+        k = bisect.bisect_left(after, end)
+        if k < len(after) and after[k] < right:
+            right = after[k]
+        return left, right
+
     def tense(self, start: int, end: int, *, clause_only: bool = False) -> str | None:
-        """'past', 'future' or None: the nearest cue, own clause first, strong before weak.
+        """'past', 'future' or None: the nearest cue, own clause first, then the stretch
+        between punctuation around it, then the sentence; strong before weak in each.
 
         Cues starting inside the mention do not count; "nearest" is _distance, and of two
-        cues as near the one found first (in tense_cues' order) wins.
+        cues as near the one found first (in tense_cues' order) wins. A weekday's possessive
+        naming an event ("Thursday's deal") with no cue at all is the past one.
         """
         if self._by_strength is None:
             indexed = list(enumerate(self.cues))
@@ -122,14 +175,18 @@ class Sentence:
                 CueIndex([(i, c) for i, c in indexed if not c.strong]),
             )
         strong, weak = self._by_strength
+        own_left, own_right = self.own_clause(start, end)
         left, right = self.clause(start, end)
-        tiers = [(strong, left, right), (weak, left, right)]
+        tiers = [(strong, own_left, own_right), (weak, own_left, own_right)]
+        tiers += [(strong, left, right), (weak, left, right)]
         if not clause_only:
             tiers += [(strong, 0, math.inf), (weak, 0, math.inf)]
         for cues, lo, hi in tiers:
             cue = cues.nearest(start, end, lo, hi)
             if cue is not None:
                 return cue.tense
+        if not clause_only and EVENT_POSSESSIVE.match(self.text, max(start, end - 2)):
+            return "past"
         return None
 
 
@@ -176,8 +233,16 @@ def _distance(cue: Cue, start: int, end: int) -> tuple[int, int]:
 
 
 def tense_cues(text: str) -> list[Cue]:
-    cues = [Cue(m.start(), m.end(), "future", True) for m in FUTURE_CUE.finditer(text)]
-    cues += [Cue(m.start(), m.end(), "future", True) for m in MODAL_MAY.finditer(text)]
+    perfect = [Cue(m.start(), m.end(), "past", True) for m in MODAL_PERFECT.finditer(text)]
+    perfect_starts = [c.start for c in perfect]
+
+    def not_perfect(m: re.Match) -> bool:  # "would" of "would have lapsed" is no future
+        k = bisect.bisect_right(perfect_starts, m.start())
+        return not (k and perfect[k - 1].end > m.start())
+
+    modals = [*FUTURE_CUE.finditer(text), *MODAL_MAY.finditer(text)]
+    cues = [Cue(m.start(), m.end(), "future", True) for m in modals if not_perfect(m)]
+    cues += perfect
     cues += [Cue(m.start(), m.end(), "future", False) for m in PROGRESSIVE_CUE.finditer(text)]
     cues += [Cue(m.start(), m.end(), "past", True) for m in PAST_AUXILIARY.finditer(text)]
     taken = sorted((c.start, c.end) for c in cues)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .clean import Cleaned, clean
-from .dates import DateMatch, explain, find_dates
+from .dates import Context, DateMatch, Known, explain, find_dates
 from .figures import Figure, typed_figures
 from .outcomes import Cue, outcome_cues
 from .sentences import Signals, signals, split_sentences
@@ -98,9 +98,17 @@ def draft_claim(
     published: date,
     topics: dict[str, list[str]],
     passage: int | None = None,
+    context: Context | None = None,
 ) -> ClaimDraft:
-    """Everything the pipeline finds in one sentence that starts at `start` in the body."""
-    dates = tuple(find_dates(sentence, published))
+    """Everything the pipeline finds in one sentence that starts at `start` in the body.
+
+    `context` is the report read so far (its sentences in order) with what the timeline
+    knows; the sentence's dates are remembered in it for the sentences that follow.
+    """
+    found = find_dates(sentence, published, context.at(passage) if context else None)
+    if context is not None:
+        context.remember(sentence, found)
+    dates = tuple(found)
     sig = signals(sentence)
     outcomes = outcome_cues(sentence)
     return ClaimDraft(
@@ -119,9 +127,19 @@ def draft_claim(
     )
 
 
-def analyse(raw_body: str, published: date, topics: dict[str, list[str]] | None = None):
-    """Run every step over one report body; returns an Analysis, touches no database."""
+def analyse(
+    raw_body: str,
+    published: date,
+    topics: dict[str, list[str]] | None = None,
+    known: tuple[Known, ...] = (),
+):
+    """Run every step over one report body; returns an Analysis, touches no database.
+
+    `known` are the dated events the timeline already holds: a sentence that names one may
+    show which month "this month" means, or which month a season does.
+    """
     cleaned = clean(raw_body)
+    context = Context(known=known, places=PLACES)
     passages = tuple(split_passages(cleaned.text))
     drafts = (
         draft_claim(
@@ -130,6 +148,7 @@ def analyse(raw_body: str, published: date, topics: dict[str, list[str]] | None 
             start=block.start + s,
             published=published,
             topics=topics or {},
+            context=context,
         )
         for index, block in enumerate(passages)
         if block.kind != "heading"

@@ -1,6 +1,6 @@
 """Figures, typed: what a number in a sentence measures.
 
-articles.sentences finds figures as written ("145%", "$1.2 billion", "12 million tonnes");
+articles.pipeline.sentences finds figures as written ("145%", "$1.2 billion", "12 million tonnes");
 this step says what each one is. A tariff rate gets its basis (an additional duty, a total
 or average rate, a "reciprocal", fentanyl-linked or first-term Section 301 duty), who
 imposes it on whom ("US" or "China") and whether the sentence has it threatened, in force,
@@ -268,7 +268,7 @@ class Figure:
 
 
 def typed_figures(sentence: str, found: tuple[str, ...] | None = None) -> tuple[Figure, ...]:
-    """Each figure of the sentence, typed, in order. `found` is what articles.sentences
+    """Each figure of the sentence, typed, in order. `found` is what articles.pipeline.sentences
     found (the figures as written); found afresh when not given.
 
     >>> [(f.text, f.basis, f.imposed_by, f.imposed_on, f.status) for f in typed_figures(

@@ -1,7 +1,7 @@
-"""The boilerplate rules used by articles.clean, kept as data.
+"""The boilerplate rules used by articles.pipeline.clean, kept as data.
 
 Each rule is matched against one line of the body after it has been normalised and
-stripped (see articles.clean), so patterns are anchored at both ends (^...$): a rule
+stripped (see articles.pipeline.clean), so patterns are anchored at both ends (^...$): a rule
 names the whole shape of a noise line, never a word that might also occur in a
 sentence. "read", "reply", "share" or "contents" inside an ordinary sentence survive.
 

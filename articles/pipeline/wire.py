@@ -10,9 +10,9 @@ sentence reworded, their own headline). Two signals put a report in a wire group
   France-Presse", a byline or outlet that is the agency): it is that agency's copy
   however much it was rewritten, and near copies of it join the agency's group.
 
-The earliest published report of a group is its origin. The pure steps (agency_named,
-shingles, signature, similar) need no database; group() writes the result and is called
-by articles.services.store_report, the one door, inside its transaction.
+The earliest published report of a group is its origin. These steps (agency_named,
+shingles, signature, similar) need no database; articles.wire_groups writes the groups,
+called by articles.services.store_report, the one door, inside its transaction.
 """
 
 import re
@@ -187,80 +187,3 @@ def similar(stored: bytes, others: Iterable[tuple[object, bytes]]) -> dict[objec
         if score >= THRESHOLD:
             found[key] = score
     return found
-
-
-def group(article, passages: Iterable[str], *, model=None) -> None:
-    """Fingerprint a stored article and put it in its wire group, or in none.
-
-    Reads the signatures (never the bodies) of the reports published within WINDOW of
-    it, and the groups it touches; merges the groups it bridges. Writes with update(), so
-    derived fields make no new version in the article's history. `model` is the Article
-    model (a migration passes its historical one).
-    """
-    from django.db.models import Q
-
-    if model is None:
-        from .models import Article as model
-    articles = model._default_manager
-
-    stored = signature(passages)
-    agency = agency_named(
-        article.body,
-        byline=article.byline,
-        outlet=article.outlet.name,
-        datelines=[r["text"] for r in article.removed or [] if r.get("rule") == "dateline"],
-    )
-    before = article.wire_group
-    groups, matches = {}, {}
-    if stored is not None:
-        rows = list(
-            articles.exclude(pk=article.pk)
-            .filter(
-                wire_signature__isnull=False,
-                published__gte=article.published - WINDOW,
-                published__lte=article.published + WINDOW,
-            )
-            .values_list("pk", "wire_signature", "wire_group")
-        )
-        groups = {pk: key for pk, _, key in rows}
-        matches = similar(stored, ((pk, sig) for pk, sig, _ in rows))
-    # The most similar first: its group decides when the report names no agency.
-    ranked = sorted(matches, key=lambda pk: (-matches[pk], pk))
-    touched = {groups[pk] for pk in ranked if groups[pk]}
-    key = agency
-    if not key:
-        key = next((groups[pk] for pk in ranked if groups[pk] in AGENCIES), "")
-    if not key:
-        key = next((groups[pk] for pk in ranked if groups[pk]), "")
-    if not key and ranked:
-        key = f"copy-{article.content_hash[:12]}"
-    # Copies bridged by this report become one group; an agency's group keeps its name.
-    merged = {k for k in touched if k != key and k not in AGENCIES}
-    if key:
-        articles.filter(
-            Q(pk__in=[pk for pk in ranked if not groups[pk]]) | Q(wire_group__in=merged)
-        ).update(wire_group=key)
-    article.wire_signature, article.agency, article.wire_group = stored, agency, key
-    articles.filter(pk=article.pk).update(wire_signature=stored, agency=agency, wire_group=key)
-    for name in {before, key} - {""}:
-        mark_origin(name, model=model)
-    # As mark_origin() left them.
-    article.wire_group, article.wire_origin = (
-        articles.filter(pk=article.pk).values_list("wire_group", "wire_origin").get()
-    )
-
-
-def mark_origin(key: str, *, model=None) -> None:
-    """The earliest published report of a group is its origin. A copy group left with
-    one report is no group (an agency's stays: the report is still the agency's copy)."""
-    if model is None:
-        from .models import Article as model
-
-    members = model._default_manager.filter(wire_group=key)
-    ordered = list(members.order_by("published", "pk").values_list("pk", flat=True)[:2])
-    if len(ordered) == 1 and key not in AGENCIES:
-        members.update(wire_group="", wire_origin=False)
-        return
-    if ordered:
-        members.exclude(pk=ordered[0]).update(wire_origin=False)
-        members.filter(pk=ordered[0]).update(wire_origin=True)

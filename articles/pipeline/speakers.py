@@ -1,7 +1,7 @@
 """Speakers tied across a report: "Bessent said" is the report's "U.S. Treasury Secretary
 Scott Bessent", named in full a few passages before.
 
-Pure: no Django, no database. articles.sentences finds each sentence's speaker as written;
+Pure: no Django, no database. articles.pipeline.sentences finds each sentence's speaker as written;
 this step, run over a whole report, replaces a short form with the fullest form the report
 has used for the same person or body up to that sentence.
 
@@ -104,7 +104,7 @@ def tie_speakers(
 
 
 def tie_claim_speakers(drafts: Iterable) -> Iterator:
-    """tie_speakers over a report's drafted sentences (articles.pipeline.ClaimDraft), in
+    """tie_speakers over a report's drafted sentences (articles.pipeline.analysis.ClaimDraft), in
     order, all of them, so that names in sentences that are not claims count as mentions;
     each draft comes back with its resolved speaker as signals.attribution."""
     known = _Known()

@@ -1,0 +1,166 @@
+"""find_dates: every matcher over a sentence, the longest disjoint matches kept, and the
+relative dates of a reported statement counted from the day it was made."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import replace
+from datetime import date, datetime
+
+from .context import Context, counted_from_a_day, in_context
+from .match import MAX_MENTION_CHARS, DateMatch
+from .matchers import MATCHERS
+from .rules import BeyondCalendar, near_calendar_edge
+from .tense import Sentence
+
+_UNRESOLVED = "beyond the calendar"  # what _resolve returns for such a candidate
+
+
+def _resolve(matcher, m: re.Match, s: Sentence) -> DateMatch | str | None:
+    """One candidate resolved; _UNRESOLVED if it falls outside years 1-9999.
+
+    A report dated 5 January of year 1 that says "last year", or one of 20 December 9999
+    that says "next month", names a date ``datetime.date`` cannot hold. Near either end of
+    the calendar that is what an OverflowError or ValueError of the date arithmetic means;
+    anywhere else such an error is a bug, and raises.
+    """
+    try:
+        return matcher(m, s)
+    except (OverflowError, ValueError) as error:
+        if isinstance(error, BeyondCalendar) or near_calendar_edge(s.published):
+            return _UNRESOLVED
+        raise
+
+
+def find_dates(text: str, published: date, context: Context | None = None) -> list[DateMatch]:
+    """The date expressions of one sentence, resolved against the publication date, or
+    against the day a statement was made when the sentence reports one.
+
+    Words counted from another day ("a day later") count from the last day named before
+    them; with a `context` (the report read so far, and the timeline's events) that day may
+    lie in an earlier sentence, and the dated things the sentence names may move "this
+    month" across a month's edge or narrow a season to a month (see ``context``).
+
+    Sorted by position and non-overlapping: where candidates overlap, the longest wins
+    ("through November 10" over "November 10", "from May 12 to August 12" over both days).
+
+    >>> from datetime import date
+    >>> [(m.text, str(m.date_start), m.method)
+    ...  for m in find_dates("They are expected to meet Thursday.", date(2025, 10, 27))]
+    [('Thursday', '2025-10-30', 'tense')]
+    >>> monday = date(2025, 11, 3)
+    >>> [(m.text, str(m.date_start), str(m.anchor)) for m in find_dates(
+    ...     "The minister said on Thursday that talks would resume next month.", monday)]
+    [('on Thursday', '2025-10-30', 'None'), ('next month', '2025-11-01', '2025-10-30')]
+    """
+    if isinstance(published, datetime):
+        published = published.date()
+    found = counted_from_a_day(text, _as_spoken(text, published), context)
+    return in_context(text, found, published, context or Context())
+
+
+def _as_spoken(text: str, published: date) -> list[DateMatch]:
+    """The sentence's dates, those inside a reported statement counted from its day."""
+    found = _find_dates(text, published)
+    spoken = _statement_day(text, found, published)
+    if spoken is None:
+        return found
+    day, start, end = spoken
+    # What the statement itself dates relatively ("next month", "on Friday") counts from
+    # the day it was made; absolute dates and the rest of the sentence do not move.
+    again = {(m.start, m.end): m for m in _find_dates(text, day)}
+    return [
+        replace(again[m.start, m.end], anchor=day)
+        if start <= m.start
+        and m.end <= end
+        and m.method != "absolute"
+        and (m.start, m.end) in again
+        else m
+        for m in found
+    ]
+
+
+# A verb of saying before a day, and the clause it reports right after it: "said on
+# Thursday that …", "told reporters Thursday he …", "reported on Wednesday." A few words may
+# come between verb and day, but no clause: an object of "told" ("told a briefing on
+# Thursday", "told reporters at the White House on Friday"), or a phrase that opens with a
+# preposition ("said in an interview on Friday", "said at a news conference Thursday").
+_PHRASE_WORD = (
+    r"\s+(?!(?:that|which|who|whom|whose|when|where|while|and|but|or|because|if|whether"
+    r"|than|he|she|they|we|it|I|would|will|could|can|may|might|should|must|shall|was|were"
+    r"|is|are|be|been|had|has|have|did|do|does|not|said|told)\b)[\w'’.&-]+"
+)
+_PHRASE = (
+    r"\s+(?:in|at|on|to|during|via|aboard|with|from|after|outside|inside|over|through)"
+    rf"(?:{_PHRASE_WORD}){{1,5}}"
+)
+_STATEMENT_VERB = re.compile(
+    r"\b(?:(?:told|briefed|informed|assured|reminded)(?:" + _PHRASE_WORD + r"){1,6}"
+    r"|(?:said|stated|announced|declared|confirmed|warned|added|noted|reported|wrote|posted"
+    r"|tweeted|insisted|argued|explained|stressed|acknowledged|reiterated|disclosed|claimed"
+    r"|cautioned|replied|responded|commented)(?:" + _PHRASE + r")?)\s*$"
+)
+_STATEMENT_REACH = 80  # how far before a day _STATEMENT_VERB is looked for
+# What the statement says follows its day, perhaps after a short phrase ("said on Friday in
+# a statement that …"): "that", a quote, or a new subject ("said Friday he would …") ...
+_REPORTED = re.compile(rf"(?:{_PHRASE})?\s*,?\s*(?:that\b|[“\"]|(?:he|she|they|we|it|I)\b)")
+# ... or comes before it, and the sentence ends after the day and perhaps a short phrase
+# ("…, Xinhua reported on Wednesday, citing officials.").
+_SENTENCE_END = re.compile(
+    rf"(?:{_PHRASE})?(?:\s*,\s*(?:citing|according\s+to)\b[^,;:“”\"]{{0,80}})?"
+    r"\s*[.!?]?[”\"’']?\s*$"
+)
+
+
+def _statement_day(text: str, found: list[DateMatch], published: date):
+    """The day a reported statement was made (before publication), and the part of the
+    sentence it governs: (day, start, end) of the reported words, or None.
+
+    "X said on Thursday that …" (or "… he …", "… “…") governs what follows; "…, officials
+    said on Thursday." (or "… said in a statement on Thursday.") governs what comes before
+    the comma.
+    """
+    for m in found:
+        if m.precision != "day" or not m.date_start < published:
+            continue
+        before = text[max(0, m.start - _STATEMENT_REACH) : m.start]
+        if _STATEMENT_VERB.search(before) is None:
+            continue
+        if _REPORTED.match(text, m.end):
+            return m.date_start, m.end, len(text)
+        if _SENTENCE_END.match(text, m.end):
+            comma = text.rfind(",", 0, m.start)
+            if comma > 0:
+                return m.date_start, 0, comma
+    return None
+
+
+def _find_dates(text: str, published: date) -> list[DateMatch]:
+    """The date expressions of one sentence, resolved against `published` alone.
+
+    Sorted by position and non-overlapping: where candidates overlap, the longest wins
+    ("through November 10" over "November 10", "from May 12 to August 12" over both days).
+
+    """
+    if isinstance(published, datetime):
+        published = published.date()
+    sentence = Sentence(text, published)
+    found: list[tuple[int, int, DateMatch | None]] = []
+    for pattern, matcher in MATCHERS:
+        for m in pattern.finditer(text):
+            if m.end() - m.start() > MAX_MENTION_CHARS:
+                continue
+            hit = _resolve(matcher, m, sentence)
+            if hit is _UNRESOLVED:
+                # Not resolved, and not half-resolved either: it still takes its words, so
+                # "January 5" of year 10000 does not become "January" of 9999.
+                found.append((m.start(), m.end(), None))
+            elif hit is not None:
+                found.append((hit.start, hit.end, hit))
+    kept: list[tuple[int, int, DateMatch | None]] = []  # disjoint, sorted by start
+    for start, end, hit in sorted(found, key=lambda f: (f[0] - f[1], f[0])):  # longest first
+        k = bisect.bisect_left(kept, (end,))  # kept[:k] start before this one ends
+        if k == 0 or kept[k - 1][1] <= start:  # ... and the last of them ends before it
+            kept.insert(k, (start, end, hit))
+    return [hit for _, _, hit in kept if hit is not None]
