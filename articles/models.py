@@ -365,3 +365,11 @@ class DateMention(models.Model):
 
     def __str__(self):
         return f"{self.text} → {self.date_start}"
+
+    @property
+    def reason(self) -> str:
+        """Why the words resolve as they do: the explanation after "words → date, "
+        ("counted from Tue 4 Nov 2025, the day named before it"), else the method."""
+        _, arrow, resolved = self.explanation.partition(" → ")
+        _, comma, why = resolved.partition(", ")
+        return why if arrow and comma and why else self.get_method_display()

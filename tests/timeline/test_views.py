@@ -7,7 +7,7 @@ import pytest
 
 from articles.models import Article, Claim
 from articles.pipeline.anchoring import text_fragment
-from articles.services import add_claim
+from articles.services import add_claim, ingest_report
 from timeline.linking import decide
 from timeline.models import Event, Evidence
 
@@ -394,6 +394,25 @@ def test_a_report_page_shows_resolved_dates_and_the_events_each_claim_supports(s
     # A claim no accepted evidence ties to an event names none.
     figure = article.claims.get(sentence__contains="Farmers will feel good")
     assert claim_notes(doc, figure).find("a", cls="supports") is None
+
+
+def test_a_report_page_says_why_each_date_resolves_as_it_does(db, client):
+    article = ingest_report(
+        title="Paperwork",
+        outlet="Tariff Lines",
+        published=date(2025, 12, 1),
+        body="Trump signed the executive orders on Tuesday, Nov. 4.\n\n"
+        "China's customs tariff commission answered a day later.\n\n"
+        "The commerce minister said on Friday that talks would resume next month.",
+    ).article
+    doc = parse(client.get(article.get_absolute_url()).content.decode())
+    reasons = [chip.words() for chip in doc.find_all("span", cls="chip-how")]
+    assert reasons == [
+        "publication year",
+        "counted from Tue 4 Nov 2025, the day named before it",
+        "the Friday before publication on Mon 1 Dec 2025 (past tense)",
+        "relative to the statement made on Fri 28 Nov 2025",
+    ]
 
 
 def test_claims_link_to_the_same_sentence_on_the_original_page(seeded, client):

@@ -623,7 +623,13 @@ def _match_season(m: re.Match, s: Sentence) -> DateMatch | None:
         else:  # no cue: the nearer of the two
             last, coming = over[-1], ahead[0]
             start, end = last if (pub - last[1]) <= (coming[0] - pub) else coming
-    start, end = narrow(start, end, m.group("part") or m.group("part0"), pub, "quarter")
+    part = (m.group("part") or m.group("part0") or "").lower()
+    if part == "earlier":  # "earlier this autumn": the part of it before publication
+        end = min(end, pub - timedelta(days=1))
+    elif part == "later":
+        start = max(start, pub + timedelta(days=1))
+    else:
+        start, end = narrow(start, end, part or None, pub, "quarter")
     return _hit(m, start, end, "season", "relative")
 
 

@@ -129,7 +129,7 @@ RELATIVE_PERIOD = re.compile(
 # "fall" is a season only after a determiner or before a year: "exports fall" is a verb.
 SEASON = re.compile(
     rf"""\b(?:(?P<prep>since|until|till|by|through|before|after|from|in|during|over)\s+)?
-    (?:(?P<part0>early|late|mid)\s+(?=(?:last|next|this)\b))?
+    (?:(?P<part0>earlier|later|early|late|mid)\s+(?=(?:last|next|this)\b))?
     (?:(?P<which>this\s+past|this\s+coming|this|last|next|past|coming|the)\s+)?
     (?:(?P<part>early|late|mid)(?:\s+|-))?
     (?P<season>spring|summer|autumn|winter|fall)
