@@ -224,7 +224,7 @@ def _month_at_the_edge(m: DateMatch, text: str, dated: list[Known], published: d
         return m
     label = next(k.label for k in dated if _month(k.start) == other)
     start, end = _span(other)
-    why = f"the month of {label} ({format_day(_first_day(dated, other))}), named in the sentence"
+    why = f"the month of “{label}” ({format_day(_first_day(dated, other))}), named in the sentence"
     return _moved(m, start, end, why)
 
 
@@ -258,7 +258,7 @@ def _narrowed(m, text, found, dated, published) -> DateMatch:
         return m
     (month,) = months
     start, end = _span(month)
-    what = inside.get(month) or f"“{written[month]}”"
+    what = f"“{inside.get(month) or written[month]}”"
     return _moved(m, start, end, f"narrowed to the month of {what}, named in the sentence")
 
 

@@ -1,0 +1,58 @@
+"""The timeline's events help the pipeline read dates: "this month" near a month's edge.
+
+A report of Sunday 2 November that says "the Busan meeting this month" was written about
+October; the timeline knows the meeting was on 30 October, and the pipeline is given what
+it knows through settings.TRADEWATCH_KNOWN_DATES (articles never imports timeline).
+"""
+
+from datetime import date
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles.services import ingest_report
+from timeline.linking import known_dates
+
+SENTENCE = "The Busan meeting this month eased fears of a wider trade war."
+
+
+def mention_of(result):
+    [claim] = result.claims
+    [mention] = claim.mentions.all()
+    return mention
+
+
+def test_this_month_near_the_edge_is_the_month_of_the_event_the_sentence_names(seeded):
+    mention = mention_of(
+        ingest_report(
+            title="Week", outlet="Harbour Wire", published=date(2025, 11, 2), body=SENTENCE
+        )
+    )
+    assert (mention.date_start, mention.date_end) == (date(2025, 10, 1), date(2025, 10, 31))
+    assert mention.method == "context"
+    assert mention.explanation == (
+        "this month → October 2025 (month), the month of “Trump and Xi meet in Busan” "
+        "(Thu 30 Oct 2025), named in the sentence"
+    )
+
+
+def test_without_the_timeline_this_month_is_the_month_of_publication(seeded, settings):
+    settings.TRADEWATCH_KNOWN_DATES = ""
+    mention = mention_of(
+        ingest_report(
+            title="Week", outlet="Harbour Wire", published=date(2025, 11, 2), body=SENTENCE
+        )
+    )
+    assert (mention.date_start, mention.date_end) == (date(2025, 11, 1), date(2025, 11, 30))
+
+
+def test_the_timeline_names_its_events_by_their_distinctive_words_in_one_query(seeded):
+    with CaptureQueriesContext(connection) as queries:
+        known = {k.label: k for k in known_dates(date(2025, 11, 2))}
+    assert len(queries) == 1
+    busan = known["Trump and Xi meet in Busan"]
+    assert "Busan" in busan.names and "APEC" in busan.names
+    assert "summit" not in busan.names and "leaders" not in busan.names  # common words
+    assert (busan.start, busan.end) == (date(2025, 10, 30), date(2025, 10, 30))
+    # Events far from publication do not help read it.
+    assert all(abs((k.start - date(2025, 11, 2)).days) <= 120 for k in known.values())
