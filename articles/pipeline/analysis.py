@@ -34,12 +34,16 @@ class ClaimDraft:
     topics: tuple[str, ...] = field(default=())
     outcomes: tuple[Cue, ...] = field(default=())
     figures: tuple[Figure, ...] = field(default=())  # signals.figures, typed
+    heading: bool = False  # a subheading ("What to watch this month"), not a sentence
 
     @property
     def worth_citing(self) -> bool:
         """A claim dates something, gives a figure, quotes or names a speaker, or reports
-        what became of something ("the threat was called off")."""
+        what became of something ("the threat was called off"). A heading is cited only for
+        the date it gives: its words are a label, not a statement."""
         sig = self.signals
+        if self.heading:
+            return bool(self.dates)
         return bool(
             self.dates or sig.figures or sig.attribution or sig.is_quotation or self.outcomes
         )
@@ -99,6 +103,7 @@ def draft_claim(
     topics: dict[str, list[str]],
     passage: int | None = None,
     context: Context | None = None,
+    heading: bool = False,
 ) -> ClaimDraft:
     """Everything the pipeline finds in one sentence that starts at `start` in the body.
 
@@ -124,6 +129,7 @@ def draft_claim(
         topics=topics_in(sentence, topics),
         outcomes=outcomes,
         figures=typed_figures(sentence, sig.figures),
+        heading=heading,
     )
 
 
@@ -149,9 +155,9 @@ def analyse(
             published=published,
             topics=topics or {},
             context=context,
+            heading=block.kind == "heading",
         )
         for index, block in enumerate(passages)
-        if block.kind != "heading"
         for s, e in split_sentences(block.text)
     )
     # Speakers are tied across the whole report ("Bessent said" → the "U.S. Treasury

@@ -77,7 +77,7 @@ def test_the_unseen_reports_and_their_gold_are_well_formed():
 def test_unseen_date_mentions_are_resolved_right(ingested, capsys):
     hits = [bool(resolved(m, ingested[m["file"]])) for m in GOLD]
     misses = [
-        f"{m['file'][:2]} {m['published']} “{m['mention']}” → {m['resolves_to']}"
+        f"{m['file'].split('-')[0]} {m['published']} “{m['mention']}” → {m['resolves_to']}"
         f"{' – ' + m['resolves_to_end'] if m.get('resolves_to_end') else ''}"
         for m, hit in zip(GOLD, hits, strict=True)
         if not hit

@@ -51,6 +51,20 @@ EDGE_DAYS = 7
 ANCHOR_PASSAGES = 1
 
 
+_OPENING_QUOTES = '“"‘'
+_QUOTE = re.compile(r"[“”\"]")
+_CLOSING_QUOTE = re.compile(r"[”\"]")
+
+
+def _quote_left_open(text: str, was_open: bool) -> bool:
+    """Whether a quotation is still open at the end of the text: curly quotes by which
+    comes last, straight ones by their count."""
+    opening, closing = text.rfind("“"), text.rfind("”")
+    if opening != -1 or closing != -1:
+        return opening > closing
+    return was_open != (text.count('"') % 2 == 1)
+
+
 @dataclass(frozen=True)
 class Known:
     """Something dated outside the sentence: an event on the timeline, or a place an
@@ -79,6 +93,8 @@ class Context:
     passage: int = 0  # the passage of the sentence being read
     last_day: tuple[int, date] | None = None  # (passage, day) of the last day named
     named: list[Known] = field(default_factory=list)
+    speech: tuple[int, date] | None = None  # (passage, day) of the statement being quoted
+    quote_open: bool = False  # a quotation runs on past the end of the last sentence
 
     def at(self, passage: int | None) -> Context:
         """Move to the passage of the next sentence."""
@@ -91,6 +107,23 @@ class Context:
             return None
         passage, day = self.last_day
         return day if self.passage - passage <= ANCHOR_PASSAGES else None
+
+    def quote_goes_on(self, text: str) -> tuple[date, int, int] | None:
+        """(day, start, end) of the part of this sentence that goes on quoting a statement
+        made on `day` in the sentence before it (same passage), or None."""
+        if self.speech is None or self.speech[0] != self.passage:
+            return None
+        opens = text.lstrip()[:1] in _OPENING_QUOTES
+        if not (self.quote_open or opens):
+            return None
+        start = text.index(text.lstrip()[:1]) + 1 if opens else 0
+        close = _CLOSING_QUOTE.search(text, start)
+        return self.speech[1], start, close.start() if close else len(text)
+
+    def heard(self, text: str, spoken: tuple[date, int, int] | None) -> None:
+        """After a sentence: the day its quotation speaks from, and whether it is still open."""
+        self.speech = (self.passage, spoken[0]) if spoken and _QUOTE.search(text) else None
+        self.quote_open = _quote_left_open(text, self.quote_open)
 
     def remember(self, text: str, matches: list[DateMatch]) -> None:
         """After a sentence: its last day, and the places it gave a single day."""
@@ -111,7 +144,7 @@ class Context:
 
 # --------------------------------------------------------------------------- counted from a day
 
-_COUNT = r"(?P<n>a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})"
+_COUNT = r"(?P<n>(?i:a|an|one|two|three|four|five|six|seven|eight|nine|ten)|\d{1,2})"
 ANAPHORA = re.compile(
     rf"\b{_COUNT}\s+(?P<unit>day|week)s?\s+(?P<dir>later|earlier|afterwards?|before)"
     r"(?![\w-]|\s+(?:the|a|an|his|her|its|their|this|that|[A-Z0-9]))"

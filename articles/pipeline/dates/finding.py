@@ -56,19 +56,23 @@ def find_dates(text: str, published: date, context: Context | None = None) -> li
     """
     if isinstance(published, datetime):
         published = published.date()
-    found = counted_from_a_day(text, _as_spoken(text, published), context)
+    found = _find_dates(text, published)
+    spoken = _statement_day(text, found, published)
+    if spoken is None and context is not None:
+        # A quotation that runs on from a statement with its own day ("…,” the minister
+        # told reporters on Friday. “Last month, …”) still speaks from that day.
+        spoken = context.quote_goes_on(text)
+    if spoken is not None:
+        found = _from_the_day_spoken(text, found, *spoken)
+    if context is not None:
+        context.heard(text, spoken)
+    found = counted_from_a_day(text, found, context)
     return in_context(text, found, published, context or Context())
 
 
-def _as_spoken(text: str, published: date) -> list[DateMatch]:
-    """The sentence's dates, those inside a reported statement counted from its day."""
-    found = _find_dates(text, published)
-    spoken = _statement_day(text, found, published)
-    if spoken is None:
-        return found
-    day, start, end = spoken
-    # What the statement itself dates relatively ("next month", "on Friday") counts from
-    # the day it was made; absolute dates and the rest of the sentence do not move.
+def _from_the_day_spoken(text: str, found: list[DateMatch], day: date, start: int, end: int):
+    """What a statement itself dates relatively ("next month", "on Friday") counts from the
+    day it was made; absolute dates and the rest of the sentence do not move."""
     again = {(m.start, m.end): m for m in _find_dates(text, day)}
     return [
         replace(again[m.start, m.end], anchor=day)

@@ -37,6 +37,7 @@ from .patterns import (
     SEASON,
     SEASON_MONTHS,
     SMALL_NUMBERS,
+    WEEK_OF,
     WEEK_OF_MONTH,
     WEEKDAY,
     WEEKDAY_NAMES,
@@ -44,6 +45,7 @@ from .patterns import (
     WEEKDAY_WEEK,
     WEEKEND,
     YEAR,
+    YEAR_RANGE,
 )
 from .periods import (
     PRECISIONS,
@@ -234,7 +236,9 @@ def _bare_month_direction(prep: str | None, s: Sentence, m: re.Match) -> str | N
     tense = s.tense(m.start(), m.end())
     if tense:
         return tense
-    return "past" if prep == "in" else None
+    # No cue: "in" reads as past (the common case in reports); a month with no preposition
+    # ("the October flare-up", "January soybean futures") is the one nearest publication.
+    return "past" if prep == "in" else "nearest" if not prep else None
 
 
 def _match_bare_month(m: re.Match, s: Sentence) -> DateMatch | None:
@@ -461,7 +465,31 @@ def _match_ago(m: re.Match, s: Sentence) -> DateMatch | None:
         return _hit(m, day, day, "day", "relative")
     if unit == "month":
         return _hit(m, *month_span(*add_months(pub.year, pub.month, -n)), "month", "relative")
-    return _hit(m, *year_span(pub.year - n), "year", "relative")
+    # "a year ago": around the same month that many years back, not the whole year
+    return _hit(m, *month_span(pub.year - n, pub.month), "month", "relative")
+
+
+_MAX_YEAR_RANGE = 20  # "2026 through 2028"; "1990-2025" is a period of history, not a date
+
+
+def _match_year_range(m: re.Match, s: Sentence) -> DateMatch | None:
+    """ "2026 through 2028", "2026-2028": whole years, the first to the last."""
+    a, b = int(m.group("a")), int(m.group("b"))
+    if not a < b <= a + _MAX_YEAR_RANGE:
+        return None
+    return _hit(m, year_span(a)[0], year_span(b)[1], "year", "absolute")
+
+
+def _match_week_of(m: re.Match, s: Sentence) -> DateMatch | None:
+    """ "the week of Thanksgiving", "the week of Nov. 24": the Monday–Sunday week holding it."""
+    lo, hi = m.span("inner")
+    for pattern, matcher in ((EXPLICIT_DAY, _match_explicit_day), (HOLIDAY, _match_holiday)):
+        inner = pattern.fullmatch(s.text, lo, hi)
+        hit = matcher(inner, s) if inner else None
+        if hit is not None and hit.precision == "day":
+            monday = week_start(hit.date_start)
+            return _hit(m, monday, monday + timedelta(days=6), "week", hit.method)
+    return None
 
 
 def _weekday_by_tense(
@@ -649,6 +677,8 @@ MATCHERS: tuple[tuple[re.Pattern, Callable[[re.Match, Sentence], DateMatch | Non
     (MONTH_YEAR, _match_month_year),
     (BARE_MONTH, _match_bare_month),
     (YEAR, _match_year),
+    (YEAR_RANGE, _match_year_range),
+    (WEEK_OF, _match_week_of),
     (ORDINAL_QUARTER, _match_ordinal_quarter),
     (Q_QUARTER, _match_q_quarter),
     (HALF, _match_half),

@@ -51,7 +51,10 @@ _PREP_MONTH = (
     r"(?i:this\s+past|this\s+coming|since|in|by|until|till|through|thru|from|before|after"
     r"|during|last|this|next|coming)"
 )
-_PREP_YEAR = r"(?i:since|in|by|until|till|through|thru|from|before|after|during)"
+_PREP_YEAR = (
+    r"(?i:since|in|by|until|till|through|thru|from|before|after|during"
+    r"|(?:much|most|all|part|rest|half|some)\s+of)"  # "much of 2025"
+)
 # Parts of a period: "early May", "mid-2025", "the end of this year".
 _PART = (
     r"(?i:earlier\s+in|later\s+in|early|late|mid|the\s+end\s+of|end\s+of|the\s+start\s+of"
@@ -219,6 +222,11 @@ WEEKDAY_PAIR = re.compile(
 # Holidays with a fixed day, and US Thanksgiving (the fourth Thursday of November). A bare
 # "Christmas" or "Thanksgiving" needs a date context ("before Christmas"); "Black Friday"
 # and the like are no date.
+# "2026 through 2028", "2026-2028" (with "from"/"between" they are RANGE's).
+YEAR_RANGE = re.compile(
+    rf"(?<!(?i:from) )(?<!(?i:between) )(?P<a>{_YEAR})"
+    rf"\s*(?:[-–—]|\s(?i:to|through|thru|until)\s)\s*(?P<b>{_YEAR})"
+)
 HOLIDAYS = {"christmas eve": (12, 24), "christmas": (12, 25), "christmas day": (12, 25),
             "new year's day": (1, 1), "new year's eve": (12, 31)}  # fmt: skip
 HOLIDAY = re.compile(
@@ -235,4 +243,9 @@ CHANGE_VERB = re.compile(
     r"\b(?:extend|postpon|delay|push|pushed\s+back|mov|shift|reschedul|brought\s+forward"
     r"|bring\s+forward|advanc)\w*\b[^.;]{0,40}$",
     re.IGNORECASE,
+)
+# "the week of Thanksgiving", "the week of Nov. 24": the week holding that day.
+WEEK_OF = re.compile(
+    rf"\b(?i:the\s+week\s+of)\s+(?P<inner>{_MONTH_DAY}|{_DAY_MONTH}"
+    rf"|Thanksgiving|Christmas(?:\s+(?:Eve|Day))?|New\s+Year{_APOS}s\s+(?:Eve|Day))"
 )

@@ -102,6 +102,10 @@ def month_year(month: int, published: date, direction: str | None) -> int:
         return published.year if month >= here else published.year + 1
     if direction == "strict_future":
         return published.year if month > here else published.year + 1
+    if direction == "nearest":  # the occurrence nearest the publication month (ties: past)
+        back, ahead = (here - month) % 12, (month - here) % 12
+        direction = "past" if back <= ahead else "future"
+        return month_year(month, published, direction)
     return published.year
 
 
