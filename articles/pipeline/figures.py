@@ -19,7 +19,7 @@ only read a figure's clause first and its whole sentence second.
 """
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
 
 from .sentences import signals
@@ -101,21 +101,23 @@ BASIS_CUES: tuple[tuple[str, str], ...] = (
     ("reciprocal", r"reciprocal|liberation day"),
     ("average", r"\baverage|\baveraging\b"),
     ("total", r"\b(?:total|overall|combined|cumulative|all told|in all|effective)\b"),
-    ("additional", r"\b(?:additional|extra|further|another|on top of|new)\b"),
+    (
+        "additional",
+        r"\b(?:additional|extra|further|another(?!\s+(?:year|month|week|day|round)s?\b)"
+        r"|on top of|new)\b",
+    ),
 )
 # A rate that something is brought to is a level, a total: "bringing U.S. tariffs down to
 # about 55%", "raised tariffs to 145%", "tariffs now stand at 30%".
-LEVEL_VERB = re.compile(
-    r"\b(?:bring|brings|bringing|brought|rais(?:e|es|ed|ing)|push(?:es|ed|ing)?|"
-    r"tak(?:e|es|ing)|took|stands?|stood)\b",
-    re.IGNORECASE,
-)
+# Not a rise to a rate: "pushed US tariffs to 145%" gives a peak, and the April peaks were
+# additional duties, not totals; the text says which when it knows.
+LEVEL_VERB = re.compile(r"\b(?:bring|brings|bringing|brought|stands?|stood)\b", re.IGNORECASE)
 LEVEL_END = re.compile(
     r"\b(?:to|at)(?: about| around| roughly| nearly| some| almost| just)?\s*$", re.IGNORECASE
 )
 # A rate that is imposed, threatened or hit with is a new duty: added to what stands.
 IMPOSING = re.compile(
-    r"\b(?:impos(?:e|es|ed|ing)|hit|hits|slap(?:s|ped)?|levy|levied|threat(?:en|ens|ened)?|"
+    r"\b(?:impos(?:e|es|ed|ing)|hit|hits|slap(?:s|ped)?|to levy|levied|threat(?:en|ens|ened)?|"
     r"respond(?:ed|s)? with|retaliat(?:e|ed|ion)|counter(?:ed)?)\b",
     re.IGNORECASE,
 )
@@ -131,7 +133,8 @@ CANCELLED = re.compile(
     r"|\b(?:will|would|did|won't) not (?:take effect|be imposed|come into (?:force|effect))"
     r"|\bwon't (?:impose|go ahead|take effect|be imposed)"
     r"|\bremov(?:e|ed|es|ing) the (?:immediate )?threat\b"
-    r"|\b(?:averted|withdrew|shelved|scrapped|dropped|abandoned|backed (?:off|down)|"
+    r"|\bdropped(?!\s+(?:to|by|from)\b)"  # "dropped its threat", not "dropped to 10%"
+    r"|\b(?:averted|withdrew|shelved|scrapped|abandoned|backed (?:off|down)|"
     r"no longer (?:planned|go ahead))\b",
     re.IGNORECASE,
 )
@@ -139,7 +142,7 @@ CUT = re.compile(
     r"\b(?:cut|cuts|cutting|halv(?:e|ed|es|ing)|reduc(?:e|ed|es|ing|tion)|lower(?:ed|s|ing)?|"
     r"slash(?:ed|es|ing)?|trim(?:med|s)?|roll(?:ed)? back|eas(?:e|ed|ing)|"
     r"remov(?:e|ed|es|ing|al)|lift(?:ed|s|ing)?|scrap(?:ped|s)?|suspend(?:ed|s|ing)?|"
-    r"drop(?:ped|s)?|(?:bring|brings|bringing|brought) (?:\S+ ){0,3}down)\b",
+    r"drop(?:ped|s)?|(?:bring|brings|bringing|brought) (?:\S+ ){0,3}down|down from)\b",
     re.IGNORECASE,
 )
 THREATENED = re.compile(
@@ -154,23 +157,56 @@ IN_FORCE = re.compile(
     r"\b(?:imposed|levied|hit|slapped|in place|in effect|in force|took effect|"
     r"came into (?:force|effect)|went into effect|kicked in|pay(?:s|ing)?|current(?:ly)?|"
     r"existing|still|remain(?:s|ed)?|responded with|retaliated with|charg(?:es|ed|ing)|"
-    r"appl(?:y|ies|ied)|stands? at|now|raised|face[sd]?|facing|had|has|have)\b",
+    r"appl(?:y|ies|ied|ying)|stands? at|now|raised|face[sd]?|facing|had|has|have|"
+    r"keep(?:s|ing)?|kept|maintain(?:s|ed|ing)?|soar(?:ed|ing)?|spiral(?:l?ed|l?ing)|"
+    r"climb(?:ed|ing)?|reached|pushed|took)\b",
     re.IGNORECASE,
 )
 # What keeps a cut from having happened: a wish, a demand, a possibility.
 HEDGES = re.compile(
-    r"\b(?:could|can|may|might|would|should|if|unless|whether|wants?|wanted|hopes?|seeks?|"
+    r"\b(?:could|can|(?-i:may)|might|would|should|if|unless|whether|wants?|wanted|hopes?|seeks?|"
     r"sought|pushed for|pushing for|push for|calls? for|called for|demand(?:s|ed)?|urg(?:e|ed|es)|"
     r"asked|ask|consider(?:s|ed|ing)?|weigh(?:s|ed|ing)?|likely|expected)\b",
     re.IGNORECASE,
 )
 # Nor has a cut still to come, or one on a condition.
-FUTURE = re.compile(r"\b(?:will|shall|going to|set to|due to)\b|\b(?:if|unless)\b", re.IGNORECASE)
+FUTURE = re.compile(
+    r"\b(?:will|shall|going to(?=\s+(?!the\b|[A-Z])[a-z]+)|set to|due to)\b|\b(?:if|unless)\b",
+    re.IGNORECASE,
+)  # "going to impose", not "goods going to China"
 # The figure is where a cut ends ("halved to 10 per cent", "down to about 55%"), or how
 # much it takes off ("by 10 percentage points").
 CUT_TARGET = re.compile(
     r"\bto(?: about| around| roughly| nearly| some| just| almost| only)?\s*$", re.IGNORECASE
 )
+# A suspension that runs on is a cut in place, whatever the tense: "will remain suspended",
+# "suspend the remaining 24% for another year".
+SUSPENDED = re.compile(
+    r"\b(?:remain(?:s|ed)?|stay(?:s|ed)?) suspended\b"
+    r"|\bsuspend(?:s|ed|ing)?\b[^;]{0,60}?\bfor (?:a|one|another) year\b",
+    re.IGNORECASE,
+)
+# A rise between a cut and its figure makes the figure the level that was cut: "cut tariffs
+# that had climbed to 145 per cent".
+RISE = re.compile(
+    r"\b(?:climb(?:ed)?|soar(?:ed)?|rose|risen|reach(?:ed)?|rais(?:e|ed)|push(?:ed)?|"
+    r"spiral(?:l?ed)?)\b",
+    re.IGNORECASE,
+)
+# A market's move is no duty rate: "sent the S&P 500 down 2.7 per cent".
+MOVE_BEFORE = re.compile(
+    r"\b(?:down|up|fell|fall|rose|rise|slipped|slid|gained|gain|dropped|jumped|climbed|lost|"
+    r"sank|plunged|tumbled|surged|rallied|(?:gain|fall|drop|rise|decline|loss) of)"
+    r"(?:\s+by)?(?:\s+(?:about|around|roughly|nearly|some|almost))?\s*$",
+    re.IGNORECASE,
+)
+# A clause with no subject of its own shares the one before: ", suspending an additional
+# 24 per cent levy", "and suspend the 24 per cent portion".
+SUBJECTLESS = re.compile(
+    r"\s*(?:and\s+|while\s+)?(?!(?:the|a|an|its|their|his|her|this|that|these|those|it|they"
+    r"|he|she|we)\b)[a-z]+\b"
+)
+CONDITION = re.compile(r"\b(?:if|unless)\b", re.IGNORECASE)
 CUT_BY = re.compile(r"\bby(?: about| around| roughly| some| nearly)?\s*$", re.IGNORECASE)
 CLAUSE_BREAK = re.compile(
     r"[;—–()]|, | - |\b(?:and|but|while|whereas|when|after|although|though)\b"
@@ -282,18 +318,71 @@ def typed_figures(sentence: str, found: tuple[str, ...] | None = None) -> tuple[
     """
     if found is None:
         found = signals(sentence).figures
-    figures, cursor = [], 0
+    typed, cursor = [], 0
     for text in found:
         start = sentence.find(text, cursor)
         if start < 0:  # not where the finder said: typed from its own words alone
-            figures.append(_typed(text, text, 0))
+            typed.append((*_typed(text, text, 0), None))
             continue
-        cursor = start + len(text)
+        previous, cursor = cursor, start + len(text)
         # Only the words around a figure are read, so a run-on "sentence" of a thousand
         # figures costs a thousand small reads, not a thousand reads of all of it.
         lo = max(0, start - _REACH)
-        figures.append(_typed(text, sentence[lo : cursor + _REACH], start - lo))
-    return tuple(figures)
+        window = sentence[lo : cursor + _REACH]
+        typed.append((*_typed(text, window, start - lo, max(0, previous - lo)), (start, cursor)))
+    return tuple(_coordinated(typed, sentence))
+
+
+# Two rates joined with nothing between them but "and", "or", "to" or a comma.
+_COORDINATION = re.compile(r"\s*(?:,\s*)?(?:(?P<joint>and|or|,)|to)\s*(?:the\s+)?")
+# A rate and the level it replaced: "to 47% from 57%", "to about 47%, down from 57%".
+_FROM = re.compile(r"\s*(?:,\s*)?(?:down\s+|up\s+)?from\s+(?:the\s+)?")
+
+
+def _coordinated(typed: list, sentence: str) -> list[Figure]:
+    """Rates written as one ("7.5% to 25%", "down to 30% and 10%") share what only one of
+    them says: the basis, and with it the sides the basis names. A pair that follows two
+    rates whose sides differ takes those sides in order: "145% on Chinese goods … and 125%
+    on American goods … brought them down to 30% and 10%"."""
+    figures = [figure for figure, _, _ in typed]
+    rates = [index for index, (_, is_rate, _) in enumerate(typed) if is_rate]
+    for index in range(1, len(typed)):
+        (first, first_rate, first_span), (second, second_rate, second_span) = (
+            typed[index - 1],
+            typed[index],
+        )
+        if not (first_rate and second_rate and first_span and second_span):
+            continue
+        first, second = figures[index - 1], figures[index]
+        if _FROM.fullmatch(sentence, first_span[1], second_span[0]) and CUT.search(sentence):
+            # The level a cut left: the same duty, cut if the cut is made, in force if not.
+            status = {"in_force": "cut", None: "in_force"}.get(first.status, second.status)
+            figures[index] = replace(
+                second,
+                basis=first.basis or second.basis,
+                imposed_by=first.imposed_by,
+                imposed_on=first.imposed_on,
+                status=status,
+            )
+            continue
+        coordination = _COORDINATION.fullmatch(sentence, first_span[1], second_span[0])
+        if not coordination:
+            continue
+        if coordination.group("joint") and first.status:
+            second = replace(second, status=first.status)  # "the 145 and 125 per cent levels"
+        if second.basis is None and first.basis is not None:
+            second = replace(second, basis=first.basis)
+            if first.basis in BASIS_SIDES:
+                by, on = BASIS_SIDES[first.basis]
+                second = replace(second, imposed_by=by, imposed_on=on)
+        earlier = [i for i in rates if i < index - 1]
+        if len(earlier) == 2:
+            sides = [(figures[i].imposed_by, figures[i].imposed_on) for i in earlier]
+            if all(by and on for by, on in sides) and sides[0] != sides[1]:
+                first = replace(first, imposed_by=sides[0][0], imposed_on=sides[0][1])
+                second = replace(second, imposed_by=sides[1][0], imposed_on=sides[1][1])
+        figures[index - 1], figures[index] = first, second
+    return figures
 
 
 def figure_value(text: str) -> int | float | None:
@@ -332,21 +421,33 @@ def figure_unit(text: str, sentence: str = "") -> str | None:
     return None
 
 
-def _typed(text: str, sentence: str, start: int) -> Figure:
+def _typed(text: str, sentence: str, start: int, previous: int = 0) -> tuple[Figure, bool]:
+    """The figure typed, and whether it is a duty rate. `previous` is where the figure
+    before it ends: that figure's words are its own, not this one's."""
     end = start + len(text)
     unit = figure_unit(text, sentence)
     value = figure_value(text)
-    before, after = _clause(sentence, start, end)
+    before, after, lo = _clause(sentence, start, end, previous)
     clause = before + text + after
     in_sentence = TARIFF_NOUNS.search(sentence) and not _OTHER_MEASURE.match(after)
-    if unit not in ("%", "percentage points") or not (TARIFF_NOUNS.search(clause) or in_sentence):
+    if (
+        unit not in ("%", "percentage points")
+        or not (TARIFF_NOUNS.search(clause) or in_sentence)
+        or MOVE_BEFORE.search(sentence, 0, start)
+    ):
         goods = _GOODS_AFTER.match(sentence, end)
         basis = goods.group("goods").lower() if goods and unit else None
-        return Figure(text, value, unit, basis, None, None, None)
+        return Figure(text, value, unit, basis, None, None, None), False
 
-    basis = _basis(before, after, sentence[:start])
-    by, on = _sides(clause)
+    condition = CONDITION.search(after)
+    own = before + text + (after[: condition.start()] if condition else after)
+    basis = _basis(before, after, sentence[:start], bool(_ACTOR_RX.search(own)))
+    by, on = _sides(own)
     if by is None and on is None:
+        by, on = _sides_before(sentence, lo)
+    if by is None and on is None and basis in BASIS_IMPOSER:
+        by = BASIS_IMPOSER[basis]
+    elif by is None and on is None:
         by, on = _sides(sentence)
     if basis in BASIS_SIDES:
         by, on = BASIS_SIDES[basis]
@@ -357,15 +458,37 @@ def _typed(text: str, sentence: str, start: int) -> Figure:
     others = {_side(m) for m in _ACTOR_RX.finditer(sentence)} - {by or on}
     if (by is None) != (on is None) and len(others) == 1:
         by, on = (by, others.pop()) if by else (others.pop(), on)
-    return Figure(text, value, unit, basis, by, on, _status(before, after, sentence))
+    status = _status(before, after, sentence, sentence[:lo], text)
+    return Figure(text, value, unit, basis, by, on, status), True
 
 
-def _clause(sentence: str, start: int, end: int) -> tuple[str, str]:
-    """The words of the figure's own clause before it and after it."""
+def _clause(sentence: str, start: int, end: int, previous: int = 0) -> tuple[str, str, int]:
+    """The words of the figure's own clause before it and after it (from the figure before
+    it at most), and where the clause starts."""
     breaks = list(CLAUSE_BREAK.finditer(sentence))
     lo = max((m.end() for m in breaks if m.end() <= start), default=0)
     hi = min((m.start() for m in breaks if m.start() >= end), default=len(sentence))
-    return sentence[lo:start], sentence[end:hi]
+    return sentence[max(lo, previous) : start], sentence[end:hi], lo
+
+
+def _sides_before(sentence: str, lo: int) -> tuple[str | None, str | None]:
+    """A clause with no subject of its own (", suspending an additional 24 per cent levy")
+    has the sides of the nearest clause before it that names one."""
+    if not SUBJECTLESS.match(sentence, lo):
+        return None, None
+    breaks = [m for m in CLAUSE_BREAK.finditer(sentence, 0, lo) if m.end() <= lo]
+    hi = lo
+    for match in reversed(breaks):
+        if match.end() == hi:
+            hi = match.start()
+            continue
+        by, on = _sides(sentence[match.end() : hi])
+        if by or on:
+            return by, on
+        if not SUBJECTLESS.match(sentence, match.end()):
+            return None, None
+        hi = match.start()
+    return _sides(sentence[:hi]) if hi > 0 else (None, None)
 
 
 def _side(match: re.Match) -> str:
@@ -388,15 +511,17 @@ def _sides(text: str) -> tuple[str | None, str | None]:
     return next(imposers, None), (targets[0] if targets else None)
 
 
-def _basis(before: str, after: str, sentence_before: str) -> str | None:
-    """The kind of duty: a cue next to the figure, else a specific one in the sentence."""
+def _basis(before: str, after: str, sentence_before: str, own_sides: bool = False) -> str | None:
+    """The kind of duty: a cue next to the figure, else a specific one in the sentence
+    unless the figure's clause names its own sides ("and China began applying a single 10
+    per cent rate" is not the fentanyl duty the sentence began with)."""
     near = before + " " + after[:40]
     for basis, rx in _BASIS_RX:
         if rx.search(near):
             return basis
     if LEVEL_END.search(before) and LEVEL_VERB.search(before):
         return "total"
-    for basis, rx in _BASIS_RX[:4]:  # fentanyl, Section 301, reciprocal, average
+    for basis, rx in _BASIS_RX[:4] if not own_sides else ():  # fentanyl, 301, reciprocal, average
         if rx.search(sentence_before + " " + after):
             return basis
     if LEVEL_END.search(before) and LEVEL_VERB.search(sentence_before):
@@ -406,16 +531,25 @@ def _basis(before: str, after: str, sentence_before: str) -> str | None:
     return None
 
 
-def _status(before: str, after: str, sentence: str) -> str | None:
+def _status(before: str, after: str, sentence: str, main: str = "", text: str = "") -> str | None:
     """Threatened, in force, cut or called off: read in the figure's clause, else in its
     sentence. A cut under a hedge ("pushed for the removal of") has not happened: the rate
-    it would cut is still in force, and the rate it would cut to is nothing yet."""
+    it would cut is still in force, and the rate it would cut to is nothing yet. A clause
+    that opens with a participle ("…, lowering the combined rate to 47%") is hedged by the
+    clause it hangs on ("Trump said he would cut …")."""
+    if SUSPENDED.search(before + text + after):
+        return "cut"
+    participle = re.match(r"\s*[a-z]+ing\b", before)
     for words in (before + " " + after, sentence):
         if CANCELLED.search(words):
             return "cancelled"
         cut = CUT.search(words)
         if cut:
             hedged = bool(HEDGES.search(words, 0, cut.start()) or FUTURE.search(words))
+            if participle and words is not sentence:
+                hedged = hedged or bool(HEDGES.search(main) or FUTURE.search(main))
+            if words is not sentence and RISE.search(words, cut.end(), len(before)):
+                return "in_force" if hedged else "cut"  # "cut tariffs that had climbed to"
             if CUT_TARGET.search(before):  # "halved to 10 per cent": the new rate
                 return None if hedged else "in_force"
             if CUT_BY.search(before):  # "reduce tariffs by 10 percentage points"

@@ -140,7 +140,10 @@ _SPEECH_VERB = re.compile(
 _ACCORDING_TO = re.compile(r"\b[Aa]ccording to\s+")
 _PROPER = re.compile(r"[A-Z][\w’'.&-]*")  # Bessent, U.S., Trump-Xi, China’s, AT&T
 # Lower-case words allowed between a name and its verb: "Trump has also publicly said".
-_BETWEEN = frozenset("has have had is was were are also reportedly previously repeatedly".split())
+_BETWEEN = frozenset(
+    """has have had is was were are also reportedly previously repeatedly since already again
+    just""".split()
+)
 # Words that may sit inside a speaker's name or title: "Ministry of Commerce",
 # "US Ambassador to Japan George Glass".
 _LINKS = frozenset("of for and to &".split())
@@ -153,7 +156,8 @@ _ROLES = frozenset(
     advisor analyst analysts economist economists expert experts president premier chairman
     chairwoman chief director governor senator lawmaker lawmakers state media executive ceo
     diplomat diplomats source sources observer observers researcher professor correspondent
-    leader leaders team people""".split()
+    leader leaders team people farmers traders dealers investors buyers sellers exporters
+    importers growers producers residents businesses companies workers consumers""".split()
 )  # Organisation words (Ministry, Office, House) are left out: "the Commerce Ministry" names one.
 _PRONOUNS = frozenset("he she they it we i you this that these those who which".split())
 # Capitalised sentence openers that are not part of a name: "Meanwhile Trump said".
@@ -167,7 +171,27 @@ _DISCOURSE = frozenset(
 # The longest speaker phrase kept (Claim.attribution holds this many characters):
 # "Chinese Ministry of Commerce spokesperson He Yongqian" is a quarter of it.
 MAX_ATTRIBUTION_CHARS = 200
-_APPOSITIVE = re.compile(r",\s+(?:a|an|the|former|who|now|then|currently)\s[^,“”\"]*,\s*$")
+_APPOSITIVE = re.compile(r",\s+(?:a|an|the|former|who|now|then|currently|speaking)\s[^,“”\"]*,\s*$")
+# A speaker named after a preposition is a place or a date, not who speaks: "Grain dealers
+# in Chicago said", "A fact sheet published on Saturday added", "led by Bessent announced".
+_PREPOSITIONS = frozenset(
+    "in on since until after before during near across outside inside by from with than".split()
+)
+# A body named in lower case: "The commerce ministry said", "China's tariff commission said".
+_BODY_HEADS = r"(?:ministry|commission|department|bureau|council)"
+_CAPITAL_WORD = r"(?!(?:Its|Their|His|Her|This|That|The)\b)[A-Z][\w’'.-]*\s+"
+_LOWER_BODY = (
+    rf"(?:[Tt]he\s+(?:{_CAPITAL_WORD})?|{_CAPITAL_WORD})"
+    r"(?:(?!(?:the|a|an|and|that|its|of|in|on)\b)[a-z]+\s+){0,2}" + _BODY_HEADS
+)
+_LOWER_BODY_BEFORE = re.compile(rf"(?<![\w’'])(?P<body>{_LOWER_BODY})$")
+_LOWER_BODY_AFTER = re.compile(rf"(?P<body>{_LOWER_BODY})(?![\w-])")
+# What may follow a speaker named after the verb ("…,” said Greer on Sunday."); anything
+# else makes the name the subject of what is said: "…, said Trump could sign".
+_AFTER_SPEAKER = frozenset(
+    "on in at during after before from who whose which told wrote added yesterday today"
+    " tonight earlier late last this".split()
+)
 _PUNCT_AFTER = re.compile(r"[,.;:!?”\"’')\]]+$")
 
 
@@ -216,11 +240,19 @@ def _speaker_before(prefix: str) -> str | None:
         return None  # "…meeting,” said Greer": no subject before the verb
     if words[-1].endswith(("’s", "'s")):
         return None  # "Washington’s claims": the "verb" is a noun
+    body = _LOWER_BODY_BEFORE.search(" ".join(words[-5:]))
+    if body:
+        return _lower_the(body.group("body"))
     phrase: list[str] = []
     for word in reversed(words):
         if _PROPER.fullmatch(word) or word.lower() in _ROLES:
             phrase.insert(0, word)
-        elif "and" in phrase and word.endswith(",") and _PROPER.fullmatch(word[:-1]):
+        elif (
+            "and" in phrase
+            and phrase[0] != "and"  # "…since Busan, and Mr Trump said": a clause, no list
+            and word.endswith(",")
+            and _PROPER.fullmatch(word[:-1])
+        ):
             phrase.insert(0, word)  # a list: "Bessent, Greer and He Lifeng said"
         elif word in _LINKS and phrase and _PROPER.fullmatch(phrase[0]):
             phrase.insert(0, word)  # "Ambassador to Japan George Glass"
@@ -228,10 +260,17 @@ def _speaker_before(prefix: str) -> str | None:
             phrase.insert(0, word)
             break
         else:
+            if phrase and word in _PREPOSITIONS:
+                return None  # "Economists in Mumbai said": Mumbai says nothing
             break
     if not phrase and words[-1].lower() in _PRONOUNS:
         return ""
     return _phrase(phrase)
+
+
+def _lower_the(body: str) -> str:
+    """ "The commerce ministry" at a sentence start is "the commerce ministry"."""
+    return "the" + body[3:] if body.startswith("The ") else body
 
 
 # "according to a statement from the Commerce Ministry", "a spokesperson for the White House
@@ -243,21 +282,33 @@ _THROUGH = re.compile(
 
 
 def _speaker_after(rest: str) -> str | None:
-    """The speaker phrase right after a verb or "according to": "said Greer."."""
+    """The speaker phrase right after a verb or "according to": "said Greer.". It must end
+    where the clause does, or before a time, a place or an appositive: in "said Trump could
+    sign" and "according to the Chinese readout" the name is not the speaker."""
     rest = rest.lstrip()
     through = _THROUGH.match(rest)
     if through:
         rest = rest[through.end() :]
+    body = _LOWER_BODY_AFTER.match(rest)
+    if body:
+        return _lower_the(body.group("body"))
     phrase: list[str] = []
+    closed, following = False, None
     for word in rest.split():
-        bare, closed = _bare(word)
+        bare, ends = _bare(word)
         if not (_PROPER.fullmatch(bare) or bare.lower() in _ROLES or bare in ("the", *_LINKS)):
+            following = word
             break
         phrase.append(bare)
+        closed = ends
         if closed:
             break  # punctuation ends the phrase: "according to Reuters, ..."
     while phrase and phrase[-1] in ("the", *_LINKS):
         phrase.pop()
+        following = None  # "said the" / "according to a person of …": no name anyway
+    if following is not None and not closed and phrase:
+        if _bare(following)[0].lower() not in _AFTER_SPEAKER:
+            return None
     return _phrase(phrase)
 
 
@@ -266,9 +317,24 @@ _SPEAKER_REACH = 1000  # characters either side of a speech verb that may hold i
 
 def _attribution(sentence: str) -> str:
     """The first speech verb with a subject decides: a name wins, a pronoun gives ""."""
+    return _attribution_at(sentence)[0]
+
+
+def _attribution_at(sentence: str) -> tuple[str, int | None]:
+    """The speaker, and where a pronoun stands when a pronoun is all that speaks ("he
+    said"); None for that when the speaker is named or there is none."""
+    quoted = [m.span() for m in _QUOTED.finditer(sentence)]
     candidates = [(m, "verb") for m in _SPEECH_VERB.finditer(sentence)]
     candidates += [(m, "according") for m in _ACCORDING_TO.finditer(sentence)]
     for match, kind in sorted(candidates, key=lambda c: c[0].start()):
+        if any(a < match.start() < b for a, b in quoted):
+            continue  # “The countermeasures China announced…”: said in the quotation
+        if (
+            kind == "verb"
+            and match.group() in _OBJECT_VERBS
+            and not _SAYING_NEXT.match(sentence, match.end())
+        ):
+            continue  # "Beijing announced sweeping controls": what was done, not said
         # A speaker (with an appositive) stands next to its verb: only that much is read,
         # so a sentence with many verbs is not re-read from its start for each of them.
         prefix = sentence[max(0, match.start() - _SPEAKER_REACH) : match.start()].rstrip()
@@ -283,31 +349,67 @@ def _attribution(sentence: str) -> str:
             if speaker is None and prefix.endswith((",", "”", '"')):
                 speaker = _speaker_after(rest)  # “…,” said Greer.
         if speaker is not None:
-            return speaker
+            pronoun = None
+            found = _PRONOUN_BEFORE.search(prefix) if kind == "verb" and not speaker else None
+            if found:
+                pronoun = max(0, match.start() - _SPEAKER_REACH) + found.start("pronoun")
+            return speaker, pronoun
         if kind == "verb" and _REPORTED_CLAUSE.match(rest):
             # "Analysts cautioned that … China announced in October": what follows "that"
             # is what was said; its subjects are not the speaker. No name here, no speaker.
-            return ""
+            return "", None
     if _PARTICIPLE.search(sentence):
-        return _subject(sentence) or ""
-    return ""
+        return _subject(sentence) or "", None
+    return "", None
+
+
+def speaking_pronoun(sentence: str) -> int | None:
+    """Where the "he" or "she" that speaks stands in the sentence ("Additionally, he said
+    …"), or None when a name speaks, nobody does, or another pronoun does ("they said").
+
+    >>> speaking_pronoun("Mr Trump plans a visit, and he has said it will go ahead.")
+    28
+    >>> speaking_pronoun("Greer said it went well.") is None
+    True
+    """
+    return _attribution_at(sentence)[1]
+
+
+_PRONOUN_BEFORE = re.compile(
+    r"(?<![\w’'])(?P<pronoun>[Hh]e|[Ss]he)(?:\s+(?:"
+    + "|".join(sorted(_BETWEEN))
+    + r"|[a-z]+ly))*\s*$"
+)
+# Quotations: a verb of saying inside one is the quoted speaker's, not the report's.
+_QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
+# Verbs that also take a thing as object: "Beijing announced sweeping controls" says
+# nothing; "announced on Friday that …", "announced:", "…, the ministry announced." do.
+_OBJECT_VERBS = frozenset("announced announces announce reported reports report".split())
+_SAYING_NEXT = re.compile(
+    r"\s*(?:$|[,.;:“\"”]|(?:that|on|in|at|to|late|early|earlier|last|this|yesterday|today"
+    r"|overnight|afterwards|later|(?:a\s+)?plans?\s+to|it\s+would|it\s+will)\b|[A-Z0-9])"
+)
 
 
 # Saying in a participle: "Alex Gray rejected these fears, calling them “a fever dream.”"
 # Only before a quotation or a reported clause: "Markets fell, adding pressure" says nothing.
 _PARTICIPLE = re.compile(
-    r",\s+(?:(?:saying|adding|noting|warning|insisting|arguing|stressing)\s+that\b"
+    r",\s+(?:(?:saying|adding|noting|warning|insisting|arguing|stressing)\s+(?:that|it|they)\b"
     r"|(?:calling|describing)\s[^“”\",.;]{0,40}[“\"]|saying:?\s+[“\"])"
 )
 # The verb after the subject, in the past or the present: "rejected", "dismisses", "has".
 # "Speaking at a forum, …" opens with no subject at all.
 _FINITE = re.compile(r"[a-z]+(?:ed|s)")
+_LOWER_BODY_SUBJECT = re.compile(rf"(?P<body>{_LOWER_BODY})\s+[a-z]+(?:ed|s)\b")
 
 
 def _subject(sentence: str) -> str | None:
     """The speaker phrase that opens a sentence and is followed by its verb in lower case:
     "Former White House official Alex Gray" in "Former White House official Alex Gray
     rejected these fears"."""
+    body = _LOWER_BODY_SUBJECT.match(sentence)
+    if body:
+        return _lower_the(body.group("body"))
     words = sentence.split()
     phrase: list[str] = []
     for word in words:

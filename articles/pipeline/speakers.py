@@ -11,15 +11,32 @@ has used for the same person or body up to that sentence.
     ('Reuters', 'Jamieson Greer', 'Secretary Scott Bessent')
 """
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 
-from .sentences import _DISCOURSE, _LINKS, _PROPER, _ROLES, _bare, _phrase
+from .sentences import (
+    _BODY_HEADS,
+    _DISCOURSE,
+    _LINKS,
+    _PROPER,
+    _ROLES,
+    _bare,
+    _phrase,
+    speaking_pronoun,
+)
+
+# Honorifics name nobody on their own: "Mr Trump" is the report's "Donald Trump".
+_HONORIFICS = frozenset("mr mr. mrs mrs. ms ms. dr dr.".split())
+_ARTICLES = frozenset("the a an".split())
+# "the ministry", "the commission": a body named by its head noun alone.
+_BARE_BODY = re.compile(rf"(?:the\s+)?({_BODY_HEADS})", re.IGNORECASE)
 
 
 def _words(name: str) -> list[str]:
-    """A name's words without "the": "the White House" and "White House" are one body."""
-    return [word for word in name.split() if word.lower() != "the"]
+    """A name's words without "the" or an honorific: "the White House" and "A White House"
+    are one body, "Mr Trump" and "Trump" one person."""
+    return [word for word in name.split() if word.lower() not in _ARTICLES | _HONORIFICS]
 
 
 def _surname_first(short_words: list[str], full_words: list[str]) -> bool:
@@ -52,9 +69,12 @@ class _Known:
 
     def __init__(self) -> None:
         self._by_key: dict[str, list[str]] = {}
+        self._bodies: list[str] = []  # names holding a body's head noun, latest last
 
     def add(self, names: Iterable[str]) -> None:
         for name in names:
+            if any(_BARE_BODY.fullmatch(word) for word in name.split()):
+                self._bodies.append(name)
             words = _words(name)
             # Filed under the last word, and under the one before it for "Xi Jinping".
             for key in set(words[-2:]):
@@ -65,6 +85,13 @@ class _Known:
     def fullest(self, name: str) -> str:
         """The known name with the most words that names the same speaker as `name`; ties
         go to the earliest. `name` itself when none is fuller."""
+        bare = _BARE_BODY.fullmatch(name)
+        if bare:  # "the ministry said": the ministry last named, "the Ministry of Commerce"
+            head = bare.group(1).lower()
+            for candidate in reversed(self._bodies):
+                if candidate != name and head in candidate.lower().split():
+                    return candidate
+            return name
         words = _words(name)
         best = name
         for candidate in self._by_key.get(words[-1], ()) if words else ():
@@ -108,15 +135,77 @@ def tie_claim_speakers(drafts: Iterable) -> Iterator:
     order, all of them, so that names in sentences that are not claims count as mentions;
     each draft comes back with its resolved speaker as signals.attribution."""
     known = _Known()
+    previous: list[str] = []  # the people the sentence before named, outside quotations
+    last_passage = None
     for draft in drafts:
+        if draft.passage is not None and last_passage is not None:
+            if draft.passage > last_passage + 1:
+                previous = []  # a heading between: "he" may be anyone it named
+        last_passage = draft.passage
         known.add(name_mentions(draft.sentence))
         attribution = draft.signals.attribution
         if attribution:
             known.add([attribution])
             fullest = known.fullest(attribution)
-            if fullest != attribution:
-                draft = replace(draft, signals=replace(draft.signals, attribution=fullest))
+        else:
+            fullest = _pronoun_speaker(draft.sentence, previous, known)
+        if fullest != attribution:
+            draft = replace(draft, signals=replace(draft.signals, attribution=fullest))
+        previous = _people(_unquoted(draft.sentence), known)
         yield draft
+
+
+_QUOTATION = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
+
+
+def _unquoted(text: str) -> str:
+    """The text with its quotations blanked: names a speaker quotes are not the speaker."""
+    return _QUOTATION.sub(lambda m: " " * len(m.group()), text)
+
+
+# Titles only a person holds: a mention with one of them names a person.
+_PERSON_TITLES = (
+    frozenset(
+        """president premier secretary minister representative ambassador envoy adviser advisor
+    spokesperson spokesman spokeswoman chairman chairwoman governor senator economist analyst
+    researcher professor negotiator official director chief ceo leader""".split()
+    )
+    | _HONORIFICS
+)
+
+
+def _is_person(name: str, known: "_Known") -> bool:
+    """A mention names a person if it, or the fullest name the report gave it, carries a
+    person's title or an honorific ("Mr Trump", "Chinese President Xi Jinping")."""
+    for form in (name, known.fullest(name)):
+        if any(
+            word.lower().rstrip(".") in _PERSON_TITLES | {"mr", "mrs", "ms", "dr"}
+            for word in form.split()[:-1]
+        ):
+            return True
+    return False
+
+
+def _people(text: str, known: "_Known") -> list[str]:
+    """The distinct people a text names, each at the fullest the report has named them."""
+    found: list[str] = []
+    for mention in name_mentions(text) if text.strip() else ():
+        if _is_person(mention, known):
+            fullest = known.fullest(mention)
+            if fullest not in found:
+                found.append(fullest)
+    return found
+
+
+def _pronoun_speaker(sentence: str, previous: list[str], known: "_Known") -> str:
+    """Who "he said" or "she told reporters" means: the one person named before the pronoun
+    in the sentence, or else in the sentence before; "" if nobody or more than one could be
+    meant. Quotations are left out: a name a speaker quotes is not the speaker."""
+    at = speaking_pronoun(sentence)
+    if at is None:
+        return ""
+    people = _people(_unquoted(sentence[:at]), known) or previous
+    return people[0] if len(people) == 1 else ""
 
 
 def _is_plural_role(word: str) -> bool:
@@ -133,7 +222,7 @@ def _mention(words: list[str]) -> str | None:
         _is_plural_role(words[0])
         or words[0].lower() in _DISCOURSE
         or words[0].lower() in _LINKS
-        or words[0] == "The"
+        or words[0] in ("The", "A", "An")
     ):
         words = words[1:]
     return _phrase(words) or None

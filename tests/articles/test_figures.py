@@ -224,6 +224,78 @@ SENTENCES = [
         "Chinese tariffs on American soybeans are currently 13%.",
         [rate("13%", 13, None, CN, US, IN_FORCE)],
     ),
+    # --- The unseen reports' hard cases, as rules.
+    # A market's move is no duty, whatever the sentence says of tariffs.
+    (
+        "The threat of an additional 100 per cent tariff sent the S&P 500 down 2.7 per cent.",
+        [
+            rate("100 per cent", 100, "additional", None, None, THREAT),
+            amount("2.7 per cent", 2.7, "%"),
+        ],
+    ),
+    # "12 May" is a date, not a hedge; a pair after a pair takes its sides in order, and the
+    # level a cut started from is cut.
+    (
+        "On 12 May the two sides cut US tariffs to 30 per cent and Chinese duties to 10 per cent "
+        "from the 145 per cent and 125 per cent levels reached in April.",
+        [
+            rate("30 per cent", 30, None, US, CN, IN_FORCE),
+            rate("10 per cent", 10, None, CN, US, IN_FORCE),
+            rate("145 per cent", 145, None, US, CN, CUT),
+            rate("125 per cent", 125, None, CN, US, CUT),
+        ],
+    ),
+    (
+        "Tariffs had soared to punishing levels — 145% on Chinese goods entering the U.S. and "
+        "125% on American goods going to China — before the Geneva deal brought them down to "
+        "30% and 10%.",
+        [
+            rate("145%", 145, None, US, CN, CUT),
+            rate("125%", 125, None, CN, US, CUT),
+            rate("30%", 30, "total", US, CN, IN_FORCE),
+            rate("10%", 10, "total", CN, US, IN_FORCE),
+        ],
+    ),
+    # "dropped to" is a cut made, not a threat dropped.
+    (
+        "The fentanyl duty dropped to 10% this week.",
+        [rate("10%", 10, "fentanyl", US, CN, IN_FORCE)],
+    ),
+    # A rise to a peak is no total: the text says when a rate is one.
+    (
+        "The tit-for-tat pushed US tariffs on Chinese goods to 145%.",
+        [rate("145%", 145, None, US, CN, IN_FORCE)],
+    ),
+    # A clause with its own sides does not take another's basis; a subjectless clause takes
+    # the sides of the one before; a suspension for another year is a cut.
+    (
+        "The United States cut its fentanyl-linked duty on Chinese goods to 10 per cent from 20 "
+        "per cent, and China began applying a single 10 per cent rate to American goods, "
+        "suspending an additional 24 per cent levy for another year.",
+        [
+            rate("10 per cent", 10, "fentanyl", US, CN, IN_FORCE),
+            rate("20 per cent", 20, "fentanyl", US, CN, CUT),
+            rate("10 per cent", 10, None, CN, US, IN_FORCE),
+            rate("24 per cent", 24, "additional", CN, US, CUT),
+        ],
+    ),
+    # A participle's cut is hedged by its main clause; the level it leaves is still in force.
+    (
+        "Trump said he would cut the fentanyl tariff on Chinese goods to 10% from 20%, lowering "
+        "the combined rate to about 47% from 57%.",
+        [
+            rate("10%", 10, "fentanyl", US, CN, None),
+            rate("20%", 20, "fentanyl", US, CN, IN_FORCE),
+            rate("47%", 47, "total", US, CN, None),
+            rate("57%", 57, "total", US, CN, IN_FORCE),
+        ],
+    ),
+    # The reciprocal tariffs are America's even when a Chinese source reports them.
+    (
+        "According to the Ministry of Commerce, the 24 percent additional reciprocal tariff will "
+        "remain suspended for one year.",
+        [rate("24 percent", 24, "reciprocal", US, CN, CUT)],
+    ),
     # --- Values and quantities.
     (
         "China bought $1.2 billion of soybeans, about 12 million tonnes, and 25 metric tons of "

@@ -155,6 +155,28 @@ def test_precision_and_recall_on_the_seed_list(capsys):
             "The Commerce Ministry issued a statement, saying: “We oppose the move.”",
             "the Commerce Ministry",
         ),
+        # a body named in lower case
+        ("The commerce ministry said on Thursday that talks went well.", "the commerce ministry"),
+        ("Talks went well, the Chinese commerce ministry said.", "the Chinese commerce ministry"),
+        (
+            "China's tariff commission said on Nov. 5 that it would act.",
+            "China's tariff commission",
+        ),
+        # "has since said"
+        (
+            "Treasury Secretary Scott Bessent has since said the target will be met.",
+            ("Treasury Secretary Scott Bessent"),
+        ),
+        # a verb inside a quotation is the quoted speaker's
+        (
+            "“The countermeasures China announced were restrained,” Wang Xiaoming, a researcher "
+            "at an institute, said in an interview.",
+            "Wang Xiaoming",
+        ),
+        # announcing plans is saying; announcing a measure is doing
+        ("Beijing announced plans to impose new controls.", "Beijing"),
+        # ", and" joins two clauses, not a list of speakers
+        ("They spoke for the first time since Busan, and Mr Trump said it went well.", "Mr Trump"),
     ],
 )
 def test_the_speaker_is_named_as_written(sentence, speaker):
@@ -173,6 +195,16 @@ def test_the_speaker_is_named_as_written(sentence, speaker):
         "Speaking at a forum, Greer smiled, calling it “good”.",  # no subject opens it
         "He described the negotiations as intense, adding that both sides tried.",  # a pronoun
         "According to a person familiar with the matter, talks went well.",
+        # a place or a date after a preposition says nothing
+        "Grain dealers in Chicago said on Thursday that purchases would pick up.",
+        "A White House fact sheet published on Saturday added that China would buy soybeans.",
+        # an anonymous source, with its participle: the name after "said" is what it said
+        "A White House official, speaking on condition of anonymity, said Trump could sign.",
+        "Farmers, who watched buyers leave, said they would believe the deal when they saw it.",
+        "Traders said state-run COFCO bought three cargoes.",
+        # announcing a measure, and a name that only qualifies the source
+        "China announced the rare earth restrictions Oct. 9, and Trump responded a day later.",
+        "Xi raised Taiwan, according to the Chinese readout; the talks ran long.",
     ],
 )
 def test_no_named_speaker_gives_no_attribution(sentence):
@@ -199,8 +231,20 @@ def test_no_named_speaker_gives_no_attribution(sentence):
             ["Scott Kennedy", "Treasury Secretary Kennedy"],
             ["Scott Kennedy", "Treasury Secretary Kennedy"],
         ),
-        # no speaker stays no speaker: pronouns are not guessed
+        # no speaker stays no speaker: pronouns are not guessed here
         (["Scott Kennedy", ""], ["Scott Kennedy", ""]),
+        # an honorific or an article names nobody on its own
+        (["Donald Trump", "Mr Trump"], ["Donald Trump"] * 2),
+        (["A White House", "the White House"], ["A White House", "the White House"]),
+        # a body named by its head noun is the one last named with it
+        (
+            ["the Ministry of Commerce", "Reuters", "the ministry"],
+            [
+                "the Ministry of Commerce",
+                "Reuters",
+                "the Ministry of Commerce",
+            ],
+        ),
     ],
 )
 def test_an_attribution_takes_the_fullest_earlier_name(attributions, resolved):
@@ -249,3 +293,39 @@ def test_the_pipeline_ties_a_surname_to_the_name_in_a_sentence_that_is_no_claim(
     )
     claims = analyse(body, PUBLISHED).claims
     assert [c.signals.attribution for c in claims] == ["Treasury Secretary Scott Bessent", ""]
+
+
+# --- Pronouns: "he said" is the one person who could be meant, or nobody ------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "speakers"),
+    [
+        # the person named before the pronoun in the sentence, at their fullest
+        (
+            "Donald Trump met Xi Jinping in Busan on Thursday.\n\n"
+            "Mr Trump plans to visit Beijing in April, and he has said Mr Xi will visit too.",
+            ["Donald Trump"],
+        ),
+        # or the only person the sentence before named
+        (
+            "Treasury Secretary Scott Bessent arrived in Kuala Lumpur on Saturday.\n\n"
+            "“We have a framework,” he said.",
+            ["Treasury Secretary Scott Bessent"],
+        ),
+        # two people could be meant: nobody
+        (
+            "Treasury Secretary Scott Bessent met Vice Premier He Lifeng on Saturday.\n\n"
+            "“We have a framework,” he said.",
+            [""],
+        ),
+        # a name in a quotation is not who speaks it
+        (
+            "“President Xi was gracious,” he said on Sunday.",
+            [""],
+        ),
+    ],
+)
+def test_a_pronoun_speaks_for_the_one_person_it_can_mean(body, speakers):
+    claims = [c for c in analyse(body, PUBLISHED).claims if "he " in c.sentence]
+    assert [c.signals.attribution for c in claims] == speakers
