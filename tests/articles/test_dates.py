@@ -139,7 +139,7 @@ def test_every_match_in_the_seed_reports_is_well_formed():
                 assert sentence[m.start : m.end] == m.text
                 assert m.date_start <= m.date_end
                 assert m.precision in ("day", "week", "month", "quarter", "year")
-                assert m.method in ("absolute", "relative", "tense")
+                assert m.method in ("absolute", "relative", "tense", "context")
                 assert "→" in explain(m, published)
             assert all(a.end <= b.start for a, b in zip(matches, matches[1:], strict=False))
 

@@ -184,7 +184,8 @@ def check_analysis(raw: str, published: date):
         assert body[claim.start : claim.end] == claim.sentence
         passage = analysis.passages[claim.passage]
         assert passage.start <= claim.start and claim.end <= passage.end
-        assert passage.kind != "heading"
+        # A subheading is a claim only for the date it gives ("What to watch this month").
+        assert passage.kind != "heading" or (claim.heading and claim.dates)
         assert claim.worth_citing
         assert len(claim.signals.attribution) <= ATTRIBUTION_MAX
         # What services.store_claim does next must work for every claim.
@@ -200,7 +201,7 @@ def check_analysis(raw: str, published: date):
             assert mention.start >= previous_end, "mentions are sorted and do not overlap"
             previous_end = mention.end
             assert mention.precision in PRECISIONS
-            assert mention.method in ("absolute", "relative", "tense")
+            assert mention.method in ("absolute", "relative", "tense", "context")
             assert 0 < len(mention.text) <= MENTION_TEXT_MAX
     return analysis
 
