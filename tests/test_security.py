@@ -1,5 +1,6 @@
 """Hostile or careless input: NUL characters, oversized bodies, guessed passwords."""
 
+import json
 import time
 import types
 from urllib.parse import urlencode
@@ -256,3 +257,38 @@ def test_the_client_address_trusts_only_the_configured_proxies(
     settings.TRUSTED_PROXY_COUNT = proxies
     request = RequestFactory().get("/", REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR=forwarded)
     assert client_ip(request) == expected
+
+
+# --- no inline scripts or styles -------------------------------------------------------------
+
+# The Content-Security-Policy (script-src 'self', style-src 'self') would block them. The one
+# kind of inline <script> allowed is a schema.org data block, type="application/ld+json"
+# (timeline/templatetags/jsonld.py): browsers never execute a data block, and the policy
+# does not apply to it; its JSON is escaped so that no text in it can close the element.
+DATA_BLOCK = "application/ld+json"
+
+
+def test_pages_carry_no_inline_scripts_or_styles_but_json_ld_data_blocks(seeded, client):
+    from articles.models import Article
+    from tests.timeline.pages import parse
+    from timeline.models import Event
+
+    urls = ["/", "/articles/", "/coverage/", "/timeline/embed/", "/?q=tariffs"]
+    urls += [event.get_absolute_url() for event in Event.objects.sourced()]
+    urls += [article.get_absolute_url() for article in Article.objects.all()]
+    data_blocks = 0
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        doc = parse(response)
+        assert not doc.find_all("style"), url
+        assert not [el for el in doc.iter() if "style" in el.attrs], url
+        for script in doc.find_all("script"):
+            if script.attrs.get("src"):
+                continue
+            assert script.attrs.get("type") == DATA_BLOCK, (url, script)
+            text = script.text()
+            json.loads(text)
+            assert "<" not in text and ">" not in text, url
+            data_blocks += 1
+    assert data_blocks == len(urls) - 5  # one on each event and report page

@@ -17,6 +17,7 @@ from articles.clock import today
 from articles.models import Article, Outlet
 from articles.pipeline.anchoring import text_fragment
 
+from . import search as site_search
 from .conflicts import find_conflicts
 from .forms import TimelineFilter
 from .models import Event, Evidence
@@ -212,4 +213,32 @@ def coverage(request):
         request,
         "timeline/coverage.html",
         {"rows": rows, "outlets": outlets},
+    )
+
+
+SEARCH_RESULTS_PER_PAGE = 20
+
+
+@require_safe
+def search(request):
+    """Events, quotes and reports matching the words, best first, a page at a time.
+
+    One count, one ranked page, then the page's rows: a fixed number of queries whatever
+    the query or the data (timeline/search.py).
+    """
+    q = request.GET.get("q", "")
+    try:
+        offset = int(request.GET.get("offset", 0))
+    except ValueError:
+        offset = 0  # a bad offset shows the first page, never an error
+    results = site_search.search(q, limit=SEARCH_RESULTS_PER_PAGE, offset=offset)
+    return render(
+        request,
+        "timeline/search.html",
+        {
+            "q": q,
+            "results": results,
+            "first": results.offset + 1,
+            "last": results.offset + len(results.hits),
+        },
     )

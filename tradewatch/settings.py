@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.syndication",
+    "django.contrib.sitemaps",
+    "django.contrib.postgres",
     "django_extensions",
     "simple_history",
     "articles",

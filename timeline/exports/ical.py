@@ -1,0 +1,150 @@
+"""The timeline's dates for calendar apps: /events.ics (RFC 5545, built with icalendar).
+
+Which events: those that look, or once looked, ahead to a day (scheduled, threatened,
+postponed, extended, at any step of their story) and every deadline, so that a subscriber
+who saw a meeting or a threat arrive also sees what became of it (CONFIRMED once it
+happened, CANCELLED once called off) instead of having it silently vanish. Events only ever
+reported after the fact are history, not dates to plan around, and stay on the timeline.
+
+Dates are all-day (DATE values, DTEND the day after the last, as RFC 5545 wants). An
+event moved to a new day (extended, postponed) sits on that day, its `due`, and stays
+there once a later step says what became of it. An event known
+only to the week, month, quarter or season spans the whole period, and its summary says so
+("(April 2025; day not known)"); one known only to the year is left out, since a year-long
+bar tells a calendar nothing.
+
+UIDs are `<slug>@<host>`; DTSTAMP and LAST-MODIFIED are the event's last edit and SEQUENCE
+the number of steps in its story, so the file is the same on every request until an editor
+changes something, and a calendar app sees a moved date as an update.
+"""
+
+from datetime import timedelta
+
+from django.db.models import Q
+from django.http import HttpResponse
+from django.http.request import split_domain_port
+from django.views.decorators.http import require_safe
+from icalendar import Calendar, vDuration
+from icalendar import Event as VEvent
+
+from ..models import Event, StatusChange
+
+S = Event.Status
+
+# What a calendar app should make of each status: will it take place on that day?
+ICAL_STATUS = {
+    S.SCHEDULED: "CONFIRMED",
+    S.HAPPENED: "CONFIRMED",
+    S.IN_FORCE: "CONFIRMED",
+    S.EXPIRED: "CONFIRMED",  # the deadline came and went: it did fall on that day
+    S.EXTENDED: "CONFIRMED",  # on its new day; TENTATIVE while no source gives one
+    S.POSTPONED: "CONFIRMED",
+    S.THREATENED: "TENTATIVE",
+    S.SUSPENDED: "TENTATIVE",  # paused, not withdrawn: it may yet come back
+    S.CANCELLED: "CANCELLED",
+}
+LEFT_OUT = ("year",)
+REFRESH = timedelta(hours=6)
+
+
+def calendar_events():
+    """Public events with a day to put in a calendar, with their stories, in date order."""
+    looked_ahead = StatusChange.objects.filter(status__in=Event.FORWARD_LOOKING).values("event")
+    return (
+        Event.objects.sourced()
+        .filter(
+            Q(status__in=Event.FORWARD_LOOKING)
+            | Q(kind=Event.Kind.DEADLINE)
+            | Q(pk__in=looked_ahead)
+        )
+        .exclude(precision__in=LEFT_OUT)
+        .on_timeline()
+    )
+
+
+def new_day(event: Event):
+    """The day its latest move (extended, postponed to a known day) took it to, if any: it
+    stays there when a later step says what became of it (the extended truce expired)."""
+    moves = [c for c in event.story if c.status in Event.MOVED and c.new_date]
+    return moves[-1].new_date if moves else None
+
+
+def days(event: Event):
+    """(first day, day after the last): its new day once moved, else its whole period."""
+    moved = new_day(event)
+    if moved:
+        return moved, moved + timedelta(days=1)
+    return event.start, event.last_day + timedelta(days=1)
+
+
+def status(event: Event) -> str:
+    latest = event.latest_change
+    if event.status in Event.MOVED and not (latest and latest.new_date):
+        return "TENTATIVE"  # moved off its day to a day no source gives yet
+    return ICAL_STATUS[event.status]
+
+
+def summary(event: Event) -> str:
+    text = f"{event.title} — {event.get_status_display()}"
+    if event.precision != "day":
+        text += f" ({event.when}; day not known)"
+    return text
+
+
+def description(event: Event, url: str) -> str:
+    outlets = sorted(
+        {ev.claim.article.outlet.name for ev in event.evidence.all() if ev.stance != "contradicts"}
+    )
+    lines = [event.summary] if event.summary else []
+    if event.story:
+        lines.append(f"So far: {event.story_line}.")
+    if outlets:
+        lines.append(f"Sources: {', '.join(outlets)}.")
+    lines.append(f"Quotes and links to each report: {url}")
+    return "\n\n".join(lines)
+
+
+def vevent(event: Event, request, host: str) -> VEvent:
+    url = request.build_absolute_uri(event.get_absolute_url())
+    start, end = days(event)
+    return VEvent.new(
+        uid=f"{event.slug}@{host}",
+        stamp=event.updated,
+        last_modified=event.updated,
+        created=event.created,
+        sequence=len(event.story),
+        start=start,
+        end=end,
+        summary=summary(event),
+        description=description(event, url),
+        location=event.place or None,
+        url=url,
+        status=status(event),
+        # Dates to know, not time the subscriber is busy.
+        transparency="TRANSPARENT",
+        categories=[topic.name for topic in event.topics.all()],
+    )
+
+
+@require_safe
+def calendar(request):
+    host = split_domain_port(request.get_host())[0] or "localhost"
+    cal = Calendar.new(
+        prodid="-//TradeWatch//US-China trade talks timeline//EN",
+        uid=f"calendar@{host}",
+        name="TradeWatch: US–China trade talks",
+        description="Meetings, threats and deadlines of the US–China trade talks, each "
+        "linked to the reports it rests on.",
+        url=request.build_absolute_uri("/"),
+        method="PUBLISH",
+        calscale="GREGORIAN",
+        refresh_interval=REFRESH,
+        subcomponents=[vevent(event, request, host) for event in calendar_events()],
+    )
+    # Older clients (Outlook) read the refresh interval from this non-standard property.
+    cal.add("X-PUBLISHED-TTL", vDuration(REFRESH))
+    return HttpResponse(
+        cal.to_ical(),
+        content_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": 'inline; filename="tradewatch.ics"'},
+    )
