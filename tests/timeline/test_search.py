@@ -8,6 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from articles.models import Article, Outlet
+from articles.reports import MAX_REPORT_CHARS
 from timeline.search import MAX_LIMIT, search
 
 from .factories import add_report, claim_with, grow
@@ -215,3 +217,22 @@ def test_words_match_as_prefixes_and_stems(soybeans):
     assert search("soybean").counts["claim"] >= 1
     # "a" is a stop word in English; alone, it still finds the words it begins.
     assert search("a").total > 0
+
+
+def test_a_report_at_the_size_limit_made_of_distinct_words_is_stored_and_found(db):
+    # A tsvector holds at most 1 MB; a body of a million characters of distinct words would
+    # not fit, and its INSERT would fail on PostgreSQL. Only its first part is searched.
+    words = [f"w{n:07d}x" for n in range(MAX_REPORT_CHARS // 10)]
+    body = " ".join(words)[:MAX_REPORT_CHARS]
+    outlet = Outlet.objects.create(name="Long Copy", slug="long-copy")
+    article = Article.objects.create(
+        outlet=outlet,
+        title="A very long report",
+        slug="a-very-long-report",
+        published=date(2025, 11, 3),
+        body=body,
+        raw_body=body,
+    )
+    assert Article.objects.filter(pk=article.pk).exists()
+    [hit] = [h for h in search(words[0]).hits if h.kind == "report"]
+    assert hit.url == article.get_absolute_url()

@@ -41,8 +41,15 @@ def document(table, index, expression):
     )
 
 
+# A tsvector holds at most 1 MB: a report at the size limit (articles.reports,
+# MAX_REPORT_CHARS) made of distinct words would exceed it and its INSERT would fail. Each
+# text is searched in its first SEARCHED_CHARS characters, which keeps any row well under.
+SEARCHED_CHARS = 200_000
+
+
 def weighted(column, weight):
-    return f"setweight(to_tsvector('english'::regconfig, COALESCE({column}, '')), '{weight}')"
+    text = f"left(COALESCE({column}, ''), {SEARCHED_CHARS})"
+    return f"setweight(to_tsvector('english'::regconfig, {text}), '{weight}')"
 
 
 class Migration(migrations.Migration):
