@@ -146,12 +146,17 @@ class EventOut(Schema):
     evidence: list[EvidenceOut] = Field(description="The accepted quotes, by publication date.")
 
 
-class EventPage(Schema):
-    count: int = Field(description="How many events match, on all pages.")
+class Page(Schema):
+    """What every list answers: where this page stands among all the matching items."""
+
+    count: int = Field(description="How many items match, on all pages.")
     limit: int = Field(description="The page size used.")
-    offset: int = Field(description="How many matching events come before this page.")
+    offset: int = Field(description="How many matching items come before this page.")
     next: str | None = Field(description="Absolute URL of the next page; null on the last.")
     previous: str | None = Field(description="Absolute URL of the previous page, if any.")
+
+
+class EventPage(Page):
     search_note: str = Field(description="Said when `q` was cut to the search limits.")
     items: list[EventOut] = Field(description="Events by start, end, title, then id.")
 
@@ -168,12 +173,7 @@ class OutletOut(Schema):
     reports: int = Field(description="How many of its reports the site holds.")
 
 
-class OutletPage(Schema):
-    count: int = Field(description="How many outlets there are, on all pages.")
-    limit: int = Field(description="The page size used.")
-    offset: int = Field(description="How many outlets come before this page.")
-    next: str | None = Field(description="Absolute URL of the next page; null on the last.")
-    previous: str | None = Field(description="Absolute URL of the previous page, if any.")
+class OutletPage(Page):
     items: list[OutletOut] = Field(description="Outlets by name.")
 
 
@@ -184,12 +184,7 @@ class ReportSummary(ReportRef):
     claim_count: int = Field(description="How many claims the pipeline and editors found in it.")
 
 
-class ReportPage(Schema):
-    count: int = Field(description="How many reports match, on all pages.")
-    limit: int = Field(description="The page size used.")
-    offset: int = Field(description="How many matching reports come before this page.")
-    next: str | None = Field(description="Absolute URL of the next page; null on the last.")
-    previous: str | None = Field(description="Absolute URL of the previous page, if any.")
+class ReportPage(Page):
     items: list[ReportSummary] = Field(description="Newest first, then by title and id.")
 
 
@@ -251,12 +246,7 @@ class HitCounts(Schema):
     report: int = Field(description="Matching reports.")
 
 
-class SearchPage(Schema):
-    count: int = Field(description="How many hits there are, on all pages.")
-    limit: int = Field(description="The page size used.")
-    offset: int = Field(description="How many hits come before this page.")
-    next: str | None = Field(description="Absolute URL of the next page; null on the last.")
-    previous: str | None = Field(description="Absolute URL of the previous page, if any.")
+class SearchPage(Page):
     search_note: str = Field(description="Said when `q` was cut to the search limits.")
     counts: HitCounts = Field(description="How many hits of each kind, on all pages.")
     items: list[Hit] = Field(description="Hits, most relevant first.")
