@@ -1,0 +1,704 @@
+"""Benchmark: N reports through the one door into a database, stage by stage, against
+dateparser's search_dates over the same whole texts.
+
+    .venv/bin/python bench/ingest.py --reports 100 --database-url sqlite:////tmp/tw_bench_ingest.sqlite3
+        [--reset] [--rounds 1] [--seed 1]
+
+(PostgreSQL: --database-url postgres://postgres@127.0.0.1:5432/tw_bench_ingest, created if
+missing.) Prints figures; asserts nothing. What it does:
+
+1. Makes N reports from the five seeds (fixtures/reports): each a seed with its publication
+   date shifted by k weeks (0, +1, -1, +2, ... up to 26, never past today), its kept
+   paragraphs shuffled (a seeded RNG; what cleaning drops follows them, as bench/load.py
+   does), a title, outlet and URL of its own. The door refuses a second report with the
+   same cleaned text (articles.services.content_hash), so no two orders repeat, nor a
+   seed's own order.
+2. Migrates and seeds the database (manage.py migrate, manage.py seed), then times
+   articles.services.ingest_report for each report, linking included (the
+   report_ingested signal runs timeline.linking.link_article): reports/s, ms per report.
+   Inside the door it times the analysis, the linking, the wire grouping and the reads, by
+   wrapping those functions for this run only: the database writes are the door less the
+   analysis and the linking.
+3. Runs the same texts through the pipeline alone, with no database (analyse, with the
+   topics and known dates read beforehand), and then through each step function in
+   isolation, as analyse composes them: clean, split, sentences and claims (split_sentences,
+   signals, outcome_cues, places_in, topics_in), dates (find_dates with the report's
+   context, explain), figures and speakers (typed_figures, tie_claim_speakers). It checks
+   that the steps give analyse's claims.
+4. Runs dateparser's search_dates over the same whole texts (languages=["en"],
+   RELATIVE_BASE the publication date, PREFER_DATES_FROM "current_period") and scores both
+   on the seeds' gold date mentions (tests/data/gold_dates.json) by the rule of
+   tests/articles/test_dates.py: a mention is found when a match overlaps its words in its
+   sentence and resolves right. search_dates gives substrings: each is located in the text,
+   in order, to get its offsets.
+
+Every pass is warmed up once (the five seeds, and one ingest rolled back); the date
+parser's cache is emptied before each pass, so each starts as a fresh process would. Times
+are time.perf_counter; per report, the median over --rounds passes (the door runs once).
+
+Safety: it refuses a database that is not empty unless --reset is given (which deletes the
+SQLite file, or drops the PostgreSQL database's public schema), refuses the project's
+db.sqlite3, and writes to PostgreSQL only on 127.0.0.1 into a database named tw_bench*.
+"""
+
+import argparse
+import contextlib
+import io
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from datetime import time as clock
+from pathlib import Path
+from types import SimpleNamespace
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_URL = "sqlite:////tmp/tw_bench_ingest.sqlite3"
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+MAX_SHIFT_WEEKS = 26
+OUTLETS = (
+    "Asia Markets Daily",
+    "Pacific Trade Review",
+    "The Commerce Ledger",
+    "Harbor City Tribune",
+    "Midwest Farm Bulletin",
+    "Global Supply Chain News",
+    "The Evening Courier",
+)
+STAGES = ("clean", "split", "sentences", "dates", "figures")
+STAGE_LABELS = {
+    "clean": "clean",
+    "split": "split (passages)",
+    "sentences": "sentences & claims",
+    "dates": "dates (find, resolve, explain)",
+    "figures": "figures & speakers",
+}
+
+
+# --- the database: which one, and only an empty one -----------------------------------
+
+
+def check_target(url: str) -> dict:
+    """The parsed URL, or SystemExit for a database this benchmark must not write to."""
+    import dj_database_url
+
+    config = dj_database_url.parse(url)
+    engine = config["ENGINE"]
+    if engine.endswith("sqlite3"):
+        path = Path(config["NAME"]).resolve()
+        if path == (ROOT / "db.sqlite3").resolve():
+            raise SystemExit("refusing the project's own db.sqlite3: give a scratch file")
+        return config
+    if engine.endswith("postgresql"):
+        if (config.get("HOST") or "") not in LOOPBACK:
+            raise SystemExit(f"refusing {url!r}: PostgreSQL on 127.0.0.1 only")
+        if not config["NAME"].startswith("tw_bench"):
+            raise SystemExit(f"refusing database {config['NAME']!r}: its name must start tw_bench")
+        return config
+    raise SystemExit(f"refusing {url!r}: SQLite or PostgreSQL only")
+
+
+def ensure_postgres_database(url: str, name: str) -> None:
+    """Create the benchmark's PostgreSQL database if it is missing (from template0, through
+    template1: never the tradewatch or postgres databases)."""
+    import psycopg
+
+    try:
+        psycopg.connect(url, connect_timeout=10).close()
+        return
+    except psycopg.OperationalError as exc:
+        if "does not exist" not in str(exc):
+            raise
+    admin = urllib.parse.urlunsplit(urllib.parse.urlsplit(url)._replace(path="/template1"))
+    with psycopg.connect(admin, autocommit=True, connect_timeout=10) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
+
+
+def prepare_database(config: dict, reset: bool) -> None:
+    """Refuse a database that has tables, unless reset; then migrate and seed it."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    tables = connection.introspection.table_names()
+    if tables and not reset:
+        raise SystemExit(
+            f"refusing: the database is not empty ({len(tables)} tables); "
+            "give --reset to start it again, or another --database-url"
+        )
+    if tables:
+        if connection.vendor == "sqlite":
+            connection.close()
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(str(config["NAME"]) + suffix).unlink(missing_ok=True)
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute("DROP SCHEMA public CASCADE")
+                cursor.execute("CREATE SCHEMA public")
+    quiet = io.StringIO()
+    call_command("migrate", verbosity=0, stdout=quiet)
+    call_command("seed", stdout=quiet, stderr=quiet)
+
+
+# --- the reports ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Seed:
+    path: Path
+    report: object  # articles.reports.ReportInput
+
+
+def load_seeds() -> list[Seed]:
+    from articles.reports import decode, parse_report
+
+    paths = sorted((ROOT / "fixtures" / "reports").glob("*.txt"))
+    return [Seed(p, parse_report(decode(p.read_bytes()), source_name=p.name)) for p in paths]
+
+
+def shift_weeks(j: int) -> int:
+    """0, +1, -1, +2, -2, ... within MAX_SHIFT_WEEKS either way."""
+    j %= 2 * MAX_SHIFT_WEEKS + 1
+    return (j + 1) // 2 * (1 if j % 2 else -1)
+
+
+def short_title(title: str, limit: int = 55) -> str:
+    words, out = title.split(), ""
+    for word in words:
+        if len(out) + len(word) + 1 > limit:
+            break
+        out = f"{out} {word}".strip()
+    return out or title[:limit]
+
+
+def make_reports(seeds: list[Seed], count: int, rng, today: date, first: int = 1) -> list[dict]:
+    """`count` distinct reports (ingest_report's keyword arguments), numbered from `first`."""
+    from articles.pipeline.clean import clean
+    from articles.services import content_hash
+
+    seen = {content_hash(clean(s.report.body).text) for s in seeds}
+    reports = []
+    for n in range(first, first + count):
+        seed = seeds[n % len(seeds)]
+        base = seed.report
+        k = shift_weeks(n // len(seeds))
+        published = base.published + timedelta(weeks=k)
+        if published > today:
+            published -= timedelta(weeks=2 * abs(k))
+        cleaned = clean(base.body)
+        paragraphs = [p for p in cleaned.text.split("\n") if p.strip()]
+        for _ in range(100):
+            rng.shuffle(paragraphs)
+            digest = content_hash("\n".join(paragraphs))
+            if digest not in seen:
+                break
+        else:
+            raise SystemExit(f"no new paragraph order left for {seed.path.name}")
+        seen.add(digest)
+        dropped = [r.text for r in cleaned.removed]
+        body = "\n\n".join(paragraphs + dropped) + "\n"
+        outlet = OUTLETS[(n * 3) % len(OUTLETS)]
+        slug = outlet.lower().replace(" ", "-")
+        reports.append(
+            dict(
+                title=f"{short_title(base.title)}: report {n}, {outlet}",
+                outlet=outlet,
+                published=published,
+                body=body,
+                url=f"https://{slug}.example/news/{n}-{seed.path.stem}" if base.url else "",
+                byline=base.byline,
+                published_estimated=base.published_estimated,
+                published_note=f"the seed's date shifted {k:+d} weeks" if k else "",
+                source_name=f"bench-{n}-{seed.path.name}",
+            )
+        )
+    return reports
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+# --- timing --------------------------------------------------------------------------------
+
+
+class Clock:
+    """Seconds spent in named functions, for the report being ingested."""
+
+    def __init__(self):
+        self.spent: dict[str, float] = {}
+
+    def wrap(self, name: str, fn):
+        def timed(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.spent[name] = self.spent.get(name, 0.0) + time.perf_counter() - start
+
+        return timed
+
+    def take(self) -> dict[str, float]:
+        spent, self.spent = self.spent, {}
+        return spent
+
+
+@contextlib.contextmanager
+def patched(targets):
+    """Replace module attributes for the length of a pass: [(module, name, replacement)]."""
+    saved = [(module, name, getattr(module, name)) for module, name, _ in targets]
+    for module, name, value in targets:
+        setattr(module, name, value)
+    try:
+        yield
+    finally:
+        for module, name, value in saved:
+            setattr(module, name, value)
+
+
+def empty_caches() -> None:
+    from articles.pipeline.dates import rules
+
+    rules.parse_explicit.cache_clear()
+
+
+def run_door(reports: list[dict], warmup: dict) -> tuple[list[dict], float]:
+    """Each report through ingest_report, with the time of each part of it; and the wall
+    time of them all, the warm-up left out."""
+    from django.db import connection, transaction
+
+    import articles.services as services
+    import articles.wire_groups as wire_groups
+    import timeline.receivers as receivers
+
+    clock_ = Clock()
+    queries = [0]
+
+    def count(execute, sql, params, many, context):
+        queries[0] += 1
+        return execute(sql, params, many, context)
+
+    targets = [
+        (services, "analyse", clock_.wrap("analyse", services.analyse)),
+        (services, "known_dates", clock_.wrap("reads", services.known_dates)),
+        (services, "topic_keywords", clock_.wrap("reads", services.topic_keywords)),
+        (services, "store_report", clock_.wrap("store", services.store_report)),
+        (wire_groups, "group", clock_.wrap("wire", wire_groups.group)),
+        (receivers, "link_article", clock_.wrap("link", receivers.link_article)),
+    ]
+    rows = []
+    with patched(targets), connection.execute_wrapper(count):
+        with transaction.atomic():  # the warm-up leaves nothing behind
+            services.ingest_report(**warmup)
+            transaction.set_rollback(True)
+        clock_.take()
+        empty_caches()
+        wall = time.perf_counter()
+        for report in reports:
+            queries[0] = 0
+            start = time.perf_counter()
+            result = services.ingest_report(**report)
+            door = time.perf_counter() - start
+            parts = clock_.take()
+            if "link" not in parts:
+                raise SystemExit("the linking did not run: is timeline's receiver connected?")
+            rows.append(
+                {"door": door, "queries": queries[0], "status": result.status}
+                | {name: parts.get(name, 0.0) for name in ("analyse", "reads", "store", "wire")}
+                | {"link": parts["link"]}
+            )
+        wall = time.perf_counter() - wall
+    return rows, wall
+
+
+def run_pipeline(inputs, rounds: int) -> tuple[list[float], list]:
+    """analyse over each text, no database: per report, the median over rounds."""
+    from articles.pipeline.analysis import analyse
+
+    samples = [[] for _ in inputs]
+    claims = [None] * len(inputs)
+    for raw, published, keywords, known in inputs[:5]:
+        analyse(raw, published, keywords, known)
+    for _ in range(rounds):
+        empty_caches()
+        for i, (raw, published, keywords, known) in enumerate(inputs):
+            start = time.perf_counter()
+            analysis = analyse(raw, published, keywords, known)
+            samples[i].append(time.perf_counter() - start)
+            claims[i] = analysis.claims
+    return [statistics.median(s) for s in samples], claims
+
+
+def stages_of(raw, published, keywords, known) -> tuple[dict[str, float], tuple]:
+    """One report through each step function as analyse composes them, each timed alone."""
+    from articles.pipeline.analysis import ClaimDraft, claim_kind, places_in, topics_in
+    from articles.pipeline.clean import clean
+    from articles.pipeline.dates import Context, explain, find_dates
+    from articles.pipeline.figures import typed_figures
+    from articles.pipeline.outcomes import outcome_cues
+    from articles.pipeline.sentences import signals, split_sentences
+    from articles.pipeline.speakers import tie_claim_speakers
+    from articles.pipeline.split import split_passages
+    from articles.pipeline.vocabulary import PLACES
+
+    t0 = time.perf_counter()
+    cleaned = clean(raw)
+    t1 = time.perf_counter()
+    passages = split_passages(cleaned.text)
+    t2 = time.perf_counter()
+    sentences = []
+    for index, block in enumerate(passages):
+        for s, e in split_sentences(block.text):
+            text = block.text[s:e]
+            sentences.append(
+                (
+                    index,
+                    block,
+                    block.start + s,
+                    text,
+                    signals(text),
+                    outcome_cues(text),
+                    places_in(text),
+                    topics_in(text, keywords),
+                )
+            )
+    t3 = time.perf_counter()
+    context = Context(known=known, places=PLACES)
+    dated = []
+    for index, _, _, text, *_ in sentences:
+        found = find_dates(text, published, context.at(index))
+        context.remember(text, found)
+        dated.append((tuple(found), tuple(explain(d, published) for d in found)))
+    t4 = time.perf_counter()
+    figures = [typed_figures(text, sig.figures) for _, _, _, text, sig, *_ in sentences]
+    t5 = time.perf_counter()
+    drafts = [
+        ClaimDraft(
+            passage=index,
+            start=start,
+            end=start + len(text),
+            sentence=text,
+            kind=claim_kind(found, sig, outcomes),
+            signals=sig,
+            dates=found,
+            explanations=why,
+            places=places,
+            topics=topics,
+            outcomes=outcomes,
+            figures=typed,
+            heading=block.kind == "heading",
+        )
+        for (index, block, start, text, sig, outcomes, places, topics), (found, why), typed in zip(
+            sentences, dated, figures, strict=True
+        )
+    ]
+    t6 = time.perf_counter()
+    tied = list(tie_claim_speakers(drafts))
+    t7 = time.perf_counter()
+    claims = tuple(d for d in tied if d.worth_citing)
+    spent = {
+        "clean": t1 - t0,
+        "split": t2 - t1,
+        "sentences": t3 - t2,
+        "dates": t4 - t3,
+        "figures": (t5 - t4) + (t7 - t6),
+    }
+    return spent, claims
+
+
+def run_stages(inputs, rounds: int) -> tuple[dict[str, list[float]], list]:
+    samples = {name: [[] for _ in inputs] for name in STAGES}
+    claims = [None] * len(inputs)
+    for args in inputs[:5]:
+        stages_of(*args)
+    for _ in range(rounds):
+        empty_caches()
+        for i, args in enumerate(inputs):
+            spent, claims[i] = stages_of(*args)
+            for name in STAGES:
+                samples[name][i].append(spent[name])
+    return {n: [statistics.median(s) for s in per] for n, per in samples.items()}, claims
+
+
+def search_settings(published: date) -> dict:
+    return {
+        "RELATIVE_BASE": datetime.combine(published, clock()),
+        "PREFER_DATES_FROM": "current_period",
+    }
+
+
+def whole_text_dates(raw: str, published: date) -> list[tuple[str, datetime]]:
+    from dateparser.search import search_dates
+
+    return search_dates(raw, languages=["en"], settings=search_settings(published)) or []
+
+
+def run_search_dates(inputs, rounds: int) -> list[float]:
+    samples = [[] for _ in inputs]
+    for raw, published, *_ in inputs[:5]:
+        whole_text_dates(raw, published)
+    for _ in range(rounds):
+        for i, (raw, published, *_) in enumerate(inputs):
+            start = time.perf_counter()
+            whole_text_dates(raw, published)
+            samples[i].append(time.perf_counter() - start)
+    return [statistics.median(s) for s in samples]
+
+
+# --- recall on the gold ----------------------------------------------------------------
+
+
+def located(text: str, found: list[str]) -> list[tuple[int, int] | None]:
+    """Offsets of each substring search_dates returned, found in order in the text."""
+    spans, cursor = [], 0
+    for words_ in found:
+        at = text.find(words_, cursor)
+        if at < 0:
+            at = text.find(words_)
+        if at < 0:
+            spans.append(None)
+            continue
+        spans.append((at, at + len(words_)))
+        cursor = at + len(words_)
+    return spans
+
+
+def gold_recall(seeds: list[Seed], keywords) -> dict:
+    """Both recalls on the seeds' gold mentions, and how many matches each returned."""
+    from articles.pipeline.analysis import analyse
+    from articles.services import known_dates
+    from tests.articles.test_dates import resolves_right
+    from tests.seeds import load_gold
+
+    gold = {r["file"]: r for r in load_gold()["reports"]}
+    out = {"mentions": 0, "pipeline": 0, "search_dates": 0, "unlocated": 0}
+    out |= {"pipeline_matches": 0, "search_dates_matches": 0, "missed": []}
+    for seed in seeds:
+        entry = gold[seed.path.name]
+        published = date.fromisoformat(entry["published"])
+        raw = seed.report.body
+        analysis = analyse(raw, published, keywords, tuple(known_dates(published)))
+        body = analysis.body
+        ours = [
+            (claim.start + m.start, claim.start + m.end, m)
+            for claim in analysis.claims
+            for m in claim.dates
+        ]
+        hits = whole_text_dates(raw, published)
+        theirs = [
+            (span[0], span[1], SimpleNamespace(date_start=dt.date(), date_end=dt.date()))
+            for span, (_, dt) in zip(located(raw, [w for w, _ in hits]), hits, strict=True)
+            if span is not None
+        ]
+        out["unlocated"] += len(hits) - len(theirs)
+        out["pipeline_matches"] += len(ours)
+        out["search_dates_matches"] += len(hits)
+        for mention in entry["mentions"]:
+            mention = {**mention, "published": published}
+            out["mentions"] += 1
+            for name, text, matches in (("pipeline", body, ours), ("search_dates", raw, theirs)):
+                at = text.find(mention["sentence"])
+                if at < 0:
+                    out["missed"].append((name, mention["mention"], "sentence not in the text"))
+                    continue
+                first = at + mention["sentence"].index(mention["mention"])
+                last = first + len(mention["mention"])
+                if any(
+                    s < last and first < e and resolves_right(m, mention) for s, e, m in matches
+                ):
+                    out[name] += 1
+                else:
+                    out["missed"].append((name, mention["mention"], seed.path.name[:3]))
+    return out
+
+
+# --- the report ----------------------------------------------------------------------------
+
+
+def machine(vendor: str) -> str:
+    import dateparser
+    import django
+    from django.db import connection
+
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    if vendor == "sqlite":
+        import sqlite3
+
+        database = f"SQLite {sqlite3.sqlite_version}"
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            database = f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
+    load = os.getloadavg()[0]
+    return (
+        f"{os.cpu_count()} CPUs (nproc {nproc()}), {memory:.0f} GiB, Python "
+        f"{platform.python_version()}, Django {django.get_version()}, {database}, "
+        f"dateparser {dateparser.__version__}; load average {load:.2f} (1 min) at the start"
+    )
+
+
+def nproc() -> str:
+    try:
+        return subprocess.run(["nproc"], capture_output=True, text=True, timeout=5).stdout.strip()
+    except OSError:
+        return "?"
+
+
+def median(values) -> float:
+    return statistics.median(values) if values else 0.0
+
+
+def per_kwords(seconds: list[float], counts: list[int]) -> float:
+    """Median over reports of ms per 1,000 words."""
+    return median([1e6 * s / w for s, w in zip(seconds, counts, strict=True) if w])
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reports", type=int, default=100, help="N, 1 to 2,000 (default 100)")
+    parser.add_argument("--database-url", default=DEFAULT_URL)
+    parser.add_argument("--reset", action="store_true", help="empty a database that is not")
+    parser.add_argument("--rounds", type=int, default=1, help="passes of the no-database runs")
+    parser.add_argument("--seed", type=int, default=1, help="the shuffles' RNG seed")
+    args = parser.parse_args(argv)
+    if not 1 <= args.reports <= 2000:
+        parser.error("--reports runs from 1 to 2,000")
+    if args.rounds < 1:
+        parser.error("--rounds is at least 1")
+
+    config = check_target(args.database_url)
+    if config["ENGINE"].endswith("postgresql"):
+        ensure_postgres_database(args.database_url, config["NAME"])
+    os.environ["DATABASE_URL"] = args.database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tradewatch.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+
+    settings.DEBUG = False  # no query log kept in memory: as in production
+    started = time.perf_counter()
+    prepare_database(config, args.reset)
+    print(f"# {machine(connection.vendor)}", flush=True)
+
+    from articles.clock import today
+    from articles.services import known_dates, topic_keywords
+
+    seeds = load_seeds()
+    rng = random.Random(args.seed)
+    [warmup] = make_reports(seeds, 1, rng, today(), first=10_000)
+    reports = make_reports(seeds, args.reports, rng, today())
+    counts = [words(r["body"]) for r in reports]
+    total_words = sum(counts)
+    print(
+        f"# {len(reports)} reports from {len(seeds)} seeds, {total_words:,} words "
+        f"({total_words / len(reports):.0f} per report), into {connection.vendor} "
+        f"({settings.DATABASES['default']['NAME']})",
+        flush=True,
+    )
+
+    door, wall = run_door(reports, warmup)
+    refused = [row["status"] for row in door if row["status"] != "created"]
+    print(f"# door done in {wall:.1f} s", flush=True)
+
+    keywords = topic_keywords()
+    known = {}
+    for r in reports:
+        if r["published"] not in known:
+            known[r["published"]] = tuple(known_dates(r["published"]))
+    inputs = [(r["body"], r["published"], keywords, known[r["published"]]) for r in reports]
+    pipeline, analysed = run_pipeline(inputs, args.rounds)
+    print("# pipeline done", flush=True)
+    stages, staged = run_stages(inputs, args.rounds)
+    same = sum(a == b for a, b in zip(analysed, staged, strict=True))
+    print("# stages done", flush=True)
+    searched = run_search_dates(inputs, args.rounds)
+    print("# search_dates done", flush=True)
+    recall = gold_recall(seeds, keywords)
+
+    column = {name: [row[name] for row in door] for name in ("door", "analyse", "link")}
+    column["writes"] = [row["door"] - row["analyse"] - row["link"] for row in door]
+    column["reads"] = [row["reads"] for row in door]
+    column["wire"] = [row["wire"] for row in door]
+    column["store"] = [row["store"] - row["wire"] - row["link"] for row in door]
+    column["rest"] = [row["door"] - row["analyse"] - row["reads"] - row["store"] for row in door]
+    door_total = sum(column["door"])
+
+    def line(label, seconds, share_of=door_total):
+        share = f"{100 * sum(seconds) / share_of:5.1f} %" if share_of else ""
+        return (
+            f"{label:<44} {1000 * median(seconds):9.1f} {per_kwords(seconds, counts):12.1f}"
+            f" {share:>9}"
+        )
+
+    rounds = f", median of {args.rounds} passes" if args.rounds > 1 else ""
+    print()
+    print(
+        f"Door (ingest_report, linking through the signal), {connection.vendor}: "
+        f"{len(reports)} reports in {wall:.1f} s = {len(reports) / wall:.2f} reports/s, "
+        f"{1000 * wall / len(reports):.0f} ms per report, "
+        f"{total_words / len(reports):.0f} words per report (median {median(counts):.0f}), "
+        f"{median([row['queries'] for row in door]):.0f} SQL queries per report (median)"
+        + (f"; NOT CREATED: {len(refused)} ({', '.join(set(refused))})" if refused else "")
+    )
+    print()
+    print(f"{'stage':<44} {'ms/report':>9} {'ms/1k words':>12} {'of door':>9}")
+    print(f"{'':<44} {'(median)':>9} {'(median)':>12} {'(total)':>9}")
+    print("-- pipeline steps in isolation, no database" + rounds)
+    for name in STAGES:
+        print(line(f"  {STAGE_LABELS[name]}", stages[name]))
+    steps = [sum(stage[i] for stage in stages.values()) for i in range(len(reports))]
+    print(line("  sum of the steps", steps))
+    print(line("  analyse (composed, no database)", pipeline))
+    print("-- inside the door, same run")
+    print(line("  analyse", column["analyse"]))
+    print(line("  linking (link_article, via the signal)", column["link"]))
+    print(line("  database writes (door - analyse - linking)", column["writes"]))
+    print(line("    of which reads of topics, known dates", column["reads"]))
+    print(line("    store rows (passages, claims, dates)", column["store"]))
+    print(line("    wire grouping (wire_groups.group)", column["wire"]))
+    print(line("    checks, transaction, commit", column["rest"]))
+    print(line("  door (ingest_report)", column["door"]))
+    print(
+        f"Step functions reproduce analyse's claims for {same} of {len(reports)} reports; "
+        f"{sum(len(c) for c in analysed) / len(reports):.1f} claims per report"
+    )
+    print()
+    print(f"search_dates over the same whole texts{rounds}:")
+    print(line("  search_dates (dateparser)", searched, share_of=0))
+    ratio_pipeline = sum(searched) / sum(pipeline)
+    ratio_door = sum(searched) / door_total
+    print(
+        f"  search_dates takes {ratio_pipeline:.2f}x the pipeline's time (analyse, no database)"
+        f" and {ratio_door:.2f}x the whole door's (pipeline + linking + writes)"
+    )
+    n = recall["mentions"]
+    print(
+        f"Gold recall on the {len(seeds)} seeds ({n} mentions; overlap the words in the gold "
+        f"sentence and resolve right): pipeline {recall['pipeline']}/{n} = "
+        f"{recall['pipeline'] / n:.0%}, search_dates {recall['search_dates']}/{n} = "
+        f"{recall['search_dates'] / n:.0%}"
+    )
+    print(
+        f"  matches returned on the seeds: pipeline {recall['pipeline_matches']} date mentions "
+        f"in claims, search_dates {recall['search_dates_matches']} "
+        f"({recall['unlocated']} not found again in the text)"
+    )
+    missed = [f"{who}: {words_!r} ({where})" for who, words_, where in recall["missed"]]
+    pipeline_missed = [m for m in missed if m.startswith("pipeline")]
+    if pipeline_missed:
+        print("  pipeline missed: " + "; ".join(pipeline_missed))
+    print(f"# whole run {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
