@@ -20,11 +20,12 @@ missing.) Prints figures; asserts nothing. What it does:
    wrapping those functions for this run only: the database writes are the door less the
    analysis and the linking.
 3. Runs the same texts through the pipeline alone, with no database (analyse, with the
-   topics and known dates read beforehand), and then through each step function in
-   isolation, as analyse composes them: clean, split, sentences and claims (split_sentences,
-   signals, outcome_cues, places_in, topics_in), dates (find_dates with the report's
-   context, explain), figures and speakers (typed_figures, tie_claim_speakers). It checks
-   that the steps give analyse's claims.
+   topics and known dates read beforehand), and then through analyse again with its
+   per-step timing hook (analyse(..., timings=...)), which adds up inside that one call the
+   time of each step: clean, split, sentences and claims (split_sentences, signals,
+   outcome_cues, places_in, topics_in), dates (find_dates with the report's context,
+   explain), figures and speakers (typed_figures, tie_claim_speakers). It checks that the
+   timed run gives the same claims as the untimed one.
 4. Runs dateparser's search_dates over the same whole texts (languages=["en"],
    RELATIVE_BASE the publication date, PREFER_DATES_FROM "current_period") and scores both
    on the seeds' gold date mentions (tests/data/gold_dates.json) by the rule of
@@ -73,7 +74,7 @@ OUTLETS = (
     "Global Supply Chain News",
     "The Evening Courier",
 )
-STAGES = ("clean", "split", "sentences", "dates", "figures")
+STAGES = ("clean", "split", "sentences", "dates", "figures")  # analysis.STEPS
 STAGE_LABELS = {
     "clean": "clean",
     "split": "split (passages)",
@@ -337,80 +338,13 @@ def run_pipeline(inputs, rounds: int) -> tuple[list[float], list]:
 
 
 def stages_of(raw, published, keywords, known) -> tuple[dict[str, float], tuple]:
-    """One report through each step function as analyse composes them, each timed alone."""
-    from articles.pipeline.analysis import ClaimDraft, claim_kind, places_in, topics_in
-    from articles.pipeline.clean import clean
-    from articles.pipeline.dates import Context, explain, find_dates
-    from articles.pipeline.figures import typed_figures
-    from articles.pipeline.outcomes import outcome_cues
-    from articles.pipeline.sentences import signals, split_sentences
-    from articles.pipeline.speakers import tie_claim_speakers
-    from articles.pipeline.split import split_passages
-    from articles.pipeline.vocabulary import PLACES
+    """One report through analyse with its per-step timing hook: the seconds of each step
+    inside that one call, and the claims it gave."""
+    from articles.pipeline.analysis import analyse
 
-    t0 = time.perf_counter()
-    cleaned = clean(raw)
-    t1 = time.perf_counter()
-    passages = split_passages(cleaned.text)
-    t2 = time.perf_counter()
-    sentences = []
-    for index, block in enumerate(passages):
-        for s, e in split_sentences(block.text):
-            text = block.text[s:e]
-            sentences.append(
-                (
-                    index,
-                    block,
-                    block.start + s,
-                    text,
-                    signals(text),
-                    outcome_cues(text),
-                    places_in(text),
-                    topics_in(text, keywords),
-                )
-            )
-    t3 = time.perf_counter()
-    context = Context(known=known, places=PLACES)
-    dated = []
-    for index, _, _, text, *_ in sentences:
-        found = find_dates(text, published, context.at(index))
-        context.remember(text, found)
-        dated.append((tuple(found), tuple(explain(d, published) for d in found)))
-    t4 = time.perf_counter()
-    figures = [typed_figures(text, sig.figures) for _, _, _, text, sig, *_ in sentences]
-    t5 = time.perf_counter()
-    drafts = [
-        ClaimDraft(
-            passage=index,
-            start=start,
-            end=start + len(text),
-            sentence=text,
-            kind=claim_kind(found, sig, outcomes),
-            signals=sig,
-            dates=found,
-            explanations=why,
-            places=places,
-            topics=topics,
-            outcomes=outcomes,
-            figures=typed,
-            heading=block.kind == "heading",
-        )
-        for (index, block, start, text, sig, outcomes, places, topics), (found, why), typed in zip(
-            sentences, dated, figures, strict=True
-        )
-    ]
-    t6 = time.perf_counter()
-    tied = list(tie_claim_speakers(drafts))
-    t7 = time.perf_counter()
-    claims = tuple(d for d in tied if d.worth_citing)
-    spent = {
-        "clean": t1 - t0,
-        "split": t2 - t1,
-        "sentences": t3 - t2,
-        "dates": t4 - t3,
-        "figures": (t5 - t4) + (t7 - t6),
-    }
-    return spent, claims
+    spent: dict[str, float] = {}
+    analysis = analyse(raw, published, keywords, known, timings=spent)
+    return {name: spent.get(name, 0.0) for name in STAGES}, analysis.claims
 
 
 def run_stages(inputs, rounds: int) -> tuple[dict[str, list[float]], list]:
@@ -652,7 +586,7 @@ def main(argv=None) -> int:
     print()
     print(f"{'stage':<44} {'ms/report':>9} {'ms/1k words':>12} {'of door':>9}")
     print(f"{'':<44} {'(median)':>9} {'(median)':>12} {'(total)':>9}")
-    print("-- pipeline steps in isolation, no database" + rounds)
+    print("-- pipeline steps inside analyse (its timing hook), no database" + rounds)
     for name in STAGES:
         print(line(f"  {STAGE_LABELS[name]}", stages[name]))
     steps = [sum(stage[i] for stage in stages.values()) for i in range(len(reports))]
@@ -668,7 +602,7 @@ def main(argv=None) -> int:
     print(line("    checks, transaction, commit", column["rest"]))
     print(line("  door (ingest_report)", column["door"]))
     print(
-        f"Step functions reproduce analyse's claims for {same} of {len(reports)} reports; "
+        f"The timed analyse gives the untimed one's claims for {same} of {len(reports)} reports; "
         f"{sum(len(c) for c in analysed) / len(reports):.1f} claims per report"
     )
     print()

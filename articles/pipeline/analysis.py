@@ -5,6 +5,7 @@ module only strings them together. No database here: articles.services writes th
 """
 
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -12,7 +13,7 @@ from .clean import Cleaned, clean
 from .dates import Context, DateMatch, Known, explain, find_dates
 from .figures import Figure, typed_figures
 from .outcomes import Cue, outcome_cues
-from .sentences import Signals, signals, split_sentences
+from .sentences import Signals, read_signals, split_sentences
 from .speakers import tie_claim_speakers
 from .split import Block, split_passages
 from .vocabulary import PLACES
@@ -69,6 +70,7 @@ def places_in(sentence: str) -> tuple[dict, ...]:
     found = [
         {"name": place, "start": m.start(), "end": m.end()}
         for place, rx in PLACE_PATTERNS
+        if place in sentence  # the whole-word pattern only where the words stand
         for m in rx.finditer(sentence)
     ]
     return tuple(sorted(found, key=lambda p: p["start"]))
@@ -76,10 +78,23 @@ def places_in(sentence: str) -> tuple[dict, ...]:
 
 def topics_in(sentence: str, topics: dict[str, list[str]]) -> tuple[str, ...]:
     """Slugs of the topics whose keywords occur in the sentence (case-insensitive)."""
-    lowered = sentence.lower()
-    return tuple(
-        slug for slug, words in topics.items() if any(word.lower() in lowered for word in words)
-    )
+    return _topics_named(sentence.lower(), _lowered_topics(topics))
+
+
+def _lowered_topics(topics: dict[str, list[str]]) -> dict[str, list[str]]:
+    return {slug: [word.lower() for word in words] for slug, words in topics.items()}
+
+
+def _topics_named(lowered: str, lowered_topics: dict[str, list[str]]) -> tuple[str, ...]:
+    """topics_in over a lowered sentence, with the topics' keywords lowered beforehand."""
+    return tuple(slug for slug, words in lowered_topics.items() if _holds_any(words, lowered))
+
+
+def _holds_any(words: list[str], lowered: str) -> bool:
+    for word in words:
+        if word in lowered:
+            return True
+    return False
 
 
 def claim_kind(dates, sig: Signals, outcomes=()) -> str:
@@ -95,6 +110,45 @@ def claim_kind(dates, sig: Signals, outcomes=()) -> str:
     return "attributed"
 
 
+# The steps analyse can time (its `timings`), in the order they first run on a report:
+# cleaning; passages; sentences and what marks a claim (signals, outcome cues, places,
+# topics); dates (found, resolved, remembered, explained); figures typed and speakers tied.
+STEPS = ("clean", "split", "sentences", "dates", "figures")
+
+
+class _Clock:
+    """Adds the seconds each step takes to `timings`, by step name; does nothing without."""
+
+    def __init__(self, timings: dict[str, float] | None):
+        self.timings = timings
+
+    def run(self, step: str, fn, *args, **kwargs):
+        if self.timings is None:
+            return fn(*args, **kwargs)
+        start = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            self.timings[step] = self.timings.get(step, 0.0) + time.perf_counter() - start
+
+
+def _dates(sentence: str, published: date, passage: int | None, context: Context | None):
+    """The sentence's dates, remembered in the context, and their explanations."""
+    found = find_dates(sentence, published, context.at(passage) if context else None)
+    if context is not None:
+        context.remember(sentence, found)
+    dates = tuple(found)
+    return dates, tuple(explain(d, published) for d in dates)
+
+
+def _marks(sentence: str, topics: dict[str, list[str]]):
+    """What makes a sentence a claim: its signals (with where a pronoun speaks) and outcome
+    cues; and its places and topics (`topics` with their keywords lowered)."""
+    sig, pronoun = read_signals(sentence)
+    topics_named = _topics_named(sentence.lower(), topics)
+    return sig, pronoun, outcome_cues(sentence), places_in(sentence), topics_named
+
+
 def draft_claim(
     sentence: str,
     *,
@@ -104,19 +158,25 @@ def draft_claim(
     passage: int | None = None,
     context: Context | None = None,
     heading: bool = False,
+    timings: dict[str, float] | None = None,
 ) -> ClaimDraft:
     """Everything the pipeline finds in one sentence that starts at `start` in the body.
 
     `context` is the report read so far (its sentences in order) with what the timeline
     knows; the sentence's dates are remembered in it for the sentences that follow.
+    `timings`, when given, gets the seconds each step took added to it (see analyse).
     """
-    found = find_dates(sentence, published, context.at(passage) if context else None)
-    if context is not None:
-        context.remember(sentence, found)
-    dates = tuple(found)
-    sig = signals(sentence)
-    outcomes = outcome_cues(sentence)
-    return ClaimDraft(
+    topics = _lowered_topics(topics)
+    return _draft(sentence, start, published, topics, passage, context, heading, timings)[0]
+
+
+def _draft(sentence, start, published, topics, passage, context, heading, timings):
+    """draft_claim's draft, and where the pronoun that speaks stands in the sentence;
+    `topics` with their keywords lowered (_lowered_topics)."""
+    clock = _Clock(timings)
+    dates, explanations = clock.run("dates", _dates, sentence, published, passage, context)
+    sig, pronoun, outcomes, places, topics_named = clock.run("sentences", _marks, sentence, topics)
+    draft = ClaimDraft(
         passage=passage,
         start=start,
         end=start + len(sentence),
@@ -124,13 +184,14 @@ def draft_claim(
         kind=claim_kind(dates, sig, outcomes),
         signals=sig,
         dates=dates,
-        explanations=tuple(explain(d, published) for d in dates),
-        places=places_in(sentence),
-        topics=topics_in(sentence, topics),
+        explanations=explanations,
+        places=places,
+        topics=topics_named,
         outcomes=outcomes,
-        figures=typed_figures(sentence, sig.figures),
+        figures=clock.run("figures", typed_figures, sentence, sig.figures),
         heading=heading,
     )
+    return draft, pronoun
 
 
 def analyse(
@@ -138,29 +199,40 @@ def analyse(
     published: date,
     topics: dict[str, list[str]] | None = None,
     known: tuple[Known, ...] = (),
+    *,
+    timings: dict[str, float] | None = None,
 ):
     """Run every step over one report body; returns an Analysis, touches no database.
 
     `known` are the dated events the timeline already holds: a sentence that names one may
     show which month "this month" means, or which month a season does.
+
+    `timings`, when given, gets the seconds each step took added to it, by the names of
+    STEPS: a benchmark can see where one analysis spends its time.
     """
-    cleaned = clean(raw_body)
+    clock = _Clock(timings)
+    cleaned = clock.run("clean", clean, raw_body)
     context = Context(known=known, places=PLACES)
-    passages = tuple(split_passages(cleaned.text))
-    drafts = (
-        draft_claim(
+    passages = tuple(clock.run("split", split_passages, cleaned.text))
+    keywords = _lowered_topics(topics or {})
+    drafted = [
+        _draft(
             block.text[s:e],
-            passage=index,
-            start=block.start + s,
-            published=published,
-            topics=topics or {},
-            context=context,
-            heading=block.kind == "heading",
+            block.start + s,
+            published,
+            keywords,
+            index,
+            context,
+            block.kind == "heading",
+            timings,
         )
         for index, block in enumerate(passages)
-        for s, e in split_sentences(block.text)
-    )
+        for s, e in clock.run("sentences", split_sentences, block.text)
+    ]
+    drafts = [draft for draft, _ in drafted]
+    pronouns = [pronoun for _, pronoun in drafted]
     # Speakers are tied across the whole report ("Bessent said" → the "U.S. Treasury
     # Secretary Scott Bessent" named earlier), so every sentence passes through, claim or not.
-    claims = tuple(d for d in tie_claim_speakers(drafts) if d.worth_citing)
+    tied = clock.run("figures", list, tie_claim_speakers(drafts, pronouns))
+    claims = tuple(d for d in tied if d.worth_citing)
     return Analysis(cleaned=cleaned, passages=passages, claims=claims)

@@ -97,6 +97,12 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 def _lines(text: str, start: int, end: int):
     """Non-blank stripped pieces of text[start:end], split at line breaks."""
+    if text.find("\n", start, end) < 0:  # one line, the common case
+        piece = text[start:end]
+        if piece.strip():
+            lead = len(piece) - len(piece.lstrip())
+            yield start + lead, start + len(piece.rstrip())
+        return
     for match in _LINE.finditer(text, start, end):
         piece = match.group()
         if piece.strip():
@@ -127,15 +133,34 @@ _FIGURE = re.compile(
     re.VERBOSE,
 )
 
+_DIGIT = re.compile(r"\d")  # every figure holds one
+
 # --- Attribution ----------------------------------------------------------------------
 
+_SPEECH_VERBS = (
+    "said", "says", "say", "told", "tells", "stated", "states", "noted", "notes", "added",
+    "adds", "predicted", "predicts", "warned", "warns", "warn", "confirmed", "confirms",
+    "indicated", "indicates", "announced", "announces", "reported", "reports", "report",
+    "explained", "explains", "insisted", "insists", "argued", "argues", "claimed", "stressed",
+    "emphasi[sz]ed", "acknowledged", "wrote", "writes", "declared", "asked", "replied",
+    "suggested", "suggests", "hinted", "hints", "signall?ed", "signals", "cautioned",
+    "characteri[sz]ed", "described", "vowed", "pledged",
+)  # fmt: skip
+
+
+def _by_first_letter(words: tuple[str, ...]) -> str:
+    """The words as one alternation, grouped by their first letter, in order within each
+    group: it matches what the plain alternation matches (two words that start with
+    different letters never match at the same place), but at each place the regex tries
+    one group instead of every word."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[0], []).append(word[1:])
+    return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
+
+
 _SPEECH_VERB = re.compile(
-    r"\b(?:said|says|say|told|tells|stated|states|noted|notes|added|adds|predicted|predicts"
-    r"|warned|warns|warn|confirmed|confirms|indicated|indicates|announced|announces"
-    r"|reported|reports|report|explained|explains|insisted|insists|argued|argues|claimed"
-    r"|stressed|emphasi[sz]ed|acknowledged|wrote|writes|declared|asked|replied|suggested"
-    r"|suggests|hinted|hints|signall?ed|signals|cautioned|characteri[sz]ed|described"
-    r"|vowed|pledged)\b"
+    rf"\b(?:{_by_first_letter(_SPEECH_VERBS)})\b"
 )  # case-sensitive: "Washington Signals Progress" is a headline, not a speech verb
 _ACCORDING_TO = re.compile(r"\b[Aa]ccording to\s+")
 _PROPER = re.compile(r"[A-Z][\w’'.&-]*")  # Bessent, U.S., Trump-Xi, China’s, AT&T
@@ -202,9 +227,16 @@ class Signals:
     is_quotation: bool  # carries a direct quotation (“…” or "…")
 
 
+# What _PUNCT_AFTER takes off a word's end; with a line break (before which "$" matches).
+_PUNCT_CHARS = ",.;:!?”\"’')]"
+_PUNCT_TAIL = frozenset(_PUNCT_CHARS + "\n")
+
+
 def _bare(word: str) -> tuple[str, bool]:
     """A word without the punctuation after it, and whether there was any.
     An acronym keeps its own dot: "U.S." stays "U.S.", "U.S.," becomes "U.S."."""
+    if word[-1:] not in _PUNCT_TAIL:
+        return word, False  # most words: nothing to take off
     bare = _PUNCT_AFTER.sub("", word)
     if _DOTTED_ACRONYM.fullmatch(bare) and word.startswith(bare + "."):
         bare += "."
@@ -315,17 +347,14 @@ def _speaker_after(rest: str) -> str | None:
 _SPEAKER_REACH = 1000  # characters either side of a speech verb that may hold its speaker
 
 
-def _attribution(sentence: str) -> str:
-    """The first speech verb with a subject decides: a name wins, a pronoun gives ""."""
-    return _attribution_at(sentence)[0]
-
-
 def _attribution_at(sentence: str) -> tuple[str, int | None]:
     """The speaker, and where a pronoun stands when a pronoun is all that speaks ("he
-    said"); None for that when the speaker is named or there is none."""
-    quoted = [m.span() for m in _QUOTED.finditer(sentence)]
+    said"); None for that when the speaker is named or there is none. The first speech
+    verb with a subject decides: a name wins, a pronoun gives ""."""
+    quoted = [m.span() for m in _QUOTED.finditer(sentence)] if _opens_quote(sentence) else []
     candidates = [(m, "verb") for m in _SPEECH_VERB.finditer(sentence)]
-    candidates += [(m, "according") for m in _ACCORDING_TO.finditer(sentence)]
+    if "ccording to" in sentence:  # what every match of _ACCORDING_TO holds
+        candidates += [(m, "according") for m in _ACCORDING_TO.finditer(sentence)]
     for match, kind in sorted(candidates, key=lambda c: c[0].start()):
         if any(a < match.start() < b for a, b in quoted):
             continue  # “The countermeasures China announced…”: said in the quotation
@@ -382,6 +411,13 @@ _PRONOUN_BEFORE = re.compile(
 )
 # Quotations: a verb of saying inside one is the quoted speaker's, not the report's.
 _QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
+
+
+def _opens_quote(sentence: str) -> bool:
+    """Whether a quotation may open in the sentence: _QUOTED's every match starts so."""
+    return "“" in sentence or '"' in sentence
+
+
 # Verbs that also take a thing as object: "Beijing announced sweeping controls" says
 # nothing; "announced on Friday that …", "announced:", "…, the ministry announced." do.
 _OBJECT_VERBS = frozenset("announced announces announce reported reports report".split())
@@ -431,6 +467,14 @@ _REPORTED_CLAUSE = re.compile(r"\s*(?:,\s*)?that\b")
 _QUOTATION = re.compile(r"[“”\"]|‘[^’]+’(?!\w)")
 
 
+def _quotes(sentence: str) -> bool:
+    """Whether the sentence carries a quotation (_QUOTATION): looked for only when one of
+    the marks that start its matches is there."""
+    if "“" in sentence or "”" in sentence or '"' in sentence:
+        return True
+    return "‘" in sentence and _QUOTATION.search(sentence) is not None
+
+
 def signals(sentence: str) -> Signals:
     """What makes a sentence a claim: figures, a named speaker, a direct quotation.
 
@@ -439,8 +483,18 @@ def signals(sentence: str) -> Signals:
     >>> signals("Additionally, he said China is likely to postpone it by a year.")
     Signals(figures=(), attribution='', is_quotation=False)
     """
-    return Signals(
-        figures=tuple(m.group() for m in _FIGURE.finditer(sentence)),
-        attribution=_attribution(sentence),
-        is_quotation=bool(_QUOTATION.search(sentence)),
+    return read_signals(sentence)[0]
+
+
+def read_signals(sentence: str) -> tuple[Signals, int | None]:
+    """The sentence's signals, and where the pronoun that speaks stands (speaking_pronoun):
+    one reading of the sentence gives both."""
+    # Every figure holds a digit; most sentences hold none.
+    figures = _FIGURE.finditer(sentence) if _DIGIT.search(sentence) else ()
+    attribution, pronoun = _attribution_at(sentence)
+    found = Signals(
+        figures=tuple(m.group() for m in figures),
+        attribution=attribution,
+        is_quotation=_quotes(sentence),
     )
+    return found, pronoun

@@ -11,6 +11,7 @@ has used for the same person or body up to that sentence.
     ('Reuters', 'Jamieson Greer', 'Secretary Scott Bessent')
 """
 
+import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -20,6 +21,7 @@ from .sentences import (
     _DISCOURSE,
     _LINKS,
     _PROPER,
+    _PUNCT_CHARS,
     _ROLES,
     _bare,
     _phrase,
@@ -33,13 +35,17 @@ _ARTICLES = frozenset("the a an".split())
 _BARE_BODY = re.compile(rf"(?:the\s+)?({_BODY_HEADS})", re.IGNORECASE)
 
 
-def _words(name: str) -> list[str]:
+_NOT_NAMES = _ARTICLES | _HONORIFICS
+
+
+@functools.lru_cache(maxsize=4096)
+def _words(name: str) -> tuple[str, ...]:
     """A name's words without "the" or an honorific: "the White House" and "A White House"
     are one body, "Mr Trump" and "Trump" one person."""
-    return [word for word in name.split() if word.lower() not in _ARTICLES | _HONORIFICS]
+    return tuple(word for word in name.split() if word.lower() not in _NOT_NAMES)
 
 
-def _surname_first(short_words: list[str], full_words: list[str]) -> bool:
+def _surname_first(short_words: tuple[str, ...], full_words: tuple[str, ...]) -> bool:
     """A Chinese name puts the surname first: "Xi" is "President Xi Jinping", "Wang" is
     "Foreign Minister Wang Yi". Only after a title, so "Trump" is never "Trump Tower"."""
     return (
@@ -64,6 +70,12 @@ def _names_same(short: str, full: str) -> bool:
     return all(word in rest for word in short_words)
 
 
+@functools.lru_cache(maxsize=4096)
+def _holds_a_body(name: str) -> bool:
+    """Whether one of the name's words is a body's head noun ("the Commerce Ministry")."""
+    return any(_BARE_BODY.fullmatch(word) for word in name.split())
+
+
 class _Known:
     """The names a report has used so far, by surname: a long report mentions thousands."""
 
@@ -73,7 +85,7 @@ class _Known:
 
     def add(self, names: Iterable[str]) -> None:
         for name in names:
-            if any(_BARE_BODY.fullmatch(word) for word in name.split()):
+            if _holds_a_body(name):
                 self._bodies.append(name)
             words = _words(name)
             # Filed under the last word, and under the one before it for "Xi Jinping".
@@ -130,28 +142,32 @@ def tie_speakers(
     return tuple(resolved)
 
 
-def tie_claim_speakers(drafts: Iterable) -> Iterator:
+def tie_claim_speakers(drafts: Iterable, pronouns: Sequence[int | None] | None = None) -> Iterator:
     """tie_speakers over a report's drafted sentences (articles.pipeline.analysis.ClaimDraft), in
     order, all of them, so that names in sentences that are not claims count as mentions;
-    each draft comes back with its resolved speaker as signals.attribution."""
+    each draft comes back with its resolved speaker as signals.attribution. `pronouns`, when
+    given, is speaking_pronoun of each draft's sentence, read already."""
     known = _Known()
     previous: list[str] = []  # the people the sentence before named, outside quotations
     last_passage = None
-    for draft in drafts:
+    for index, draft in enumerate(drafts):
         if draft.passage is not None and last_passage is not None:
             if draft.passage > last_passage + 1:
                 previous = []  # a heading between: "he" may be anyone it named
         last_passage = draft.passage
-        known.add(name_mentions(draft.sentence))
+        mentions = name_mentions(draft.sentence)
+        known.add(mentions)
         attribution = draft.signals.attribution
         if attribution:
             known.add([attribution])
             fullest = known.fullest(attribution)
         else:
-            fullest = _pronoun_speaker(draft.sentence, previous, known)
+            at = speaking_pronoun(draft.sentence) if pronouns is None else pronouns[index]
+            fullest = _pronoun_speaker(draft.sentence, at, previous, known)
         if fullest != attribution:
             draft = replace(draft, signals=replace(draft.signals, attribution=fullest))
-        previous = _people(_unquoted(draft.sentence), known)
+        unquoted = _unquoted(draft.sentence)
+        previous = _people(unquoted, known, mentions if unquoted == draft.sentence else None)
         yield draft
 
 
@@ -160,6 +176,8 @@ _QUOTATION = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
 
 def _unquoted(text: str) -> str:
     """The text with its quotations blanked: names a speaker quotes are not the speaker."""
+    if "“" not in text and '"' not in text:
+        return text  # no quotation opens in it
     return _QUOTATION.sub(lambda m: " " * len(m.group()), text)
 
 
@@ -174,34 +192,40 @@ _PERSON_TITLES = (
 )
 
 
-def _is_person(name: str, known: "_Known") -> bool:
+_TITLED = _PERSON_TITLES | {"mr", "mrs", "ms", "dr"}
+
+
+def _is_person(name: str, fullest: str) -> bool:
     """A mention names a person if it, or the fullest name the report gave it, carries a
     person's title or an honorific ("Mr Trump", "Chinese President Xi Jinping")."""
-    for form in (name, known.fullest(name)):
-        if any(
-            word.lower().rstrip(".") in _PERSON_TITLES | {"mr", "mrs", "ms", "dr"}
-            for word in form.split()[:-1]
-        ):
-            return True
-    return False
+    return _titled(name) or _titled(fullest)
 
 
-def _people(text: str, known: "_Known") -> list[str]:
-    """The distinct people a text names, each at the fullest the report has named them."""
+@functools.lru_cache(maxsize=4096)
+def _titled(name: str) -> bool:
+    """Whether a word before the name's last is a person's title or an honorific."""
+    return any(word.lower().rstrip(".") in _TITLED for word in name.split()[:-1])
+
+
+def _people(text: str, known: "_Known", mentions: tuple[str, ...] | None = None) -> list[str]:
+    """The distinct people a text names, each at the fullest the report has named them;
+    `mentions` are its name_mentions when the caller has them already."""
     found: list[str] = []
-    for mention in name_mentions(text) if text.strip() else ():
-        if _is_person(mention, known):
-            fullest = known.fullest(mention)
+    if mentions is None:
+        mentions = name_mentions(text) if text.strip() else ()
+    for mention in mentions:
+        fullest = known.fullest(mention)
+        if _is_person(mention, fullest):
             if fullest not in found:
                 found.append(fullest)
     return found
 
 
-def _pronoun_speaker(sentence: str, previous: list[str], known: "_Known") -> str:
+def _pronoun_speaker(sentence: str, at: int | None, previous: list[str], known: "_Known") -> str:
     """Who "he said" or "she told reporters" means: the one person named before the pronoun
-    in the sentence, or else in the sentence before; "" if nobody or more than one could be
-    meant. Quotations are left out: a name a speaker quotes is not the speaker."""
-    at = speaking_pronoun(sentence)
+    (at `at`, speaking_pronoun's answer) in the sentence, or else in the sentence before; ""
+    if nobody or more than one could be meant. Quotations are left out: a name a speaker
+    quotes is not the speaker."""
     if at is None:
         return ""
     people = _people(_unquoted(sentence[:at]), known) or previous
@@ -242,6 +266,8 @@ def name_mentions(sentence: str) -> tuple[str, ...]:
     run: list[str] = []
 
     def close() -> None:
+        if not run:
+            return
         while run and run[-1] in _LINKS:
             run.pop()
         name = _mention(run)
@@ -252,6 +278,19 @@ def name_mentions(sentence: str) -> tuple[str, ...]:
     words = sentence.split()
     first = _bare(words[0].lstrip(_OPENING))[0] if words else ""
     for word in words:
+        # A lower-case word, perhaps with punctuation after it (what _bare takes off), the
+        # common case: no name, no title, and no link unless a run is open, so it only ends
+        # a run. (Such a word is its own lower case.)
+        plain = word.rstrip(_PUNCT_CHARS)
+        if (
+            plain.islower()
+            and plain.isalpha()
+            and plain not in _ROLES
+            and (not run or plain not in _LINKS)
+        ):
+            if run:
+                close()
+            continue
         if word[:1] in _OPENING:
             close()  # a quotation or a bracket starts a new run
         bare, closed = _bare(word.lstrip(_OPENING))
@@ -261,7 +300,7 @@ def name_mentions(sentence: str) -> tuple[str, ...]:
         if bare == "and":
             close()
             continue
-        if _PROPER.fullmatch(bare) or bare.lower() in _ROLES:
+        if ("A" <= bare[:1] <= "Z" and _PROPER.fullmatch(bare)) or bare.lower() in _ROLES:
             run.append(bare)
         elif bare in _LINKS and run and run != [first]:
             # "Secretary of State", but not "According to Bessent" or "One of Trump": a

@@ -25,7 +25,9 @@ a report's sentences in order, and the caller may give it what the timeline know
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
@@ -79,9 +81,20 @@ class Known:
         return any(_named(name, text) for name in self.names)
 
 
+@functools.lru_cache(maxsize=1024)
+def _name_pattern(name: str) -> tuple[re.Pattern, bool]:
+    """The name as a whole word, and whether it is matched case-sensitively: a name with a
+    capital must be written so ("Busan"), one without may be written any way ("truce")."""
+    cased = any(c.isupper() for c in name)
+    flags = 0 if cased else re.IGNORECASE
+    return re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", flags), cased
+
+
 def _named(name: str, text: str) -> bool:
-    flags = 0 if any(c.isupper() for c in name) else re.IGNORECASE
-    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, flags) is not None
+    pattern, cased = _name_pattern(name)
+    if cased and name not in text:
+        return False  # no need to look for the whole word
+    return pattern.search(text) is not None
 
 
 @dataclass
@@ -153,12 +166,16 @@ ANAPHORA = re.compile(
     r"|\b(?i:that)\s+(?P<same>same\s+)?day\b"
     r"|\b(?i:the)\s+day\s+(?P<side>after|before)(?=\s*[,.;:!?)]|\s+(?:and|but|when|as|with)\b)",
 )
+# Every match of ANAPHORA holds one of these, as written (its units are lower case).
+_ANAPHORA_WORDS = ("day", "week", "month")
 _STEP = {"next": 1, "following": 1, "previous": -1, "preceding": -1, "same": 0}
 
 
 def counted_from_a_day(text: str, found: list[DateMatch], context: Context | None):
     """The words counted from the last day named before them, added to `found`."""
     extra = []
+    if not any(word in text for word in _ANAPHORA_WORDS):
+        return sorted(found, key=lambda f: f.start)
     for m in ANAPHORA.finditer(text):
         if any(f.start < m.end() and m.start() < f.end for f in found):
             continue
@@ -216,7 +233,15 @@ _DEADLINE = re.compile(r"^(?i:by|until|till|through|before)\b")
 
 def in_context(text: str, found: list[DateMatch], published: date, context: Context):
     """Each match, moved or narrowed by the dated things its sentence names."""
-    dated = context.dated_in(text)
+    if not found:
+        return []
+    named: list[list[Known]] = []  # looked for once, and only when a match needs it
+
+    def dated() -> list[Known]:
+        if not named:
+            named.append(context.dated_in(text))
+        return named[0]
+
     return [_with_named(m, text, found, dated, published) for m in found]
 
 
@@ -237,7 +262,7 @@ def _with_named(m, text, found, dated, published):
     return m
 
 
-def _month_at_the_edge(m: DateMatch, text: str, dated: list[Known], published: date):
+def _month_at_the_edge(m: DateMatch, text: str, dated: Callable[[], list[Known]], published):
     first, last = _span(_month(published))
     near_start = (published - first).days < EDGE_DAYS
     near_end = (last - published).days < EDGE_DAYS
@@ -249,6 +274,7 @@ def _month_at_the_edge(m: DateMatch, text: str, dated: list[Known], published: d
     tense = Sentence(text, published).tense(m.start, m.end)
     if tense == ("future" if other < said else "past"):
         return m
+    dated = dated()
     months = {_month(k.start) for k in dated if _month(k.start) == _month(k.end)}
     if said in months:
         return m
@@ -272,7 +298,7 @@ def _narrowed(m, text, found, dated, published) -> DateMatch:
     lo, hi = sentence.clause(m.start, m.end)
     if text[lo:hi].strip(" ,.").lower() == m.text.lower() and hi < len(text):
         hi = sentence.clause(hi + 1, hi + 1)[1]
-    dated = [k for k in dated if k.named_in(text[lo:hi])]
+    dated = [k for k in dated() if k.named_in(text[lo:hi])]
     found = [f for f in found if lo <= f.start and f.end <= hi]
     inside = {
         _month(k.start): k.label for k in dated if m.date_start <= k.start and k.end <= m.date_end

@@ -8,9 +8,11 @@ import re
 from dataclasses import replace
 from datetime import date, datetime
 
+from ..casefold import Words, for_lowered, lowered
 from .context import Context, counted_from_a_day, in_context
 from .match import MAX_MENTION_CHARS, DateMatch
 from .matchers import MATCHERS
+from .patterns import GATES, Gate
 from .rules import BeyondCalendar, near_calendar_edge
 from .tense import Sentence
 
@@ -140,6 +142,105 @@ def _statement_day(text: str, found: list[DateMatch], published: date):
     return None
 
 
+class _Plan:
+    """The matchers with their gates (patterns.GATES) as bits of a mask: the gates a
+    sentence holds are looked for once, then each pattern runs if it holds all of its own
+    (and one of each tuple of them)."""
+
+    def __init__(self, matchers):
+        self.matchers = matchers
+        self.gates: list[Gate] = []
+        self.steps = []
+        for pattern, matcher in matchers:
+            need, any_of = 0, []
+            for required in GATES.get(pattern, ()):
+                if isinstance(required, tuple):
+                    any_of.append(sum(self._bit(gate) for gate in required))
+                else:
+                    need |= self._bit(required)
+            self.steps.append((pattern, matcher, need, tuple(any_of), _on_lowered(pattern)))
+        # The words of all the Words gates, each with the bits of the gates that hold it:
+        # one pass over them tells every such gate. The other gates are asked one by one.
+        self.word_gates = [
+            (1 << bit, g) for bit, g in enumerate(self.gates) if isinstance(g, Words)
+        ]
+        self.other_gates = [
+            (1 << bit, g) for bit, g in enumerate(self.gates) if not isinstance(g, Words)
+        ]
+        bits: dict[str, int] = {}
+        for bit, gate in self.word_gates:
+            for word in gate.words:
+                bits[word] = bits.get(word, 0) | bit
+        self.words = tuple(bits.items())
+
+    def _bit(self, gate: Gate) -> int:
+        if gate not in self.gates:
+            self.gates.append(gate)
+        return 1 << self.gates.index(gate)
+
+    def held(self, text: str, low: str | None) -> int:
+        """The mask of the gates the text holds; `low` is casefold.lowered(text)."""
+        mask = 0
+        if low is None:
+            for bit, gate in self.word_gates:
+                if gate.held(text, low):
+                    mask |= bit
+        else:  # what Words.held does, for all of them at once
+            for word, bits in self.words:
+                if word in low:
+                    mask |= bits
+        for bit, gate in self.other_gates:
+            if gate.held(text, low):
+                mask |= bit
+        return mask
+
+
+def _on_lowered(pattern: re.Pattern) -> re.Pattern | None:
+    """The case-insensitive pattern made case-sensitive, to find its matches in the lowered
+    sentence (casefold.for_lowered), or None when it is not one that can be."""
+    if not pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        return for_lowered(pattern)
+    except ValueError:  # a weekday's capital, say: the pattern reads the sentence itself
+        return None
+
+
+_plan = _Plan(MATCHERS)
+
+
+def _plan_of(matchers) -> _Plan:
+    """The plan of MATCHERS as it stands (a test may put others in its place)."""
+    global _plan
+    if _plan.matchers is not matchers:
+        _plan = _Plan(matchers)
+    return _plan
+
+
+def _scan(pattern: re.Pattern, matcher, sentence: Sentence, found: list, fast=None, low=None):
+    """The pattern's candidates in the sentence, resolved by the matcher, added to `found`.
+
+    `fast` is the pattern made case-sensitive (_on_lowered) and `low` the lowered sentence:
+    where both are given, the candidates are found in `low`, each then matched again in the
+    sentence at the same place for the words as written.
+    """
+    text = sentence.text
+    if fast is None or low is None:
+        candidates = pattern.finditer(text)
+    else:
+        candidates = (pattern.match(text, m.start()) for m in fast.finditer(low))
+    for m in candidates:
+        if m.end() - m.start() > MAX_MENTION_CHARS:
+            continue
+        hit = _resolve(matcher, m, sentence)
+        if hit is _UNRESOLVED:
+            # Not resolved, and not half-resolved either: it still takes its words, so
+            # "January 5" of year 10000 does not become "January" of 9999.
+            found.append((m.start(), m.end(), None))
+        elif hit is not None:
+            found.append((hit.start, hit.end, hit))
+
+
 def _find_dates(text: str, published: date) -> list[DateMatch]:
     """The date expressions of one sentence, resolved against `published` alone.
 
@@ -151,17 +252,13 @@ def _find_dates(text: str, published: date) -> list[DateMatch]:
         published = published.date()
     sentence = Sentence(text, published)
     found: list[tuple[int, int, DateMatch | None]] = []
-    for pattern, matcher in MATCHERS:
-        for m in pattern.finditer(text):
-            if m.end() - m.start() > MAX_MENTION_CHARS:
-                continue
-            hit = _resolve(matcher, m, sentence)
-            if hit is _UNRESOLVED:
-                # Not resolved, and not half-resolved either: it still takes its words, so
-                # "January 5" of year 10000 does not become "January" of 9999.
-                found.append((m.start(), m.end(), None))
-            elif hit is not None:
-                found.append((hit.start, hit.end, hit))
+    plan = _plan_of(MATCHERS)
+    low = lowered(text)
+    held = plan.held(text, low)
+    for pattern, matcher, need, any_of, fast in plan.steps:
+        # Else the sentence lacks words that every match of the pattern has.
+        if need & held == need and (not any_of or all(held & either for either in any_of)):
+            _scan(pattern, matcher, sentence, found, fast, low)
     kept: list[tuple[int, int, DateMatch | None]] = []  # disjoint, sorted by start
     for start, end, hit in sorted(found, key=lambda f: (f[0] - f[1], f[0])):  # longest first
         k = bisect.bisect_left(kept, (end,))  # kept[:k] start before this one ends

@@ -5,6 +5,8 @@ from __future__ import annotations
 import calendar
 import re
 
+from ..casefold import Words
+
 # --------------------------------------------------------------------------- vocabulary
 
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -249,3 +251,87 @@ WEEK_OF = re.compile(
     rf"\b(?i:the\s+week\s+of)\s+(?P<inner>{_MONTH_DAY}|{_DAY_MONTH}"
     rf"|Thanksgiving|Christmas(?:\s+(?:Eve|Day))?|New\s+Year{_APOS}s\s+(?:Eve|Day))"
 )
+
+# --------------------------------------------------------------------------- gates
+# What a sentence must hold for a pattern to match anywhere in it: words that every match of
+# the pattern contains, under the same case rules. find_dates looks for these first, and
+# runs a pattern only over a sentence that holds all of its gates: most sentences of a
+# report name no month, no weekday, no year and no period.
+
+
+class Written:
+    """Strings one of which every match of a pattern holds as written (a substring test
+    each: faster than a regex of them all)."""
+
+    def __init__(self, *strings: str):
+        self.strings = strings
+
+    def held(self, text: str, low: str | None) -> bool:
+        """Whether the text holds one of the strings; `low` is not needed."""
+        for string in self.strings:
+            if string in text:
+                return True
+        return False
+
+
+class Cased:
+    """A pattern every match of a pattern holds, read case-sensitively; looked for only in
+    a text that holds what every match of it holds in turn (`within`, if given)."""
+
+    def __init__(self, pattern: str, within: Written | None = None):
+        self.pattern = re.compile(pattern)
+        self.within = within
+
+    def held(self, text: str, low: str | None) -> bool:
+        """Whether the text holds a match; `low` (the lowered text) is not needed."""
+        if self.within is not None and not self.within.held(text, low):
+            return False
+        return self.pattern.search(text) is not None
+
+
+Gate = Cased | Words | Written
+
+# A day of the month (_DAY, _DAY_NUMBER) is written with an ASCII digit.
+_HAS_DIGIT = Cased(r"[0-9]")
+_HAS_YEAR = Cased(r"(?:19|20)\d{2}", within=Written("19", "20"))
+_HAS_MONTH = Cased(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")  # name or abbr
+_HAS_WEEKDAY = Cased(_WEEKDAY, within=Written("day"))
+_HAS_WEEK = Words("week")
+_HAS_AFTER = Words("from", "after", "before")
+# Each pattern's gates: all must hold; a tuple of gates holds when one of them does.
+GATES: dict[re.Pattern, tuple[Gate | tuple[Gate, ...], ...]] = {
+    # Each end of a range is a month, a day with its month, an ISO date or a year.
+    RANGE: (Words("from", "between"), (_HAS_MONTH, _HAS_YEAR)),
+    DASH_RANGE: (_HAS_MONTH, _HAS_DIGIT),
+    DAY_RANGE: (_HAS_MONTH, _HAS_DIGIT),
+    ISO_DATE: (_HAS_YEAR,),
+    EXPLICIT_DAY: (_HAS_MONTH, _HAS_DIGIT),
+    MONTH_YEAR: (_HAS_MONTH, (_HAS_YEAR, Words("year"))),
+    BARE_MONTH: (_HAS_MONTH,),
+    YEAR: (_HAS_YEAR,),
+    YEAR_RANGE: (_HAS_YEAR,),
+    WEEK_OF: (_HAS_WEEK,),
+    ORDINAL_QUARTER: (Words("quarter"),),
+    Q_QUARTER: (Written("Q1", "Q2", "Q3", "Q4"),),
+    HALF: (Words("half", "h1", "h2"),),  # "H1" is cased: "h1" holds it
+    WEEKEND: (Words("weekend"),),
+    RELATIVE_PERIOD: (Words("week", "month", "quarter", "year"),),
+    WEEKDAY: (_HAS_WEEKDAY,),
+    AGO: (Words("ago"),),
+    DEICTIC_DAY: (
+        Words(
+            "today", "yesterday", "tomorrow", "tonight", "night", "morning", "afternoon", "evening"
+        ),
+    ),
+    # "two weeks from Monday", "a fortnight from today", "three days before tomorrow"
+    COMPOUND: (_HAS_AFTER, Words("day", "week", "fortnight"), Words("day", "now", "tomorrow")),
+    SEASON: (Words("spring", "summer", "autumn", "winter", "fall"),),
+    WEEKDAY_WEEK: (_HAS_WEEKDAY,),
+    DAY_AFTER: (Words("day"), _HAS_AFTER),
+    COMPOUND_DATE: (_HAS_MONTH, _HAS_DIGIT),
+    IN_TIME: (Words("time"),),
+    FIRST_MONTHS: (Words("months"),),
+    WEEK_OF_MONTH: (_HAS_WEEK, _HAS_MONTH),
+    WEEKDAY_PAIR: (_HAS_WEEKDAY,),
+    HOLIDAY: (Written("Christmas", "Year", "Thanksgiving"),),
+}

@@ -143,12 +143,53 @@ def narrow(start: date, end: date, part: str | None, published: date, unit: str)
 # --------------------------------------------------------------------------- dateparser
 
 
+# The plain forms of the explicit days the patterns find: "November 10", "Nov. 10, 2025",
+# "10th of November", "9 October 2025", "2025-10-09" (after blank space is made one space).
+# dateparser reads each as that day, in the publication year when none is written; they are
+# computed here, and anything else is left to dateparser, a day the month lacks included
+# ("February 29" of a common year, which dateparser reads as the leap year's before).
+_PLAIN_MONTH = (
+    r"(?P<month>January|February|March|April|May|June|July|August|September|October|November"
+    r"|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)"
+)
+_PLAIN_DAY = r"(?P<day>0?[1-9]|[12][0-9]|3[01])(?:st|nd|rd|th)?"
+_PLAIN_YEAR = r"(?:(?: |,| ,|, | , )(?P<year>(?:19|20)[0-9]{2}))?"
+_PLAIN_FORMS = (
+    re.compile(rf"{_PLAIN_MONTH} {_PLAIN_DAY}{_PLAIN_YEAR}"),
+    re.compile(rf"{_PLAIN_DAY} (?:of )?{_PLAIN_MONTH}{_PLAIN_YEAR}"),
+    re.compile(
+        r"(?P<year>(?:19|20)[0-9]{2})(?P<sep>[-/])(?P<month>0[1-9]|1[0-2])(?P=sep)"
+        r"(?P<day>0[1-9]|[12][0-9]|3[01])"
+    ),
+)
+
+
+def _plain_day(candidate: str, published: date) -> date | None:
+    """The day a candidate in a plain form names, or None: not plain, or not a day."""
+    for form in _PLAIN_FORMS:
+        plain = form.fullmatch(candidate)
+        if plain is None:
+            continue
+        month = plain.group("month")
+        month = int(month) if month.isdigit() else month_number(month)
+        year = int(plain.group("year")) if plain.group("year") else published.year
+        try:
+            return date(year, month, int(plain.group("day")))
+        except ValueError:  # 31 September, 29 February of a common year
+            return None
+    return None
+
+
 @functools.lru_cache(maxsize=4096)
 def parse_explicit(candidate: str, published: date) -> date | None:
-    """An explicit calendar date ("Oct. 9", "9 October 2025", "2025-10-09") via dateparser.
+    """An explicit calendar date ("Oct. 9", "9 October 2025", "2025-10-09"): computed when it
+    is written plainly, else via dateparser.
 
     A missing year comes back as the publication year; the caller then picks the nearest.
     """
+    plain = _plain_day(candidate, published)
+    if plain is not None:
+        return plain
     parsed = dateparser.parse(
         candidate,
         languages=["en"],

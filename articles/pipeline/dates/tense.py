@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from ..casefold import for_lowered, lowered
+
 # A bare weekday takes its direction from the nearest tense cue: first the cues of its own
 # clause, then those of the stretch between punctuation (commas, colons, dashes, brackets and
 # quotes), then the sentence's. Its own clause ends before a clause that follows it ("held a
@@ -82,6 +84,8 @@ _CLAUSE_WORDS = (
 )
 CLAUSE_AFTER = re.compile(rf"\b(?:{_CLAUSE_WORDS}|to|he|she|they|we|it)\b", re.IGNORECASE)
 CLAUSE_BEFORE = re.compile(rf"\b(?:{_CLAUSE_WORDS})\b", re.IGNORECASE)
+_CLAUSE_AFTER_LOWERED = for_lowered(CLAUSE_AFTER)  # for the lowered text (casefold)
+_CLAUSE_BEFORE_LOWERED = for_lowered(CLAUSE_BEFORE)
 # A weekday's possessive naming an event ("Thursday's deal") with no tense cue to go by.
 EVENT_POSSESSIVE = re.compile(
     r"(?:(?<=Monday)|(?<=Tuesday)|(?<=Wednesday)|(?<=Thursday)|(?<=Friday)|(?<=Saturday)"
@@ -147,8 +151,14 @@ class Sentence:
         from the last clause word that ends before it to the first clause word (or "to", or
         a subject pronoun) that starts after it."""
         if self._openers is None:
-            spans = [m.span() for m in CLAUSE_BEFORE.finditer(self.text)]
-            after = [m.start() for m in CLAUSE_AFTER.finditer(self.text)]
+            low = lowered(self.text)  # the clause words' offsets, found the faster way
+            read, before, after = (
+                (self.text, CLAUSE_BEFORE, CLAUSE_AFTER)
+                if low is None
+                else (low, _CLAUSE_BEFORE_LOWERED, _CLAUSE_AFTER_LOWERED)
+            )
+            spans = [m.span() for m in before.finditer(read)]
+            after = [m.start() for m in after.finditer(read)]
             self._openers = [s for s, _ in spans], [e for _, e in spans], after
         before_starts, before_ends, after = self._openers
         left, right = self.clause(start, end)
@@ -232,19 +242,31 @@ def _distance(cue: Cue, start: int, end: int) -> tuple[int, int]:
     return max(cue.start - end, 0), 1
 
 
+# The case-insensitive cues, and the same as case-sensitive patterns over the lowered text:
+# where that reads alike (articles.pipeline.casefold), it is the faster scan.
+_INSENSITIVE = (
+    MODAL_PERFECT, FUTURE_CUE, PROGRESSIVE_CUE, PAST_AUXILIARY, PAST_VERB, PARTICIPLE_GUARD,
+)  # fmt: skip
+_ON_LOWERED = tuple(for_lowered(pattern) for pattern in _INSENSITIVE)
+
+
 def tense_cues(text: str) -> list[Cue]:
-    perfect = [Cue(m.start(), m.end(), "past", True) for m in MODAL_PERFECT.finditer(text)]
+    low = lowered(text)
+    # Only the offsets of these matches are read: the same in the lowered text.
+    read, patterns = (text, _INSENSITIVE) if low is None else (low, _ON_LOWERED)
+    modal_perfect, future_cue, progressive_cue, past_auxiliary, past_verb, guard = patterns
+    perfect = [Cue(m.start(), m.end(), "past", True) for m in modal_perfect.finditer(read)]
     perfect_starts = [c.start for c in perfect]
 
     def not_perfect(m: re.Match) -> bool:  # "would" of "would have lapsed" is no future
         k = bisect.bisect_right(perfect_starts, m.start())
         return not (k and perfect[k - 1].end > m.start())
 
-    modals = [*FUTURE_CUE.finditer(text), *MODAL_MAY.finditer(text)]
+    modals = [*future_cue.finditer(read), *MODAL_MAY.finditer(text)]
     cues = [Cue(m.start(), m.end(), "future", True) for m in modals if not_perfect(m)]
     cues += perfect
-    cues += [Cue(m.start(), m.end(), "future", False) for m in PROGRESSIVE_CUE.finditer(text)]
-    cues += [Cue(m.start(), m.end(), "past", True) for m in PAST_AUXILIARY.finditer(text)]
+    cues += [Cue(m.start(), m.end(), "future", False) for m in progressive_cue.finditer(read)]
+    cues += [Cue(m.start(), m.end(), "past", True) for m in past_auxiliary.finditer(read)]
     taken = sorted((c.start, c.end) for c in cues)
     taken_starts = [s for s, _ in taken]
     furthest = [0] * len(taken)  # furthest end among taken[: k + 1]
@@ -255,10 +277,10 @@ def tense_cues(text: str) -> list[Cue]:
         k = bisect.bisect_left(taken_starts, m.end())  # taken[:k] start before m ends
         overlaps = k > 0 and furthest[k - 1] > m.start()
         # The guard is the word just before (a run of blank space that long is no prose).
-        guard = PARTICIPLE_GUARD.search(text, max(0, m.start() - _GUARD_REACH), m.start())
-        return not overlaps and not guard
+        guarded = guard.search(read, max(0, m.start() - _GUARD_REACH), m.start())
+        return not overlaps and not guarded
 
-    cues += [Cue(m.start(), m.end(), "past", True) for m in PAST_VERB.finditer(text) if free(m)]
+    cues += [Cue(m.start(), m.end(), "past", True) for m in past_verb.finditer(read) if free(m)]
     cues += [
         Cue(m.start(), m.end(), "past", False)
         for m in WEAK_PAST.finditer(text)
