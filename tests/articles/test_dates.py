@@ -848,3 +848,23 @@ def test_a_season_has_a_precision_of_its_own():
         m = table_match(row)
         if row["class"] == "season" and m is not None:
             assert m.precision == "season", row["words"]
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("Tariffs climbed to 145% thiſ paſt ſpring.", "thiſ paſt ſpring"),
+        ("Exports rose thıs month, early data showed.", "thıs month"),
+        ("EXPORTS ROSE THİS MONTH, EARLY DATA SHOWED.", "THİS MONTH"),
+        ("The tariffs take effect two weeks from Frıday.", "two weeks from Frıday"),
+    ],
+)
+def test_letters_that_look_like_i_or_s_are_read_as_them_and_kept_as_written(text, written):
+    plain = text.replace("ſ", "s").replace("ı", "i").replace("İ", "I")
+    expected = find_dates(plain, date(2025, 11, 3))
+    found = find_dates(text, date(2025, 11, 3))
+    assert [(m.date_start, m.date_end, m.precision) for m in found] == [
+        (m.date_start, m.date_end, m.precision) for m in expected
+    ]
+    assert [m.text for m in found] == [written]
+    assert all(text[m.start : m.end] == m.text for m in found)

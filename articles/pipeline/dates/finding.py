@@ -35,6 +35,11 @@ def _resolve(matcher, m: re.Match, s: Sentence) -> DateMatch | str | None:
         raise
 
 
+# Letters the patterns' IGNORECASE takes for plain ones, but the words looked up do not: the
+# long s ("thiſ week"), the dotless and the dotted i ("thıs", "THİS"), the Kelvin sign.
+LOOKALIKES = str.maketrans({"ſ": "s", "ı": "i", "İ": "I", "\u212a": "K"})
+
+
 def find_dates(text: str, published: date, context: Context | None = None) -> list[DateMatch]:
     """The date expressions of one sentence, resolved against the publication date, or
     against the day a statement was made when the sentence reports one.
@@ -58,6 +63,13 @@ def find_dates(text: str, published: date, context: Context | None = None) -> li
     """
     if isinstance(published, datetime):
         published = published.date()
+    plain = text.translate(LOOKALIKES)
+    if plain != text:
+        # Read as the plain letters, one for one, so the offsets hold; each mention keeps
+        # the words as written.
+        return [
+            replace(m, text=text[m.start : m.end]) for m in find_dates(plain, published, context)
+        ]
     found = _find_dates(text, published)
     spoken = _statement_day(text, found, published)
     if spoken is None and context is not None:
