@@ -24,6 +24,7 @@ from .pipeline.clean import clean
 from .reports import ReportError, check_header, check_text
 from .search import search_words
 from .services import add_claim, content_hash, ingest_report
+from .signals import content_changed
 
 
 class KeywordsField(forms.CharField):
@@ -543,6 +544,7 @@ class ClaimAdmin(SimpleHistoryAdmin, BoundedSearchAdmin):
         bulk_update_with_history(
             claims, Claim, ["reviewed", "anchor_state"], batch_size=500, default_user=request.user
         )
+        content_changed.send(sender=Claim)
         note = f"{len(claims)} claim{'s' if len(claims) != 1 else ''} marked reviewed."
         if orphaned:
             note += (

@@ -163,6 +163,10 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-published", "title", "pk"]
+        indexes = [
+            # The lists, newest first, and wire grouping's reports within days of a new one.
+            models.Index(fields=["published"], name="article_published"),
+        ]
         constraints = [
             models.CheckConstraint(condition=~Q(url=""), name="article_url_null_not_empty"),
             models.CheckConstraint(condition=~Q(body=""), name="article_body_not_empty"),

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.module_loading import import_string
 from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from . import wire_groups
 from .clock import today
@@ -74,6 +75,24 @@ class EditConflict(ReportError):
             f"updated {stored.updated:%Y-%m-%d %H:%M} UTC) since it was opened"
         )
 
+
+# What store_analysis() may change on a claim it keeps: all that save() would write but
+# the claim's article, origin and review, which are never derived.
+CLAIM_FIELDS = [
+    "passage",
+    "sentence",
+    "start",
+    "end",
+    "previous_sentence",
+    "selector_prefix",
+    "selector_suffix",
+    "sentence_hash",
+    "kind",
+    "attribution",
+    "figures",
+    "places",
+    "anchor_state",
+]
 
 # Two ingests racing on one outlet, slug, URL or text: the loser's insert fails on a unique
 # constraint; it starts again in a fresh savepoint and finds what the winner stored.
@@ -223,7 +242,7 @@ def store_report(
         article.save()
         status = UPDATED
 
-    claims = store_analysis(article, analysis)
+    claims = store_analysis(article, analysis, new=status == CREATED)
     # Which reports print the same copy: from the passages, against stored signatures.
     wire_groups.group(
         article, [p.text for p in analysis.passages if p.kind != Passage.Kind.HEADING]
@@ -263,7 +282,7 @@ def removals(analysis: Analysis) -> list[dict]:
     return [{"rule": r.rule, "line": r.line, "text": r.text} for r in analysis.cleaned.removed]
 
 
-def store_analysis(article: Article, analysis: Analysis) -> list[Claim]:
+def store_analysis(article: Article, analysis: Analysis, *, new: bool = False) -> list[Claim]:
     """Replace the article's derived rows with the analysis, keeping what editors made.
 
     Passages and date mentions are derived and rebuilt. A pipeline claim whose sentence is
@@ -272,9 +291,11 @@ def store_analysis(article: Article, analysis: Analysis) -> list[Claim]:
     and flagged. Editors' claims are always kept, re-anchored by their quote selector.
     One sentence, one claim: a kept claim found again exactly on a sentence the pipeline
     drafted is that sentence's claim, and no second row is made for it.
+    `new`: the article was created in this transaction, so it has no derived rows yet.
     """
     body = analysis.body
-    article.passages.all().delete()
+    if not new:
+        article.passages.all().delete()
     passages = Passage.objects.bulk_create(
         Passage(
             article=article,
@@ -286,7 +307,7 @@ def store_analysis(article: Article, analysis: Analysis) -> list[Claim]:
         )
         for i, block in enumerate(analysis.passages, start=1)
     )
-    claims = list(article.claims.all())
+    claims = [] if new else list(article.claims.all())
     # Decided before anything changes: whose kind, attribution and topics are the editors'.
     edited = {claim.pk for claim in claims if keeps_edits(claim)}
     previous = {}
@@ -294,7 +315,8 @@ def store_analysis(article: Article, analysis: Analysis) -> list[Claim]:
         if claim.origin == Claim.Origin.PIPELINE:
             previous.setdefault(claim.sentence_hash, []).append(claim)
 
-    DateMention.objects.filter(claim__article=article).delete()
+    if claims:
+        DateMention.objects.filter(claim__article=article).delete()
     # Each span of the body that will be a claim: [its claim (None: a new row), its draft].
     spans: dict[tuple[int, int], list] = {}
     for draft in analysis.claims:
@@ -310,17 +332,20 @@ def store_analysis(article: Article, analysis: Analysis) -> list[Claim]:
     # An unreviewed pipeline claim is derived data: if its sentence is gone, so is it.
     # A reviewed one carries an editor's decision (accepting evidence marks it reviewed).
     matched = {id(claim) for claim, _ in spans.values() if claim is not None}
-    kept = []
+    kept, gone = [], []
     for claim in claims:
         if id(claim) in matched:
             continue
         if claim.origin == Claim.Origin.PIPELINE and not claim.reviewed:
-            claim.delete()
+            gone.append(claim.pk)
         else:
             kept.append(claim)
+    if gone:
+        # Deleted through the model's signals: the history records each claim and evidence.
+        Claim.objects.filter(pk__in=gone).delete()
     # Editors' and reviewed claims are found again; their dates are read anew from the
     # words they now quote (or, orphaned, from the words they quoted).
-    keywords = topic_keywords()
+    keywords = topic_keywords() if kept else {}
     orphans = []
     for claim in kept:
         reanchor(claim, body, passages)
@@ -339,15 +364,20 @@ def store_analysis(article: Article, analysis: Analysis) -> list[Claim]:
     for span, (claim, draft) in spans.items():
         if span in drafted:
             claim = claim if claim is not None else Claim(article=article)
-            store_claim(claim, draft, body, passages[draft.passage])
+            fill_claim(claim, draft, body, passages[draft.passage])
         else:
-            claim.save()  # placed by reanchor(); no sentence of the pipeline's here
+            # Placed by reanchor(); no sentence of the pipeline's here.
             draft = redraft(claim, article, keywords)
         stored.append((claim, draft))
     for claim in orphans:
-        claim.save()
         stored.append((claim, redraft(claim, article, keywords)))
-    store_details(stored, keep_topics=edited)
+    # New rows in one statement and kept ones in another, each with its version in the
+    # history, as save() would record it.
+    new_rows = [claim for claim, _ in stored if claim.pk is None]
+    kept_rows = [claim for claim, _ in stored if claim.pk is not None]
+    bulk_create_with_history(new_rows, Claim)
+    bulk_update_with_history(kept_rows, Claim, CLAIM_FIELDS)
+    store_details(stored, keep_topics=edited, new={claim.pk for claim in new_rows})
     return list(article.claims.with_context())
 
 
@@ -408,7 +438,14 @@ def unique_with(model, name: str) -> list[list[str]]:
 
 
 def store_claim(claim: Claim, draft: ClaimDraft, body: str, passage: Passage) -> Claim:
-    """Write what the pipeline found in a sentence onto a claim row (new or kept).
+    """Write what the pipeline found in a sentence onto a claim row (new or kept), and save it."""
+    fill_claim(claim, draft, body, passage)
+    claim.save()
+    return claim
+
+
+def fill_claim(claim: Claim, draft: ClaimDraft, body: str, passage: Passage) -> None:
+    """Put what the pipeline found in a sentence on a claim (not saved).
 
     The kind, attribution and topics of an editor's or a reviewed claim are the editor's
     and stay; an unreviewed pipeline claim's are derived again. Its anchor state is the
@@ -425,14 +462,15 @@ def store_claim(claim: Claim, draft: ClaimDraft, body: str, passage: Passage) ->
         claim.attribution = claim.attribution or draft.signals.attribution
     claim.figures = [figure.as_dict() for figure in draft.figures]
     claim.places = list(draft.places)
-    claim.save()
-    return claim
 
 
-def store_details(stored: list[tuple[Claim, ClaimDraft]], keep_topics=frozenset()) -> None:
+def store_details(
+    stored: list[tuple[Claim, ClaimDraft]], keep_topics=frozenset(), new=frozenset()
+) -> None:
     """The date mentions and topics of freshly stored claims, in one write each.
 
     Topics are derived again except for the claims in `keep_topics` (pks): editors chose them.
+    The claims in `new` (pks) were just created: they have no topics yet to clear.
     """
     DateMention.objects.bulk_create(
         DateMention(
@@ -451,7 +489,9 @@ def store_details(stored: list[tuple[Claim, ClaimDraft]], keep_topics=frozenset(
     )
     derived = [(claim, draft) for claim, draft in stored if claim.pk not in keep_topics]
     tagged = Claim.topics.through
-    tagged.objects.filter(claim__in=[claim for claim, _ in derived]).delete()
+    retagged = [claim for claim, _ in derived if claim.pk not in new]
+    if retagged:
+        tagged.objects.filter(claim__in=retagged).delete()
     topics = dict(Topic.objects.values_list("slug", "pk"))
     tagged.objects.bulk_create(
         tagged(claim_id=claim.pk, topic_id=topics[slug])

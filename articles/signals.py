@@ -8,3 +8,7 @@ from django.dispatch import Signal
 
 # Sent inside the ingest transaction with sender=Article, article=..., status=...
 report_ingested = Signal()
+
+# Sent after a change that model signals do not see (a bulk update or a queryset update),
+# with sender=the model changed: whatever keeps copies of the pages must drop them.
+content_changed = Signal()

@@ -7,7 +7,10 @@ its origin, with update() so derived fields add no version to a report's history
 
 from collections.abc import Iterable
 
+from django.db.models import Q
+
 from .pipeline.wire import AGENCIES, WINDOW, agency_named, signature, similar
+from .signals import content_changed
 
 
 def group(article, passages: Iterable[str], *, model=None) -> None:
@@ -18,8 +21,6 @@ def group(article, passages: Iterable[str], *, model=None) -> None:
     derived fields make no new version in the article's history. `model` is the Article
     model (a migration passes its historical one).
     """
-    from django.db.models import Q
-
     if model is None:
         from .models import Article as model
     articles = model._default_manager
@@ -83,8 +84,7 @@ def mark_origin(key: str, *, model=None) -> None:
         members.update(wire_group="", wire_origin=False)
         return
     if ordered:
-        members.exclude(pk=ordered[0]).update(wire_origin=False)
-        members.filter(pk=ordered[0]).update(wire_origin=True)
+        members.update(wire_origin=Q(pk=ordered[0]))
 
 
 def regroup(*, model=None, passage_model=None) -> int:
@@ -108,4 +108,5 @@ def regroup(*, model=None, passage_model=None) -> int:
         )
         group(article, list(passages), model=model)
         count += 1
+    content_changed.send(sender=model)  # queryset updates send no model signal
     return count

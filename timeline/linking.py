@@ -1,29 +1,50 @@
 """Suggesting events for dated claims.
 
-A claim's date mention is compared with every event: the dates must overlap (a
+A claim's date mention is compared with the events around it: the dates must overlap (a
 day-precision mention gets a day of slack either side, since outlets disagree by a day
 more often than they invent a new event), and the words must match: the event's
 keywords in the sentence count double, in the rest of the passage once, shared topics
 half; any match at all will do, since the dates already had to agree. The best-scoring
 events for each mention are suggested; an editor decides.
+Linking a report reads only the events whose days can reach the time it covers
+(events_near), and finds each mention's among them through an index by day
+(EventIndex), so its cost does not grow with the length of the timeline.
 Pure functions over plain objects; link_article() is the only one that writes.
 """
 
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from articles.models import Claim
 from articles.pipeline.dates import Known
+from articles.signals import content_changed
 
-from .models import Event, Evidence
+from .models import Event, Evidence, StatusChange
 from .outcomes import Outcome, outcome_for
 
 SLACK_DAYS = {"day": 1}
 VAGUE_PRECISIONS = ("month", "quarter", "season", "year")
+# How many days past its first an event with no end date can last, by precision: the
+# longest period of that precision (articles.pipeline.dates.periods.period_end); a day,
+# or any other precision, lasts its first day only.
+PERIOD_REACH = {"week": 6, "month": 30, "quarter": 91, "season": 91, "year": 365}
+# What link_article may change on a piece of evidence it keeps.
+LINKED_FIELDS = [
+    "mention",
+    "stance",
+    "score",
+    "outcome",
+    "outcome_date",
+    "outcome_state",
+    "updated",
+]
 
 
 @dataclass(frozen=True)
@@ -49,6 +70,65 @@ def event_range(event: Event) -> tuple[date, date]:
     return event.start, event.last_day
 
 
+class EventIndex:
+    """Events by the day they start, so that the events a span of days overlaps are found
+    without looking at the others. Lookups give them in the order they were given.
+
+    An event can reach back into a span from before it (a truce that began a month ago),
+    so a lookup starts as far before the span as the longest event lasts.
+    """
+
+    def __init__(self, events: Iterable[Event]):
+        self.events = list(events)
+        self._by_start = sorted(range(len(self.events)), key=lambda i: self.events[i].start)
+        self._starts = [self.events[i].start for i in self._by_start]
+        self._longest = max((e.last_day - e.start for e in self.events), default=timedelta(0))
+        self._due = {}
+
+    def _starting(self, first: date | None, last: date) -> list[Event]:
+        """The events starting from `first` (None: any day) to `last`, in the given order."""
+        low = 0 if first is None else bisect_left(self._starts, first)
+        high = bisect_right(self._starts, last)
+        return [self.events[i] for i in sorted(self._by_start[low:high])]
+
+    def overlapping(self, days: tuple[date, date]) -> list[Event]:
+        """The events whose own days (event_range) overlap `days`."""
+        candidates = self._starting(days[0] - self._longest, days[1])
+        return [e for e in candidates if overlaps(days, event_range(e))]
+
+    def due_within(self, window: tuple[date, date]) -> list[Event]:
+        """The events whose days up to their due day overlap `window`, as by_name() asks:
+        worked out once per window (a report's), however many claims ask."""
+        if window not in self._due:
+            candidates = self._starting(None, window[1])
+            self._due[window] = [e for e in candidates if overlaps(window, (e.start, e.due))]
+        return self._due[window]
+
+
+def events_near(window: tuple[date, date]):
+    """The events whose days can overlap `window`: from their start to their last day, or
+    to the new day a postponement or an extension moved them to, in timeline order.
+
+    A little more than suggest() and by_name() accept (they check again). Each condition
+    is a range of days on an indexed date (the start; the end; a change's new date), so
+    the database reads the events around the window, never the whole timeline. The
+    events moved into it come in a second select of a union: a subquery among the
+    conditions would have it read every event.
+    """
+    first, last = window
+    near = Q(start__range=window) | Q(end__gte=first, start__lte=last)
+    for precision, days in PERIOD_REACH.items():
+        since = first - timedelta(days=days)
+        near |= Q(end__isnull=True, precision=precision, start__range=(since, last))
+    moved = StatusChange.objects.filter(new_date__gte=first).values("event")
+    return (
+        Event.objects.filter(near)
+        .order_by()
+        .union(Event.objects.filter(pk__in=moved, start__lte=last).order_by())
+        .order_by(*Event._meta.ordering)
+    )
+
+
 def hits(text: str, keywords) -> int:
     lowered = text.lower()
     return sum(1 for word in keywords if word.lower() in lowered)
@@ -66,7 +146,7 @@ def score(sentence: str, passage: str, claim_topics: set, event: Event, event_to
 
 def suggest(
     claim: Claim,
-    events: list[Event],
+    events: "EventIndex | list[Event]",
     event_topics: dict,
     window: tuple[date, date] | None = None,
 ) -> list[Suggestion]:
@@ -76,12 +156,14 @@ def suggest(
     one event still suggests it, as a "mentions" stance, so a vague "since May" is not
     lost. A day or week mention gets no such benefit of the doubt: something else
     happening that weekend is likelier than an oblique reference to the event.
+    `events` is a list, or an EventIndex of them to share between a report's claims.
     """
+    index = events if isinstance(events, EventIndex) else EventIndex(events)
     passage = claim.passage.text if claim.passage else claim.sentence
     topics = {t.slug for t in claim.topics.all()}
     best: dict[int, Suggestion] = {}
     for mention in claim.mentions.all():
-        dated = [e for e in events if overlaps(mention_range(mention), event_range(e))]
+        dated = index.overlapping(mention_range(mention))
         scored = [(score(claim.sentence, passage, topics, e, event_topics[e.pk]), e) for e in dated]
         top = max((s for s, _ in scored), default=0)
         if top > 0:
@@ -106,7 +188,8 @@ def suggest(
         for s in best.values()
     ]
     if window is not None:
-        suggestions += by_name(claim, [e for e in events if e.pk not in best], window)
+        named = [e for e in index.due_within(window) if e.pk not in best]
+        suggestions += by_name(claim, named, window)
     return sorted(suggestions, key=lambda x: -x.score)
 
 
@@ -148,52 +231,76 @@ def unlinked_claims(queryset=None):
     )
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def link_article(article) -> list[Evidence]:
     """Refresh the suggested evidence of one article's claims.
 
     Editors' decisions (accepted or rejected rows) are never touched; suggestions that
-    no longer hold are removed, new ones are added.
+    no longer hold are removed, new ones are added. Reads the events near the report's
+    dates only, and writes in a few statements whatever the number of rows, each row's
+    version in the history all the same. All or nothing: inside an ingest's transaction
+    it takes no savepoint of its own, since a failure undoes the whole ingest.
     """
-    events = list(Event.objects.prefetch_related("topics"))
-    event_topics = {e.pk: {t.slug for t in e.topics.all()} for e in events}
     claims = list(
         article.claims.anchored().select_related("passage").prefetch_related("mentions", "topics")
     )
     window = report_window(claims, article.published)
+    events = list(events_near(window))
+    # An event's story gives the day it is now due (Event.due).
+    prefetch_related_objects(events, "changes")
+    event_topics = {e.pk: set() for e in events}
+    tagged = Event.topics.through.objects.filter(event__in=events)
+    for pk, slug in tagged.values_list("event", "topic__slug"):
+        event_topics[pk].add(slug)
+    index = EventIndex(events)
     existing = {
         (ev.event_id, ev.claim_id): ev for ev in Evidence.objects.filter(claim__article=article)
     }
     wanted = {}
     for claim in claims:
-        for s in suggest(claim, events, event_topics, window):
+        for s in suggest(claim, index, event_topics, window):
             wanted[(s.event.pk, claim.pk)] = (claim, s)
 
-    touched = []
-    for key, ev in existing.items():
-        if ev.state == Evidence.State.SUGGESTED and key not in wanted:
-            ev.delete()
+    stale = [
+        ev.pk
+        for key, ev in existing.items()
+        if ev.state == Evidence.State.SUGGESTED and key not in wanted
+    ]
+    if stale:
+        # Deleted through the model's signals: the history records each row.
+        Evidence.objects.filter(pk__in=stale).delete()
+    touched, added, changed = [], [], []
     for key, (claim, s) in wanted.items():
         ev = existing.get(key)
         if ev is None:
             ev = Evidence(event=s.event, claim=claim, state=Evidence.State.SUGGESTED)
-        elif ev.state != Evidence.State.SUGGESTED:
+            added.append(ev)
+        elif ev.state == Evidence.State.SUGGESTED:
+            changed.append(ev)
+        else:
             # An editor's decision on the link stands; a newly reported outcome is still
             # suggested, unless the editor has already decided on one.
-            changed = False
+            news = False
             if ev.mention_id is None and s.mention is not None:
-                ev.mention, changed = s.mention, True
+                ev.mention, news = s.mention, True
             if not ev.outcome_state and s.outcome:
                 set_outcome(ev, s.outcome)
-                changed = True
-            if changed:
-                ev.save()
+                news = True
+            if news:
+                changed.append(ev)
             continue
         ev.mention, ev.stance, ev.score = s.mention, s.stance, s.score
         if ev.outcome_state != Evidence.State.REJECTED:
             set_outcome(ev, s.outcome)
-        ev.save()
         touched.append(ev)
+    bulk_create_with_history(added, Evidence)
+    now = timezone.now()
+    for ev in changed:
+        ev.updated = now  # what save() would set; bulk_update leaves it to the caller
+    bulk_update_with_history(changed, Evidence, LINKED_FIELDS)
+    if added or changed:
+        # Written without save(): tell whoever keeps copies of the pages.
+        content_changed.send(sender=Evidence)
     return touched
 
 
@@ -222,6 +329,7 @@ def decide(evidence_rows, state: str) -> int:
     for claim in claims:
         claim.reviewed = True
     bulk_update_with_history(claims, Claim, ["reviewed"], batch_size=500)
+    content_changed.send(sender=Evidence)  # bulk updates send no model signal
     return len(rows)
 
 
