@@ -8,6 +8,18 @@ from django.core.management import call_command
 from tests.seeds import SEED_REPORTS, load_gold  # noqa: F401  (SEED_REPORTS re-exported)
 
 
+@pytest.fixture(autouse=True)
+def page_cache(request, settings):
+    """The page cache is off, so a test sees each page as its view renders it, unless the
+    test is marked `page_cache`; then it starts from an empty cache."""
+    if request.node.get_closest_marker("page_cache"):
+        from django.core.cache import cache
+
+        cache.clear()
+    else:
+        settings.TRADEWATCH_PAGE_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def gold():
     """The hand-checked date mentions of the seed reports."""

@@ -31,7 +31,7 @@ from simple_history.utils import get_history_model_for_model
 from articles.models import Article, Claim, DateMention
 from articles.services import add_claim, ingest_report
 from timeline.linking import decide
-from timeline.models import Event, Evidence
+from timeline.models import ContentVersion, Event, Evidence
 from timeline.permissions import EDITORS
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -187,7 +187,10 @@ def snapshot():
     tables = {
         model._meta.label: rows(model, usernames)
         for model in apps.get_models(include_auto_created=True)
-        if not model._meta.proxy and model._meta.label not in BY_NATURAL_KEY
+        if not model._meta.proxy
+        and model._meta.label not in BY_NATURAL_KEY
+        # The page cache's key, not content: loading a dump moves it on, as any change does.
+        and model is not ContentVersion
     }
     return {
         "timeline": list(shown.items()),

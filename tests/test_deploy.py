@@ -366,3 +366,24 @@ def test_the_statement_timeout_is_not_counted_among_a_pages_queries(
     settings.WEB_STATEMENT_TIMEOUT_MS = 1234
     with django_assert_num_queries(1):
         assert client.get("/articles/").status_code == 200
+
+
+def test_a_load_balancer_health_check_gets_ok_over_plain_http(
+    db, tmp_path, client, settings, django_assert_num_queries
+):
+    exempt = settings_in(production(tmp_path), "SECURE_REDIRECT_EXEMPT")["SECURE_REDIRECT_EXEMPT"]
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_REDIRECT_EXEMPT = exempt
+    with django_assert_num_queries(0):  # the process answers, whatever the database
+        health = client.get("/health/")
+    assert (health.status_code, health.content) == (200, b"ok\n")
+    assert client.get("/robots.txt").status_code == 301  # every other page goes to HTTPS
+
+
+def test_a_sqlite_database_is_written_through_a_write_ahead_log(tmp_path):
+    env = environment(DATABASE_URL=f"sqlite:///{tmp_path / 'site.sqlite3'}")
+    code = "from django.db import connection; print(connection.cursor().execute('PRAGMA journal_mode').fetchone()[0])"
+    done = manage("shell", "-c", code, env=env)
+    assert done.returncode == 0, done.stderr
+    # Readers then never wait for a writer, and a commit does not sync the file twice.
+    assert done.stdout.split()[-1] == "wal"

@@ -24,6 +24,7 @@ from ninja.errors import HttpError, ValidationError
 from articles.models import Article, Outlet
 from articles.search import MAX_SEARCH_CHARS, search_words
 
+from .caching import cached
 from .forms import TimelineFilter, shown
 from .models import Event, Evidence
 from .schemas import (
@@ -61,7 +62,7 @@ PREFLIGHT = {
 def readable_from_anywhere(view):
     """Answer CORS preflights, let any origin read the answer (no cookies are ever needed),
     and give every GET an ETag, answering 304 when the client already has that body."""
-    view_with_etag = revalidated(view)
+    view_with_etag = revalidated(cached(view))
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):

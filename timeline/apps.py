@@ -7,7 +7,7 @@ class TimelineConfig(AppConfig):
     verbose_name = "Timeline"
 
     def ready(self):
-        from . import receivers  # noqa: F401  (connects to articles' signals)
+        from . import caching, receivers  # noqa: F401  (connect to the models' signals)
         from .permissions import ensure_editors_group
 
         post_migrate.connect(ensure_editors_group, sender=self)

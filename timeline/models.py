@@ -7,7 +7,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Now
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -44,8 +44,14 @@ class EventQuerySet(models.QuerySet):
 
     def sourced(self):
         """Only events at least one accepted piece of evidence supports: no sourceless events."""
+        # A correlated EXISTS, answered from the evidence_shown index row by row; an
+        # `IN (subquery)` made PostgreSQL hash every public event on every use.
         return self.filter(
-            pk__in=Evidence.objects.shown().exclude(stance="contradicts").values("event")
+            Exists(
+                Evidence.objects.shown()
+                .filter(event=OuterRef("pk"))
+                .exclude(stance=Evidence.Stance.CONTRADICTS)
+            )
         )
 
     def ending_on_or_after(self, day: date):
@@ -124,6 +130,13 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["start", "title", "pk"]
+        indexes = [
+            # The timeline's order and its periods (start between two days).
+            models.Index(fields=["start", "end", "title", "id"], name="event_timeline_order"),
+            models.Index(fields=["status", "start"], name="event_status_start"),
+            # Linking reads the events whose days reach a report's (timeline/linking.py).
+            models.Index(fields=["end", "start"], name="event_end_start"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=F("start")),
@@ -215,6 +228,12 @@ class StatusChange(models.Model):
 
     class Meta:
         ordering = ["event", "effective", "decided", "pk"]
+        indexes = [
+            # The latest developments, newest first.
+            models.Index(fields=["-effective", "-decided", "-id"], name="change_newest_first"),
+            # Events moved to a new day near a report's dates (timeline/linking.py).
+            models.Index(fields=["new_date"], name="change_new_date"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(new_date__isnull=True) | Q(status__in=["postponed", "extended"]),
@@ -312,6 +331,15 @@ class Evidence(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["event", "claim"], name="evidence_one_per_pair"),
         ]
+        indexes = [
+            # What readers see of an event: its accepted evidence (and whether any of it
+            # supports the event, which puts it on the timeline).
+            models.Index(
+                fields=["event", "stance"],
+                condition=Q(state="accepted"),
+                name="evidence_shown",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.event} ← {self.claim}"
@@ -324,3 +352,17 @@ class EventCandidate(Claim):
         proxy = True
         verbose_name = "candidate for a new event"
         verbose_name_plural = "candidates for new events"
+
+
+class ContentVersion(models.Model):
+    """One row: a number bumped after every committed change to what the site shows.
+
+    Cached pages and API answers are keyed by it (timeline/caching.py), so a change makes
+    every copy unreachable at once, on every server that shares the database.
+    """
+
+    number = models.PositiveBigIntegerField(default=0)
+    changed = models.DateTimeField(db_default=Now())
+
+    def __str__(self):
+        return f"content version {self.number}"

@@ -6,6 +6,7 @@ read: GET and HEAD, nothing else.
 """
 
 from collections import defaultdict
+from datetime import timedelta
 from itertools import groupby
 
 from django.core.paginator import Paginator
@@ -17,10 +18,11 @@ from articles.clock import today
 from articles.models import Article, Outlet
 from articles.pipeline.anchoring import text_fragment
 
+from . import paging
 from . import search as site_search
 from .conflicts import find_conflicts
 from .forms import TimelineFilter
-from .models import Event, Evidence
+from .models import Event, Evidence, StatusChange
 
 
 def decorate(event, now):
@@ -41,40 +43,81 @@ def decorate(event, now):
 
 @require_safe
 def timeline(request):
+    """The timeline, whole when it fits on a page, else a period at a time (paging.py)."""
     now = today()
     filters = TimelineFilter(request.GET or None)
-    events = filters.filter(Event.objects.sourced().on_timeline())
-    events = [decorate(e, now) for e in events]
-    months = [
-        (month, list(group))
-        for month, group in groupby(events, key=lambda e: e.start.replace(day=1))
-    ]
-    # The "today" marker goes before the first event that ends today or later.
+    matching = filters.filter(Event.objects.sourced())
+    months = paging.month_counts(matching)
+    total = sum(n for _, n in months)
+    period, period_note = paging.chosen(request.GET.get("period", ""), months, now)
+    in_period = paging.count_in(months, period) if period else total
+    page = Paginator(range(in_period), paging.page_size()).get_page(request.GET.get("page"))
+    events = matching.on_timeline()
+    if period is not None:
+        events = events.filter(start__gte=period.start, start__lte=period.end)
+    first = max(page.start_index() - 1, 0)  # 0 when nothing matches
+    events = [decorate(e, now) for e in events[first : page.end_index()]]
+    # The "today" marker goes before the first event that ends today or later; after the
+    # last one only when no later event is on a later page.
     marker = next((e.pk for e in events if e.last_day >= now), None)
+    earlier, later = paging.neighbours(months, period) if period else (None, None)
     return render(
         request,
         "timeline/timeline.html",
         {
             "filters": filters,
-            "months": months,
+            "months": [
+                (month, list(group))
+                for month, group in groupby(events, key=lambda e: e.start.replace(day=1))
+            ],
             "events": events,
+            "total": total,
+            "in_period": in_period,
+            "period": period,
+            "period_note": period_note,
+            "earlier": earlier and (earlier, paging.count_in(months, earlier)),
+            "later": later and (later, paging.count_in(months, later)),
+            "page": page,
+            "overview": paging.Overview.of(months) if period else None,
+            "shown": {e.slug for e in events},
             "today": now,
             "today_before": marker,
-            "upcoming": sorted((e for e in events if e.is_upcoming), key=lambda e: e.due),
-            "latest": latest_developments(events),
-            "filtered": filters.is_bound,
+            "today_after": bool(events) and marker is None and not page.has_next() and not later,
+            "upcoming": coming_up(matching, now),
+            "latest": latest_developments(matching),
+            "filtered": any(key not in ("period", "page") for key in request.GET),
         },
     )
+
+
+UPCOMING = 8
+# How far back an event may start and still look ahead (a postponed one, to its new day).
+UPCOMING_LOOKBACK = timedelta(days=366)
+UPCOMING_CANDIDATES = 200
+
+
+def coming_up(events, now):
+    """The next forward-looking events, soonest first: a bounded query whatever the size
+    of the timeline."""
+    candidates = (
+        events.filter(status__in=Event.FORWARD_LOOKING, start__gte=now - UPCOMING_LOOKBACK)
+        .order_by("start", "pk")
+        .prefetch_related("changes")[:UPCOMING_CANDIDATES]
+    )
+    ahead = [e for e in candidates if e.is_forward_looking and e.due >= now]
+    return sorted(ahead, key=lambda e: e.due)[:UPCOMING]
 
 
 LATEST = 5
 
 
 def latest_developments(events):
-    """The newest steps of the events' stories, newest first (from prefetched rows)."""
-    changes = [change for event in events for change in event.story]
-    changes.sort(key=lambda c: (c.effective, c.decided), reverse=True)
-    return changes[:LATEST]
+    """The newest steps of the events' stories, newest first: one bounded query."""
+    return list(
+        StatusChange.objects.filter(event__in=events.order_by().values("pk"))
+        .select_related("event")
+        .order_by("-effective", "-decided", "-pk")[:LATEST]
+    )
 
 
 @require_safe

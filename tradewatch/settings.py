@@ -131,6 +131,13 @@ try:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from exc
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Write-ahead logging: readers never wait for a writer, and a commit is one append to
+    # the log rather than two syncs of the file (still durable across a crash of the
+    # process; the last commits may be lost only with the machine's power).
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    )
 
 # Cap on any one SQL statement run while answering a web request, on PostgreSQL (ms);
 # 0 leaves the server's own setting alone. Management commands never get it.
@@ -142,6 +149,13 @@ if os.environ.get("REDIS_URL"):
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
     }
+# How long a public page or API answer is kept in that cache, in seconds (0: not cached).
+# It is never stale: any change to the content makes every copy unreachable at once
+# (timeline/caching.py); the time only bounds the memory old copies hold.
+TRADEWATCH_PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+# The most events the timeline shows on one page; a longer timeline is shown a year, a
+# quarter or a month at a time (timeline/paging.py).
+TRADEWATCH_TIMELINE_PAGE_EVENTS = env_int("TIMELINE_PAGE_EVENTS", 100, minimum=1)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -207,6 +221,8 @@ if not DEBUG:
     # HTTPS only. SECURE_SSL_REDIRECT=0 when the TLS proxy itself redirects http:// to
     # https://; `check --deploy` then reports security.W008 as a reminder, and only that.
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # A load balancer checks each server over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     # Joining the browsers' preload list is the domain owner's promise and is slow to
@@ -243,3 +259,21 @@ if TRADEWATCH_TODAY:
 # and narrow seasons to the event a sentence names: a callable(published) -> Known events,
 # by dotted path, so that articles never imports timeline. Empty: the report alone.
 TRADEWATCH_KNOWN_DATES = "timeline.linking.known_dates"
+
+# --- Read replica (docs/scaling.md) -------------------------------------------------------
+# DATABASE_REPLICA_URL names a read-only copy of the primary (a PostgreSQL streaming
+# replica), parsed as DATABASE_URL is. When set, anonymous GET and HEAD requests outside the
+# admin read from it; writes, the admin, signed-in editors, transactions and management
+# commands use the primary (tradewatch/routers.py). Unset: one database, as before.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+if DATABASE_REPLICA_URL:
+    try:
+        DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"DATABASE_REPLICA_URL is not a database URL: {exc}") from exc
+    # Tests run against one test database: the replica alias mirrors it.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["tradewatch.routers.PrimaryReplicaRouter"]
+    # Last, after authentication: it asks whether the user is signed in.
+    MIDDLEWARE = [*MIDDLEWARE, "tradewatch.routers.ReplicaReadsMiddleware"]
+# --- end of the read replica block ----------------------------------------------------------

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from . import views
 from .admin_login import ThrottledAdminAuthenticationForm
 
 admin.site.site_header = "TradeWatch editors"
@@ -11,5 +12,6 @@ admin.site.login_form = ThrottledAdminAuthenticationForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("health/", views.health, name="health"),
     path("", include("timeline.urls")),
 ]

@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.utils.html import escape, format_html, format_html_join
 from django.views.decorators.http import require_safe
 
+from articles.clock import today
 from articles.pipeline.dates.periods import format_day
 
+from .. import paging
 from ..models import Event, Evidence
 from .jsonld import date_parts, event_span
 
@@ -87,15 +89,22 @@ def era(event) -> dict | None:
 @require_safe
 def timeline_json(request):
     # The same read rule as the timeline page: public (sourced) events, in a fixed number
-    # of queries with their evidence prefetched.
-    events = list(Event.objects.sourced().on_timeline())
+    # of queries with their evidence prefetched; a long timeline a period at a time
+    # (?period=2025-Q4), never more than a page of events.
+    events = Event.objects.sourced()
+    period, _ = paging.chosen(request.GET.get("period", ""), paging.month_counts(events), today())
+    events = events.on_timeline()
+    if period is not None:
+        events = events.filter(start__gte=period.start, start__lte=period.end)
+    events = list(events[: paging.page_size()])
     data = {
         "title": {
             "text": {
                 "headline": escape(TITLE),
                 "text": format_html(
-                    '<p>{}</p><p><a href="{}">{}</a></p>',
+                    '<p>{}{}</p><p><a href="{}">{}</a></p>',
                     INTRO,
+                    f" This part: {period.label}." if period else "",
                     request.build_absolute_uri(reverse("timeline")),
                     "The timeline on TradeWatch",
                 ),

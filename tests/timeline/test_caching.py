@@ -1,0 +1,173 @@
+"""The page cache: readers get cached pages, and any change shows at once.
+
+These tests commit for real (transaction=True), as the site does: the content version is
+bumped when a change's transaction commits, never before.
+"""
+
+from datetime import date
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from articles.models import Article, Claim, Outlet
+from timeline.caching import current, watched_models
+from timeline.linking import decide
+from timeline.models import Event, Evidence
+
+from .factories import add_report, make_event
+from .test_admin import form_data
+
+pytestmark = [pytest.mark.page_cache, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def reader():
+    return Client()
+
+
+@pytest.fixture
+def busan(db):
+    event = make_event(
+        "busan-summit",
+        date(2025, 10, 30),
+        title="Trump and Xi meet in Busan",
+        keywords=["Busan", "Trump and Xi"],
+    )
+    add_report(
+        "Trump and Xi will meet in Busan on October 30, officials said.",
+        published=date(2025, 10, 27),
+        title="Leaders to meet in Busan",
+        outlet="Test Wire",
+        url="https://wire.example/busan",
+    )
+    decide(Evidence.objects.filter(event=event), Evidence.State.ACCEPTED)
+    return event
+
+
+def test_a_second_reader_gets_the_cached_page_with_one_query(
+    busan, reader, django_assert_num_queries
+):
+    first = reader.get("/")
+    assert first["X-Cache"] == "miss"
+    assert "Trump and Xi meet in Busan" in first.content.decode()
+    with django_assert_num_queries(1):  # the content version, nothing else
+        second = Client().get("/")
+    assert second["X-Cache"] == "hit"
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+
+
+def test_an_editors_change_in_the_admin_shows_at_once(busan, reader, editor_client):
+    page = reverse("event", args=[busan.slug])
+    for url in ("/", page, "/api/v1/events", "/timeline.json", "/feed/"):
+        reader.get(url)
+        assert reader.get(url)["X-Cache"] == "hit", url
+
+    change = reverse("admin:timeline_event_change", args=[busan.pk])
+    data = form_data(editor_client.get(change))
+    data["title"] = "Trump and Xi meet in Gyeongju"
+    assert editor_client.post(change, data).status_code == 302
+
+    for url in ("/", page, "/api/v1/events", "/timeline.json", "/feed/"):
+        response = reader.get(url)
+        assert response["X-Cache"] == "miss", url
+        assert "Trump and Xi meet in Gyeongju" in response.content.decode(), url
+        assert "Trump and Xi meet in Busan" not in response.content.decode(), url
+
+
+def test_a_new_report_shows_at_once(busan, reader):
+    assert "Truce talks resume" not in reader.get("/articles/").content.decode()
+    add_report(
+        "Negotiators said on November 3 that the truce talks would resume.",
+        published=date(2025, 11, 4),
+        title="Truce talks resume",
+        url="https://wire.example/resume",
+    )
+    assert "Truce talks resume" in reader.get("/articles/").content.decode()
+
+
+def test_a_bulk_decision_on_evidence_shows_at_once(busan, reader):
+    report = add_report(
+        "Trump and Xi met in Busan on October 30 and agreed a one-year truce.",
+        published=date(2025, 10, 31),
+        title="Leaders agree truce in Busan",
+        outlet="Other Daily",
+        url="https://daily.example/truce",
+    ).article
+    page = reverse("event", args=[busan.slug])
+    assert "Other Daily" not in reader.get(page).content.decode()
+    # Accepted in bulk (one UPDATE, no model signal), as the admin's action does.
+    decide(Evidence.objects.filter(claim__article=report), Evidence.State.ACCEPTED)
+    assert "Other Daily" in reader.get(page).content.decode()
+
+
+def test_every_kind_of_row_bumps_the_version_when_saved_or_deleted(busan):
+    kinds = {model._meta.label for model in watched_models()}
+    for label in ("articles.Article", "articles.Claim", "timeline.Event", "timeline.Evidence"):
+        assert label in kinds
+    for row in (Article.objects.get(), Claim.objects.first(), busan, Evidence.objects.first()):
+        before, _ = current()
+        row.save()
+        assert current()[0] > before, type(row).__name__
+    before, _ = current()
+    outlet = Outlet.objects.create(name="A New Outlet", slug="a-new-outlet")
+    created, _ = current()
+    outlet.delete()
+    assert current()[0] > created > before
+
+
+def test_a_change_that_is_rolled_back_leaves_the_cache_alone(busan, reader):
+    from django.db import transaction
+
+    reader.get("/")
+    before, _ = current()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Event.objects.filter(pk=busan.pk).update(title="Never committed")
+        busan.refresh_from_db()
+        busan.save()
+        raise RuntimeError("the editor's save failed")
+    assert current()[0] == before
+    assert reader.get("/")["X-Cache"] == "hit"
+
+
+def test_a_client_with_the_page_revalidates_with_a_304(busan, reader):
+    first = reader.get("/")
+    same = reader.get("/", headers={"If-None-Match": first["ETag"]})
+    assert same.status_code == 304
+    assert same.content == b""
+    since = reader.get("/", headers={"If-Modified-Since": first["Last-Modified"]})
+    assert since.status_code == 304
+
+    busan.title = "Trump and Xi meet in Gyeongju"
+    busan.save()
+    changed = reader.get("/", headers={"If-None-Match": first["ETag"]})
+    assert changed.status_code == 200
+    assert "Gyeongju" in changed.content.decode()
+    assert changed["ETag"] != first["ETag"]
+
+
+def test_editors_are_never_served_a_readers_copy(busan, reader, editor_client):
+    reader.get("/")
+    page = editor_client.get("/")
+    assert "X-Cache" not in page
+    assert "Editors" in page.content.decode()  # the link to the admin, for staff only
+    assert "Editors" not in reader.get("/").content.decode()
+
+
+def test_pages_are_not_cached_when_the_cache_is_off(busan, reader, settings):
+    settings.TRADEWATCH_PAGE_CACHE_SECONDS = 0
+    reader.get("/")
+    second = reader.get("/")
+    assert "X-Cache" not in second
+    assert reader.get("/", headers={"If-None-Match": second["ETag"]}).status_code == 304
+
+
+def test_the_cache_keeps_each_query_string_apart(busan, reader):
+    busan.topics.create(slug="summits", name="Summits")
+    everything = reader.get("/")
+    nothing = reader.get("/?status=cancelled")
+    assert "Trump and Xi meet in Busan" in everything.content.decode()
+    assert "No event matches these filters" in nothing.content.decode()
+    assert reader.get("/?status=cancelled")["X-Cache"] == "hit"
+    assert "No event matches" in reader.get("/?status=cancelled").content.decode()

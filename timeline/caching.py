@@ -1,0 +1,178 @@
+"""The public pages and the API, cached and never stale.
+
+Every committed change to what the site shows (a report, a passage, a claim, a date
+mention, an outlet, a topic, an event, a piece of evidence, a status change) bumps one
+number, the content version, kept in the database (ContentVersion). Cached answers are
+keyed by that number, so after a change no server finds an old copy: nothing has to be
+found and deleted, and servers that share the database but not a cache (local memory in
+each process) agree at once.
+
+The bump runs when the change's transaction commits (an UPDATE of one row, in its own
+short transaction), so a long ingest never holds a lock every other writer waits for,
+and a page rendered from data that was not yet committed is stored under a number that
+is already dead. Model signals see single saves and deletes; the bulk paths send
+articles.signals.content_changed or call content_changed() themselves.
+
+Only anonymous GET and HEAD requests use the cache (an editor sees the admin link and
+always the newest state); only 200 answers are stored. Every answer cached or not gets
+an ETag and a Last-Modified, so a client revalidates with a 304 and no body.
+"""
+
+import hashlib
+from functools import cache as cache_for_process
+from functools import wraps
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import F
+from django.db.models.functions import Now
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
+
+from articles.clock import today
+from articles.signals import content_changed as bulk_content_changed
+
+from .models import ContentVersion
+
+WATCHED_APPS = {"articles", "timeline"}
+KEY_PREFIX = "tradewatch:page"
+
+
+def seconds() -> int:
+    """How long a cached answer is kept (0: nothing is cached); any change ends it sooner."""
+    return settings.TRADEWATCH_PAGE_CACHE_SECONDS
+
+
+def current() -> tuple[int, object]:
+    """The content version and when it last changed (one query)."""
+    row = ContentVersion.objects.filter(pk=1).values_list("number", "changed").first()
+    if row is None:
+        # A database just migrated or flushed: start counting.
+        version, _ = ContentVersion.objects.get_or_create(pk=1)
+        row = (version.number, version.changed)
+    return row
+
+
+def bump() -> None:
+    if not ContentVersion.objects.filter(pk=1).update(number=F("number") + 1, changed=Now()):
+        ContentVersion.objects.get_or_create(pk=1, defaults={"number": 1})
+
+
+def content_changed(**kwargs) -> None:
+    """Record that what the site shows changed: the version is bumped once the current
+    transaction commits (at once outside a transaction), however many rows it changed."""
+    pending = any(callback is bump for _, callback, _ in connection.run_on_commit)
+    if not pending:
+        transaction.on_commit(bump)
+
+
+@receiver(post_save, dispatch_uid="timeline.caching.saved")
+@receiver(post_delete, dispatch_uid="timeline.caching.deleted")
+@receiver(m2m_changed, dispatch_uid="timeline.caching.m2m")
+def model_changed(sender, **kwargs):
+    # A migration's models (another registry) change a schema the cache never saw.
+    if sender._meta.apps is apps and sender in watched_models():
+        if kwargs.get("action", "post_").startswith("post_"):
+            content_changed()
+
+
+def bulk_changed(sender, **kwargs):
+    if sender._meta.apps is apps:  # not a migration's models
+        content_changed()
+
+
+bulk_content_changed.connect(bulk_changed, dispatch_uid="timeline.caching.bulk")
+
+
+def cache_key(request, version: int) -> str:
+    # The day is part of the key: pages mark today and what is coming up after it; the
+    # host and scheme too, for the feeds and the sitemap give absolute addresses.
+    address = (
+        f"{request.scheme}://{request.get_host()}{request.path}"
+        f"?{request.META.get('QUERY_STRING', '')}"
+    )
+    digest = hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()
+    return f"{KEY_PREFIX}:{version}:{today().isoformat()}:{digest}"
+
+
+def cached(view):
+    """Serve a read-only view from the cache while the content version stands; give its
+    answers an ETag and a Last-Modified and answer 304 to a client that has them."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        if not seconds():
+            return revalidate(request, rendered(view(request, *args, **kwargs)), changed=None)
+        version, changed = current()
+        key = cache_key(request, version)
+        stored = cache.get(key)
+        if stored is not None:
+            response = HttpResponse(stored["body"], content_type=stored["type"])
+            for header, value in stored["headers"].items():
+                response[header] = value
+            response["X-Cache"] = "hit"
+        else:
+            response = rendered(view(request, *args, **kwargs))
+            response["X-Cache"] = "miss"
+            if cacheable(response):
+                tag(response, changed)
+                kept = {h: response[h] for h in KEPT_HEADERS if response.has_header(h)}
+                body = {"body": response.content, "type": response["Content-Type"], "headers": kept}
+                cache.set(key, body, seconds())
+        return revalidate(request, response, changed)
+
+    return wrapper
+
+
+# Headers a cached answer is served again with (CORS is added around the cache).
+KEPT_HEADERS = ("ETag", "Last-Modified", "Content-Disposition", "Content-Language")
+
+
+def rendered(response):
+    """A TemplateResponse (the sitemap's) rendered now: its body is hashed and kept."""
+    if not getattr(response, "is_rendered", True):
+        response.render()
+    return response
+
+
+def cacheable(response) -> bool:
+    return response.status_code == 200 and not response.streaming and not response.cookies
+
+
+def tag(response, changed) -> None:
+    if not response.has_header("ETag"):
+        response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
+    if changed is not None and not response.has_header("Last-Modified"):
+        response["Last-Modified"] = http_date(changed.timestamp())
+
+
+def revalidate(request, response, changed):
+    """A 304 with no body when the client already has this answer."""
+    patch_vary_headers(response, ["Cookie"])
+    if response.status_code != 200 or response.streaming:
+        return response
+    tag(response, changed)
+    return get_conditional_response(
+        request,
+        etag=response["ETag"],
+        # Whole seconds, as Last-Modified and If-Modified-Since carry them.
+        last_modified=int(changed.timestamp()) if changed is not None else None,
+        response=response,
+    )
+
+
+@cache_for_process
+def watched_models() -> frozenset:
+    """The models whose changes bump the version."""
+    return frozenset(
+        model
+        for model in apps.get_models()
+        if model._meta.app_label in WATCHED_APPS and model is not ContentVersion
+    )
