@@ -382,7 +382,10 @@ def test_a_load_balancer_health_check_gets_ok_over_plain_http(
 
 def test_a_sqlite_database_is_written_through_a_write_ahead_log(tmp_path):
     env = environment(DATABASE_URL=f"sqlite:///{tmp_path / 'site.sqlite3'}")
-    code = "from django.db import connection; print(connection.cursor().execute('PRAGMA journal_mode').fetchone()[0])"
+    code = (
+        "from django.db import connection\n"
+        "print(connection.cursor().execute('PRAGMA journal_mode').fetchone()[0])"
+    )
     done = manage("shell", "-c", code, env=env)
     assert done.returncode == 0, done.stderr
     # Readers then never wait for a writer, and a commit does not sync the file twice.

@@ -40,9 +40,7 @@ def test_a_timeline_that_fits_is_shown_whole(seeded, client, pinned_today):
     assert "7 events." in doc.find("p", cls="count").words()
 
 
-def test_a_long_timeline_opens_on_the_newest_months_that_fit_on_a_page(
-    seeded, client, five_a_page
-):
+def test_a_long_timeline_opens_on_the_newest_months_that_fit_on_a_page(seeded, client, five_a_page):
     doc = page(client, "/")
     # November 2025 holds two events and October three: the page's five. May would not fit.
     assert event_cards(doc) == SEED_Q4
