@@ -22,6 +22,19 @@ It prints, per path and per group (readers, hostile), requests, errors (a status
 not 2xx/3xx, or no answer), p50/p90/p99 latency and requests per second, then the ingest
 count. Exit status 1 when a reader saw an error.
 
+With --pages it measures instead what the page cache buys (docs/load.md, "Pages"):
+
+    .venv/bin/python bench/load.py --pages [--seconds 15] [--readers 4] [--workers 2]
+                                   [--database-url URL] [--redis-url redis://127.0.0.1:6379/7]
+
+readers fetch only the timeline `/` with gunicorn started three times, uncached
+(PAGE_CACHE_SECONDS=0), cached in each worker's memory (locmem) and cached in Redis
+(REDIS_URL, a dedicated db number, emptied with FLUSHDB first), and then only the bare
+view `/health/` (no database, no cache); each phase lasts --seconds (at most 30). It checks
+each mode by the X-Cache header of a repeated request (hit when cached, none when not) and
+prints requests/s and p50/p90/p99 for each phase. A --database-url is used as it is (only
+migrated, never seeded): e.g. a database bench/pages.py built, 1,000 events.
+
 Everything is bounded: one address (127.0.0.1), a deadline for every loop, a cap on the
 requests of every thread, a timeout on every request and every subprocess; it stops by
 itself and cleans up (gunicorn, the database it made, its temporary files).
@@ -328,6 +341,153 @@ def report(stats: Stats, elapsed: float, groups) -> None:
                 )
 
 
+# --- pages: the page cache against no cache, beside the bare view -----------------------------
+
+MAX_PAGES_PHASE = 30.0  # seconds: the --pages phases are capped here
+CACHE_MODES = (
+    # (label, PAGE_CACHE_SECONDS, uses Redis)
+    ("uncached (PAGE_CACHE_SECONDS=0)", "0", False),
+    ("cached, locmem (each worker its own)", "600", False),
+    ("cached, Redis (shared)", "600", True),
+)
+
+
+def x_cache(port: int, path: str) -> str:
+    """The X-Cache header of one GET ("-" when there is none)."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
+    try:
+        conn.request("GET", path, headers={"Host": HOST, "Connection": "close"})
+        response = conn.getresponse()
+        response.read()
+        return response.getheader("X-Cache") or "-"
+    finally:
+        conn.close()
+
+
+def flush_redis(url: str) -> None:
+    """Empty the benchmark's own Redis database (a db number of its own, on 127.0.0.1)."""
+    import redis
+
+    parsed = urllib.parse.urlsplit(url)
+    if parsed.hostname not in LOOPBACK_DB_HOSTS - {""}:
+        raise SystemExit(f"refusing {url!r}: Redis on 127.0.0.1 only")
+    if parsed.path.strip("/") in ("", "0"):
+        raise SystemExit(f"refusing {url!r}: give a db number of its own, e.g. /7")
+    client = redis.Redis.from_url(url, socket_timeout=5)
+    try:
+        client.flushdb()
+    finally:
+        client.close()
+
+
+def phase(port: int, label: str, path: str, readers: int, seconds: float) -> Stats:
+    """Readers fetching one path for `seconds`."""
+    stats = Stats()
+    deadline = time.monotonic() + seconds
+    threads = [
+        threading.Thread(
+            target=drive, args=(port, "readers", [(label, path)], stats, deadline, i), daemon=True
+        )
+        for i in range(readers)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=seconds + REQUEST_TIMEOUT + 5)
+    return stats
+
+
+def pages_main(args, workdir: Path) -> int:
+    """The --pages mode: `/` uncached, cached (locmem), cached (Redis), then `/health/`."""
+    seconds = max(1.0, min(args.seconds, MAX_PAGES_PHASE))
+    readers = max(1, min(args.readers, 64))
+    created_db = None
+    server = None
+    try:
+        if args.database_url:
+            database_url = args.database_url
+            check_loopback(database_url)
+        else:
+            check_loopback(args.pg_admin_url)
+            created_db = f"tw_load_{os.getpid()}"
+            database_url = create_database(args.pg_admin_url, created_db)
+            log(f"created database {created_db}")
+        flush_redis(args.redis_url)
+        base = os.environ | {
+            "DATABASE_URL": database_url,
+            # As in production: no query log, no debug pages; plain HTTP on loopback.
+            "DEBUG": "false",
+            "SECRET_KEY": "load-test-only-" + os.urandom(16).hex(),
+            "SECURE_SSL_REDIRECT": "false",
+            "SECURE_COOKIES": "false",
+            "ALLOWED_HOSTS": HOST,
+            "LOG_LEVEL": "ERROR",
+        }
+        base.pop("REDIS_URL", None)
+        started = time.perf_counter()
+        manage(base, "migrate", "--noinput", timeout=600)
+        if created_db:
+            manage(base, "seed", timeout=600)
+        log(f"database ready in {time.perf_counter() - started:.1f} s")
+
+        results = []
+        load_before = os.getloadavg()[0]
+        for label, cache_seconds, redis in CACHE_MODES:
+            env = base | {"PAGE_CACHE_SECONDS": cache_seconds}
+            if redis:
+                env["REDIS_URL"] = args.redis_url
+            port = free_port()
+            server_log = (workdir / f"gunicorn-{cache_seconds}-{redis}.log").open("w")
+            server = start_gunicorn(env, port, args.workers, args.limit_request_line, server_log)
+            wait_until_up(port, server, seconds=120)
+            seen = [x_cache(port, "/") for _ in range(2 * args.workers)]
+            log(f"{label}: X-Cache of {len(seen)} requests: {' '.join(seen)}")
+            results.append((f"/ {label}", "/", phase(port, "/", "/", readers, seconds), seen[-1]))
+            if redis:
+                bare = phase(port, "/health/", "/health/", readers, seconds)
+                results.append(("/health/ (bare view)", "/health/", bare, "-"))
+            stop(server)
+            server = None
+            server_log.close()
+
+        print(
+            f"{time.strftime('%Y-%m-%d %H:%M %Z')}, {os.cpu_count()} CPUs, load average "
+            f"{load_before:.2f} before, {os.getloadavg()[0]:.2f} after (1 min)"
+        )
+        engine = "PostgreSQL" if "postgres" in database_url else "SQLite"
+        print(
+            f"TradeWatch pages: {seconds:.0f} s a phase, {readers} readers, gunicorn -w "
+            f"{args.workers} (sync), DEBUG off, {engine}"
+            + (f" ({args.database_url})" if args.database_url else ", the seed")
+        )
+        print(
+            f"\n  {'phase':<44} {'reqs':>6} {'errors':>6} {'p50 ms':>8} {'p90 ms':>8} "
+            f"{'p99 ms':>8} {'req/s':>7}  X-Cache"
+        )
+        errors = 0
+        for label, path, stats, seen in results:
+            n_errors = stats.errors["readers", path]
+            errors += n_errors
+            print(row(label, stats.samples["readers", path], n_errors, seconds) + f"  {seen}")
+            if n_errors:
+                print(f"    statuses: {dict(stats.statuses['readers', path])}")
+        print(f"\nreaders saw {errors} error(s)")
+        return 1 if errors else 0
+    finally:
+        if server is not None:
+            stop(server)
+        try:
+            flush_redis(args.redis_url)
+        except Exception as exc:  # noqa: BLE001  (report, keep cleaning up)
+            log(f"could not empty {args.redis_url}: {exc}")
+        if created_db:
+            try:
+                drop_database(args.pg_admin_url, created_db)
+                log(f"dropped database {created_db}")
+            except Exception as exc:  # noqa: BLE001
+                log(f"could not drop {created_db}: {exc}")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=30.0)
@@ -355,6 +515,16 @@ def main(argv=None) -> int:
         default="postgres://postgres@127.0.0.1:5432/postgres",
         help="where to create and drop tw_load_<pid>",
     )
+    parser.add_argument(
+        "--pages",
+        action="store_true",
+        help="the timeline uncached, cached (locmem) and cached (Redis), and /health/",
+    )
+    parser.add_argument(
+        "--redis-url",
+        default="redis://127.0.0.1:6379/7",
+        help="--pages: the Redis database to cache in (emptied first and last)",
+    )
     args = parser.parse_args(argv)
     global APP
     APP = args.app_dir.resolve()
@@ -363,6 +533,13 @@ def main(argv=None) -> int:
     seconds = max(1.0, min(args.seconds, MAX_SECONDS))
     readers = max(1, min(args.readers, 64))
     hostile = max(0, min(args.hostile, 16))
+
+    if args.pages:
+        workdir = Path(tempfile.mkdtemp(prefix="tw_load_"))
+        try:
+            return pages_main(args, workdir)
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
 
     created_db = None
     workdir = Path(tempfile.mkdtemp(prefix="tw_load_"))
