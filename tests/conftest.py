@@ -20,6 +20,13 @@ def page_cache(request, settings):
         settings.TRADEWATCH_PAGE_CACHE_SECONDS = 0
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Editors' passwords hashed in microseconds, not the production hasher's second: what
+    the tests check is who may do what, not the hash."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def gold():
     """The hand-checked date mentions of the seed reports."""

@@ -82,7 +82,11 @@ def timeline(request):
             "shown": {e.slug for e in events},
             "today": now,
             "today_before": marker,
-            "today_after": bool(events) and marker is None and not page.has_next() and not later,
+            # After the last one when today falls before whatever the next page holds.
+            "today_after": bool(events)
+            and marker is None
+            and not page.has_next()
+            and (later is None or later.start > now),
             "upcoming": coming_up(matching, now),
             "latest": latest_developments(matching),
             "filtered": any(key not in ("period", "page") for key in request.GET),

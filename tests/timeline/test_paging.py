@@ -176,3 +176,17 @@ def test_the_timelinejs_data_of_a_long_timeline_is_one_period(seeded, client, fi
     assert "This part: April–June 2025." in spring["title"]["text"]["text"]
     embed = page(client, "/timeline/embed/?period=2025-Q2")
     assert embed.by_id("timeline-embed").attrs["data-source"] == "/timeline.json?period=2025-Q2"
+
+
+def test_today_is_marked_after_the_page_when_the_next_page_lies_ahead(
+    seeded, client, five_a_page, settings
+):
+    settings.TRADEWATCH_TODAY = "2025-10-31"  # the day after Busan, before November's events
+    doc = page(client, "/")
+    assert event_cards(doc)[-1] == "trump-xi-busan-meeting"
+    assert link(doc, "next") == "?period=2025-11"
+    marker = doc.find("li", cls="today")
+    assert marker is not None and "Today · Fri 31 Oct 2025" in marker.words()
+    # Not when today lies beyond the next page too.
+    settings.TRADEWATCH_TODAY = "2026-11-21"
+    assert page(client, "/?period=2025-04..2025-05").find("li", cls="today") is None
