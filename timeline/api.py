@@ -169,6 +169,12 @@ def page(request, items, *, count: int, limit: int, offset: int, last=MAX_OFFSET
     }
 
 
+def paged(request, rows, item, *, limit: int, offset: int) -> dict:
+    """A queryset as a list's page: counted once, sliced, each row made an item."""
+    items = [item(row) for row in rows[offset : offset + limit]]
+    return page(request, items, count=rows.count(), limit=limit, offset=offset)
+
+
 # --- what an event, a quote and a report look like ----------------------------------------------
 
 
@@ -297,11 +303,9 @@ def list_events(
             ]
         )
     events = filters.filter(Event.objects.sourced().on_timeline())
-    count = events.count()
     link = request.build_absolute_uri
-    items = [event_data(e, link) for e in events[offset : offset + limit]]
     return {
-        **page(request, items, count=count, limit=limit, offset=offset),
+        **paged(request, events, lambda e: event_data(e, link), limit=limit, offset=offset),
         "search_note": filters.search_note,
     }
 
@@ -337,13 +341,12 @@ def list_reports(request, outlet: str = Slug, limit: int = Limit, offset: int = 
         if found is None:
             raise bad("outlet", f"There is no outlet “{shown(outlet)}”.")
         articles = articles.filter(outlet=found)
-    count = articles.count()
     link = request.build_absolute_uri
-    items = [
-        {**report_summary(a, link), "claim_count": a.claim_count}
-        for a in articles[offset : offset + limit]
-    ]
-    return page(request, items, count=count, limit=limit, offset=offset)
+
+    def item(a):
+        return {**report_summary(a, link), "claim_count": a.claim_count}
+
+    return paged(request, articles, item, limit=limit, offset=offset)
 
 
 @v1.get(
@@ -426,10 +429,10 @@ def list_outlets(request, limit: int = Limit, offset: int = Offset):
         .filter(report_count__gt=0)
         .order_by("name", "pk")
     )
-    count = outlets.count()
     link = request.build_absolute_uri
-    items = [
-        {
+
+    def item(o):
+        return {
             "slug": o.slug,
             "name": o.name,
             "kind": o.kind,
@@ -437,9 +440,8 @@ def list_outlets(request, limit: int = Limit, offset: int = Offset):
             "url": link(o.get_absolute_url()),
             "reports": o.report_count,
         }
-        for o in outlets[offset : offset + limit]
-    ]
-    return page(request, items, count=count, limit=limit, offset=offset)
+
+    return paged(request, outlets, item, limit=limit, offset=offset)
 
 
 # --- search -----------------------------------------------------------------------------------
