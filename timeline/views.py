@@ -75,6 +75,7 @@ def timeline(request):
             "in_period": in_period,
             "period": period,
             "period_note": period_note,
+            "period_chosen": bool(request.GET.get("period")) and not period_note,
             "earlier": earlier and (earlier, paging.count_in(months, earlier)),
             "later": later and (later, paging.count_in(months, later)),
             "page": page,

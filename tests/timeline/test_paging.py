@@ -66,6 +66,9 @@ def test_years_and_quarters_lead_to_their_neighbours(seeded, client, five_a_page
     assert link(doc, "prev") == "?period=2025-Q2"
     assert "April–June 2025 (2 events)" in doc.find("a", rel="prev").words()
     assert link(page(client, "/?period=2025-Q2"), "next") == "?period=2025-Q4"
+    heading = doc.find("h2", id="periods-title").words()
+    assert "the part of the timeline you chose" in heading
+    assert "is long" in page(client, "/").find("h2", id="periods-title").words()
 
 
 def test_the_overview_links_every_month_with_its_number_of_events(seeded, client, five_a_page):
