@@ -11,6 +11,7 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import prefetch_related_objects
 from django.utils.module_loading import import_string
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -247,7 +248,7 @@ def store_report(
     wire_groups.group(
         article, [p.text for p in analysis.passages if p.kind != Passage.Kind.HEADING]
     )
-    report_ingested.send(sender=Article, article=article, status=status)
+    report_ingested.send(sender=Article, article=article, status=status, claims=claims)
     return IngestResult(article, status, claims)
 
 
@@ -268,9 +269,17 @@ def dateline(analysis: Analysis, published: date) -> tuple[date, str] | None:
 
 
 def full_clean(article: Article) -> None:
-    """Model validation, as a ReportError that names the field and the problem."""
+    """Model validation, as a ReportError that names the field and the problem.
+
+    Field by field only. Its outlet and editor were just read in this transaction, and the
+    table's constraints (a URL is null or not empty, a body is not empty) are what the door
+    has checked already: validating them again would cost a query each, for every report.
+    Uniqueness is store_report's to decide (and the database's, when two ingests race).
+    """
     try:
-        article.full_clean(validate_unique=False)
+        article.full_clean(
+            exclude=["outlet", "added_by"], validate_unique=False, validate_constraints=False
+        )
     except ValidationError as exc:
         problems = "; ".join(
             f"{name}: {' '.join(messages)}" for name, messages in exc.message_dict.items()
@@ -378,7 +387,11 @@ def store_analysis(article: Article, analysis: Analysis, *, new: bool = False) -
     bulk_create_with_history(new_rows, Claim)
     bulk_update_with_history(kept_rows, Claim, CLAIM_FIELDS)
     store_details(stored, keep_topics=edited, new={claim.pk for claim in new_rows})
-    return list(article.claims.with_context())
+    claims = [claim for claim, _ in stored]
+    # The editors' topics of kept claims were not rewritten, so not remembered: one read.
+    prefetch_related_objects([claim for claim in claims if claim.pk in edited], "topics")
+    # In the order article.claims gives (orphans, which have no place, last).
+    return sorted(claims, key=lambda claim: (claim.start is None, claim.start or 0, claim.pk))
 
 
 def keeps_edits(claim: Claim) -> bool:
@@ -472,33 +485,50 @@ def store_details(
     Topics are derived again except for the claims in `keep_topics` (pks): editors chose them.
     The claims in `new` (pks) were just created: they have no topics yet to clear.
     """
-    DateMention.objects.bulk_create(
-        DateMention(
-            claim=claim,
-            text=match.text,
-            start=match.start,
-            end=match.end,
-            date_start=match.date_start,
-            date_end=match.date_end,
-            precision=match.precision,
-            method=match.method,
-            explanation=why,
+    for claim, draft in stored:
+        remember(
+            claim,
+            "mentions",
+            [
+                DateMention(
+                    claim=claim,
+                    text=match.text,
+                    start=match.start,
+                    end=match.end,
+                    date_start=match.date_start,
+                    date_end=match.date_end,
+                    precision=match.precision,
+                    method=match.method,
+                    explanation=why,
+                )
+                for match, why in zip(draft.dates, draft.explanations, strict=True)
+            ],
         )
-        for claim, draft in stored
-        for match, why in zip(draft.dates, draft.explanations, strict=True)
+    DateMention.objects.bulk_create(
+        mention for claim, _ in stored for mention in claim.mentions.all()
     )
     derived = [(claim, draft) for claim, draft in stored if claim.pk not in keep_topics]
     tagged = Claim.topics.through
     retagged = [claim for claim, _ in derived if claim.pk not in new]
     if retagged:
         tagged.objects.filter(claim__in=retagged).delete()
-    topics = dict(Topic.objects.values_list("slug", "pk"))
+    topics = {topic.slug: topic for topic in Topic.objects.all()}
+    for claim, draft in derived:
+        remember(claim, "topics", [topics[slug] for slug in draft.topics if slug in topics])
     tagged.objects.bulk_create(
-        tagged(claim_id=claim.pk, topic_id=topics[slug])
-        for claim, draft in derived
-        for slug in draft.topics
-        if slug in topics
+        tagged(claim_id=claim.pk, topic_id=topic.pk)
+        for claim, _ in derived
+        for topic in claim.topics.all()
     )
+
+
+def remember(instance, name: str, rows: list) -> None:
+    """Let `instance.<name>.all()` answer `rows` with no query, as prefetch_related leaves
+    it. The door has just written them: reading them back for the linking and the
+    caller would cost more than writing them did."""
+    queryset = getattr(instance, name).get_queryset()
+    queryset._result_cache, queryset._prefetch_done = list(rows), True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
 
 
 def reanchor(claim: Claim, body: str, passages: list[Passage]) -> None:

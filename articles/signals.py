@@ -6,7 +6,9 @@ never imports timeline.
 
 from django.dispatch import Signal
 
-# Sent inside the ingest transaction with sender=Article, article=..., status=...
+# Sent inside the ingest transaction with sender=Article, article=..., status=... and,
+# from ingest_report, claims=... (all the article's claims as stored, with their passage,
+# mentions and topics, so that receivers need not read them back).
 report_ingested = Signal()
 
 # Sent after a change that model signals do not see (a bulk update or a queryset update),

@@ -64,12 +64,14 @@ def group(article, passages: Iterable[str], *, model=None) -> None:
         ).update(wire_group=key)
     article.wire_signature, article.agency, article.wire_group = stored, agency, key
     articles.filter(pk=article.pk).update(wire_signature=stored, agency=agency, wire_group=key)
-    for name in {before, key} - {""}:
+    marked = {before, key} - {""}
+    for name in marked:
         mark_origin(name, model=model)
-    # As mark_origin() left them.
-    article.wire_group, article.wire_origin = (
-        articles.filter(pk=article.pk).values_list("wire_group", "wire_origin").get()
-    )
+    if marked:
+        # As mark_origin() left them (a report in no group, before or now, is no origin).
+        article.wire_group, article.wire_origin = (
+            articles.filter(pk=article.pk).values_list("wire_group", "wire_origin").get()
+        )
 
 
 def mark_origin(key: str, *, model=None) -> None:

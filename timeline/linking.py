@@ -232,7 +232,7 @@ def unlinked_claims(queryset=None):
 
 
 @transaction.atomic(savepoint=False)
-def link_article(article) -> list[Evidence]:
+def link_article(article, claims=None, *, new=False) -> list[Evidence]:
     """Refresh the suggested evidence of one article's claims.
 
     Editors' decisions (accepted or rejected rows) are never touched; suggestions that
@@ -240,10 +240,13 @@ def link_article(article) -> list[Evidence]:
     dates only, and writes in a few statements whatever the number of rows, each row's
     version in the history all the same. All or nothing: inside an ingest's transaction
     it takes no savepoint of its own, since a failure undoes the whole ingest.
+    `claims`: all the article's claims as the door just stored them, with their passage,
+    mentions and topics (read from the database when not given); `new`: the article was
+    created in this transaction, so no evidence can point at its claims yet.
     """
-    claims = list(
-        article.claims.anchored().select_related("passage").prefetch_related("mentions", "topics")
-    )
+    if claims is None:
+        claims = article.claims.select_related("passage").prefetch_related("mentions", "topics")
+    claims = [claim for claim in claims if claim.anchor_state != Claim.AnchorState.ORPHANED]
     window = report_window(claims, article.published)
     events = list(events_near(window))
     # An event's story gives the day it is now due (Event.due).
@@ -253,9 +256,13 @@ def link_article(article) -> list[Evidence]:
     for pk, slug in tagged.values_list("event", "topic__slug"):
         event_topics[pk].add(slug)
     index = EventIndex(events)
-    existing = {
-        (ev.event_id, ev.claim_id): ev for ev in Evidence.objects.filter(claim__article=article)
-    }
+    existing = (
+        {}
+        if new
+        else {
+            (ev.event_id, ev.claim_id): ev for ev in Evidence.objects.filter(claim__article=article)
+        }
+    )
     wanted = {}
     for claim in claims:
         for s in suggest(claim, index, event_topics, window):

@@ -122,6 +122,23 @@ def test_ingesting_runs_as_many_queries_for_30_claims_as_for_5(outlet):
     assert thirty == five, "\n".join(thirty_sql)
 
 
+def test_a_new_report_is_linked_without_reading_back_what_the_door_wrote(outlet):
+    make_protocols(5)
+
+    count, facts, sql = queries_to_ingest(protocol_report(5), date(2025, 12, 28))
+
+    assert facts == (5, 5, 1, 5, 5)
+    written = ("articles_passage", "articles_claim", "articles_datemention", "timeline_evidence")
+    read_back = [
+        q for q in sql if q.startswith("SELECT") and any(f'FROM "{t}"' in q for t in written)
+    ]
+    assert read_back == []
+    # The door's budget for a new report: the reads it needs (topics, events, the report
+    # by URL and by text, its outlet, its slug, the wire signatures near it), its writes
+    # with their history, and the transaction.
+    assert count <= 22, "\n".join(sql)
+
+
 def test_the_linker_reads_only_the_events_that_can_overlap_the_report(db):
     near = make_protocols(3)
     far = make_far_events(20)
