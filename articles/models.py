@@ -184,6 +184,21 @@ class Article(models.Model):
         return self.wire_group or f"article-{self.pk}"
 
 
+class WireBand(models.Model):
+    """One LSH band of a report's wire signature (articles.pipeline.wire.band_keys).
+
+    Derived, like the signature, on every ingest. Reports sharing a band's key are the
+    only ones a new report is compared with, so grouping reads its likely copies, however
+    many reports were published the same weeks.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="wire_bands")
+    key = models.BigIntegerField(db_index=True)
+
+    def __str__(self):
+        return f"{self.article_id}: {self.key}"
+
+
 class Passage(models.Model):
     class Kind(models.TextChoices):
         HEADING = "heading", "heading"

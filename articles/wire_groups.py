@@ -1,31 +1,40 @@
 """Wire groups in the database: a stored report joins the group of the reports it copies.
 
 The fingerprints and the agency come from articles.pipeline.wire (no database); this module
-reads the signatures of the reports published around the same days and writes the group and
-its origin, with update() so derived fields add no version to a report's history.
+reads the signatures of the reports published around the same days that share one of its
+LSH bands (WireBand), and writes the group and its origin, with update() so derived fields
+add no version to a report's history.
 """
 
 from collections.abc import Iterable
 
 from django.db.models import Q
 
-from .pipeline.wire import AGENCIES, WINDOW, agency_named, signature, similar
+from .pipeline.wire import AGENCIES, WINDOW, agency_named, band_keys, signature, similar
 from .signals import content_changed
 
 
-def group(article, passages: Iterable[str], *, model=None) -> None:
+def group(article, passages: Iterable[str], *, model=None, bands=None) -> None:
     """Fingerprint a stored article and put it in its wire group, or in none.
 
     Reads the signatures (never the bodies) of the reports published within WINDOW of
-    it, and the groups it touches; merges the groups it bridges. Writes with update(), so
-    derived fields make no new version in the article's history. `model` is the Article
-    model (a migration passes its historical one).
+    it that share one of its LSH bands, and the groups they are in; merges the groups it
+    bridges. Writes with update(), so derived fields make no new version in the
+    article's history. `model` and `bands` are the Article and WireBand models (a
+    migration passes its historical ones; one from before WireBand passes no `bands`, and
+    every report of the window is compared).
     """
     if model is None:
         from .models import Article as model
+        from .models import WireBand as bands
     articles = model._default_manager
 
     stored = signature(passages)
+    keys = band_keys(stored) if stored is not None and bands is not None else []
+    if bands is not None:
+        if article.wire_signature is not None:
+            bands._default_manager.filter(article=article).delete()
+        bands._default_manager.bulk_create(bands(article=article, key=key) for key in keys)
     agency = agency_named(
         article.body,
         byline=article.byline,
@@ -35,15 +44,14 @@ def group(article, passages: Iterable[str], *, model=None) -> None:
     before = article.wire_group
     groups, matches = {}, {}
     if stored is not None:
-        rows = list(
-            articles.exclude(pk=article.pk)
-            .filter(
-                wire_signature__isnull=False,
-                published__gte=article.published - WINDOW,
-                published__lte=article.published + WINDOW,
-            )
-            .values_list("pk", "wire_signature", "wire_group")
+        near = articles.exclude(pk=article.pk).filter(
+            wire_signature__isnull=False,
+            published__gte=article.published - WINDOW,
+            published__lte=article.published + WINDOW,
         )
+        if bands is not None:
+            near = near.filter(pk__in=bands._default_manager.filter(key__in=keys).values("article"))
+        rows = list(near.order_by().values_list("pk", "wire_signature", "wire_group"))
         groups = {pk: key for pk, _, key in rows}
         matches = similar(stored, ((pk, sig) for pk, sig, _ in rows))
     # The most similar first: its group decides when the report names no agency.
@@ -89,13 +97,15 @@ def mark_origin(key: str, *, model=None) -> None:
         members.update(wire_origin=Q(pk=ordered[0]))
 
 
-def regroup(*, model=None, passage_model=None) -> int:
+def regroup(*, model=None, passage_model=None, bands=None) -> int:
     """Group every stored report again, in publication order, as if each had just been
-    ingested (after a change to the thresholds, or to repair groups). Returns how many
-    reports were read. Call it inside a transaction: readers never see groups half-made."""
+    ingested (after a change to the thresholds, or to repair groups); its bands are
+    written again with it. Returns how many reports were read. Call it inside a
+    transaction: readers never see groups half-made."""
     if model is None:
         from .models import Article as model
         from .models import Passage as passage_model
+        from .models import WireBand as bands
 
     model._default_manager.update(wire_group="", wire_origin=False, agency="")
     count = 0
@@ -108,7 +118,7 @@ def regroup(*, model=None, passage_model=None) -> int:
             .order_by("position")
             .values_list("text", flat=True)
         )
-        group(article, list(passages), model=model)
+        group(article, list(passages), model=model, bands=bands)
         count += 1
     content_changed.send(sender=model)  # queryset updates send no model signal
     return count

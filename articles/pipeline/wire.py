@@ -4,17 +4,19 @@ Many outlets print an agency's copy as it came, or lightly edited (a paragraph m
 sentence reworded, their own headline). Two signals put a report in a wire group:
 
 - its passages are near copies of another report's: a MinHash signature of its word
-  shingles (datasketch) is compared, through an LSH index, with the stored signatures of
-  the reports published around the same days;
+  shingles (datasketch) is compared with the stored signatures of the reports published
+  around the same days that share one of its LSH bands (band_keys, kept in an indexed
+  table, so that only the likely copies are read);
 - it names its agency ("(Reuters)", "— AP", "AFP copy", a credit line "Agence
   France-Presse", a byline or outlet that is the agency): it is that agency's copy
   however much it was rewritten, and near copies of it join the agency's group.
 
 The earliest published report of a group is its origin. These steps (agency_named,
-shingles, signature, similar) need no database; articles.wire_groups writes the groups,
+shingles, signature, band_keys, similar) need no database; articles.wire_groups writes the groups,
 called by articles.services.store_report, the one door, inside its transaction.
 """
 
+import hashlib
 import re
 from collections.abc import Iterable
 from datetime import timedelta
@@ -166,24 +168,40 @@ def lsh_params() -> tuple[int, int]:
     return index.b, index.r
 
 
+def band_keys(stored: bytes) -> list[int]:
+    """The keys of a stored signature's LSH bands, as datasketch's MinHashLSH cuts them
+    (lsh_params): two reports whose shingles are at THRESHOLD or more alike share a band
+    with high probability, and two unrelated ones almost never. Stored with the report
+    (WireBand) and looked up by key, they find its likely copies among thousands of
+    reports without reading the others' signatures. Each key is a 64-bit hash of the
+    band's number and values, signed to fit a database bigint.
+    """
+    bands, rows = lsh_params()
+    values = load(stored).hashvalues.astype("<u8")
+    return [
+        int.from_bytes(
+            hashlib.blake2b(
+                band.to_bytes(2, "little") + values[band * rows : (band + 1) * rows].tobytes(),
+                digest_size=8,
+            ).digest(),
+            "little",
+            signed=True,
+        )
+        for band in range(bands)
+    ]
+
+
 def similar(stored: bytes, others: Iterable[tuple[object, bytes]]) -> dict[object, float]:
     """Which of `others` (key, signature) are near copies of `stored`: key → estimated
     Jaccard similarity, for those at THRESHOLD or above.
 
-    The LSH index finds the candidates without comparing every pair; each candidate's
-    similarity is then estimated from the two signatures.
+    `others` are the candidates: the reports that share one of its bands (band_keys);
+    each one's similarity is estimated from the two signatures.
     """
-    from datasketch import MinHashLSH
-
     mine = load(stored)
-    index = MinHashLSH(num_perm=NUM_PERM, params=lsh_params())
-    loaded = {}
-    for key, other in others:
-        loaded[key] = load(other)
-        index.insert(key, loaded[key])
     found = {}
-    for key in index.query(mine):
-        score = mine.jaccard(loaded[key])
+    for key, other in others:
+        score = mine.jaccard(load(other))
         if score >= THRESHOLD:
             found[key] = score
     return found

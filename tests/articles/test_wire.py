@@ -1,6 +1,7 @@
 """Wire copy: reports printing the same agency story are one group, the earliest its origin."""
 
 import io
+import random
 from datetime import date
 
 import pytest
@@ -9,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles import wire_groups
-from articles.models import Article
+from articles.models import Article, WireBand
 from articles.pipeline import wire
 from articles.services import UNCHANGED, ingest_report
 
@@ -227,6 +228,39 @@ def test_grouping_reads_signatures_never_the_other_reports_texts(db):
     assert Article.objects.get(pk=article.pk).wire_group != ""
 
 
+def unrelated_reports(count: int, published: date) -> list[Article]:
+    """Reports of the same days that copy nothing: words drawn at random."""
+    rng = random.Random(count)
+    vocabulary = UNRELATED[0].split() + UNRELATED[1].split() + REWRITTEN[1].split()
+    return [
+        report(
+            [" ".join(rng.choices(vocabulary, k=60)) + "." for _ in range(3)],
+            outlet=f"Desk {n}",
+            published=published,
+            title=f"Desk {n}",
+        ).article
+        for n in range(count)
+    ]
+
+
+def test_grouping_compares_a_report_only_with_the_reports_that_share_a_band(db, monkeypatch):
+    copies = wire_copies()
+    unrelated_reports(12, date(2025, 10, 28))
+    compared = []
+
+    def spy(stored, others):
+        others = list(others)
+        compared.append({key for key, _ in others})
+        return wire.similar(stored, others)
+
+    monkeypatch.setattr(wire_groups, "similar", spy)
+    late = report(EDITED[:4], outlet="Late", published=date(2025, 10, 29), title="D").article
+
+    assert compared == [{a.pk for a in copies}]
+    assert Article.objects.get(pk=late.pk).wire_group == fresh(copies)[0].wire_group != ""
+    assert WireBand.objects.filter(article=late).count() == wire.lsh_params()[0]
+
+
 def test_regrouping_puts_every_report_back_in_its_group(db):
     copies = wire_copies()
     alone = report(UNRELATED, outlet="Rates Daily", published=date(2025, 10, 27), title="D")
@@ -240,6 +274,18 @@ def test_regrouping_puts_every_report_back_in_its_group(db):
     assert out.getvalue().strip() == (
         "4 reports read: 3 in 1 wire groups (1 origins), 1 on their own; 2 independent sources."
     )
+
+
+def test_regrouping_writes_the_bands_again_and_later_copies_find_the_group(db):
+    copies = wire_copies()
+    WireBand.objects.all().delete()
+
+    call_command("regroup_wire", stdout=io.StringIO())
+    late = report(EDITED, outlet="Late", published=date(2025, 10, 29), title="D").article
+
+    assert WireBand.objects.count() == 4 * wire.lsh_params()[0]
+    groups = {a.wire_group for a in fresh([*copies, late])}
+    assert len(groups) == 1 and groups != {""}
 
 
 def test_the_admin_shows_an_editor_which_reports_print_the_same_copy(db, admin_client):
