@@ -8,6 +8,7 @@ add no version to a report's history.
 
 from collections.abc import Iterable
 
+from django.db import connections
 from django.db.models import Q
 
 from .pipeline.wire import AGENCIES, WINDOW, agency_named, band_keys, signature, similar
@@ -28,6 +29,7 @@ def group(article, passages: Iterable[str], *, model=None, bands=None) -> None:
         from .models import Article as model
         from .models import WireBand as bands
     articles = model._default_manager
+    one_at_a_time(articles.db)
 
     stored = signature(passages)
     keys = band_keys(stored) if stored is not None and bands is not None else []
@@ -80,6 +82,23 @@ def group(article, passages: Iterable[str], *, model=None, bands=None) -> None:
         article.wire_group, article.wire_origin = (
             articles.filter(pk=article.pk).values_list("wire_group", "wire_origin").get()
         )
+
+
+# Names the PostgreSQL advisory lock that one_at_a_time() takes (any 64-bit number will do,
+# as long as nothing else in the database uses it).
+WIRE_LOCK = 0x7472_6164_6577_6972  # "tradewir"
+
+
+def one_at_a_time(using: str) -> None:
+    """Wait until no other transaction is grouping a report, and keep the others waiting
+    until this one ends. Two copies ingested at the same moment would otherwise each look
+    for the other before it was committed, find nothing, and stay two sources. SQLite
+    needs no lock: a transaction that has written holds its only write lock already, so
+    nothing else commits while it reads."""
+    db = connections[using]
+    if db.vendor == "postgresql":
+        with db.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [WIRE_LOCK])
 
 
 def mark_origin(key: str, *, model=None) -> None:

@@ -1,4 +1,5 @@
-"""Two ingests at once on PostgreSQL: one report each, no crash, whoever wins the race.
+"""Two ingests at once on PostgreSQL: one report each, no crash, whoever wins the race, and
+two copies of one story found to be one.
 
 A barrier holds both ingests after they have looked for an existing report and before
 either writes, so the race happens every time, not by luck.
@@ -12,6 +13,7 @@ from django.db import connection, connections
 
 from articles import services
 from articles.models import Article, Outlet
+from tests.articles.test_wire import EDITED, STORY
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -96,3 +98,15 @@ def test_two_reports_from_a_new_outlet_at_once_share_one_outlet(monkeypatch):
     assert not [r for r in results if isinstance(r, Exception)], results
     assert Article.objects.count() == 2
     assert Outlet.objects.filter(name="Race Wire").count() == 1
+
+
+def test_two_copies_of_one_story_ingested_at_once_are_one_wire_group(monkeypatch):
+    Outlet.objects.create(name="Race Wire", slug="race-wire")
+    copies = [
+        report(title="First", url="https://race.example/1", body="\n\n".join(STORY)),
+        report(title="Second", url="https://race.example/2", body="\n\n".join(EDITED)),
+    ]
+    results = race(monkeypatch, *copies)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    groups = set(Article.objects.values_list("wire_group", flat=True))
+    assert len(groups) == 1 and groups != {""}
