@@ -390,3 +390,38 @@ def test_a_sqlite_database_is_written_through_a_write_ahead_log(tmp_path):
     assert done.returncode == 0, done.stderr
     # Readers then never wait for a writer, and a commit does not sync the file twice.
     assert done.stdout.split()[-1] == "wal"
+
+
+WRITER = """
+from django.db import transaction
+from articles.models import Outlet
+for n in range(150):
+    with transaction.atomic():
+        # Read first, as the door and the admin do, then write.
+        Outlet.objects.filter(name__startswith="{tag}").count()
+        Outlet.objects.create(name=f"{tag} {{n}}", slug=f"{tag}-{{n}}")
+"""
+
+
+def test_two_writers_on_one_sqlite_database_each_wait_their_turn(tmp_path):
+    """An editor saving while an ingest runs: neither is told "database is locked"."""
+    env = environment(DATABASE_URL=f"sqlite:///{tmp_path / 'site.sqlite3'}")
+    migrated = manage("migrate", "--noinput", env=env)
+    assert migrated.returncode == 0, migrated.stderr
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "manage.py", "shell", "-c", WRITER.format(tag=tag)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for tag in ("editor", "ingest")
+    ]
+    for writer in writers:
+        _, errors = writer.communicate(timeout=120)
+        assert writer.returncode == 0, errors
+    code = "from articles.models import Outlet; print(Outlet.objects.count())"
+    counted = manage("shell", "-c", code, env=env)
+    assert counted.stdout.split()[-1] == "300"

@@ -135,8 +135,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Write-ahead logging: readers never wait for a writer, and a commit is one append to
     # the log rather than two syncs of the file (still durable across a crash of the
     # process; the last commits may be lost only with the machine's power).
-    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    # Transactions take the write lock when they begin: one that began reading and then
+    # wrote while another writer committed would fail at once with "database is locked"
+    # (an editor saving during an ingest); taking it first, it waits its turn, up to
+    # `timeout` seconds.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        transaction_mode="IMMEDIATE",
+        timeout=env_int("SQLITE_TIMEOUT_SECONDS", 20),
     )
 
 # Cap on any one SQL statement run while answering a web request, on PostgreSQL (ms);
