@@ -390,7 +390,7 @@ def store_analysis(article: Article, analysis: Analysis, *, new: bool = False) -
     claims = [claim for claim, _ in stored]
     # The editors' topics of kept claims were not rewritten, so not remembered: one read.
     prefetch_related_objects([claim for claim in claims if claim.pk in edited], "topics")
-    # In the order article.claims gives (orphans, which have no place, last).
+    # By their place in the body, as article.claims orders them (orphans, placeless, last).
     return sorted(claims, key=lambda claim: (claim.start is None, claim.start or 0, claim.pk))
 
 
