@@ -4,6 +4,8 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import DEFAULT_DB_ALIAS
 
 from tests.seeds import SEED_REPORTS, load_gold  # noqa: F401  (SEED_REPORTS re-exported)
 
@@ -39,19 +41,110 @@ def seed_dump(tmp_path_factory):
     return tmp_path_factory.mktemp("seed") / "seeded.json"
 
 
+@pytest.fixture(scope="session")
+def seed_rows(seed_dump):
+    """The dump read once, when the second `seeded` test asks, for that test and every later one."""
+    return SeedRows(seed_dump)
+
+
 @pytest.fixture
-def seeded(db, seed_dump):
+def seeded(db, seed_dump, seed_rows):
     """The database as `make run` leaves it: seed reports, events and accepted evidence.
 
     The first test that asks runs `manage.py seed` itself (the pipeline, the linking, the
-    curated history) and dumps what it made; the others load that dump, which is the same
-    rows in a fraction of the time. Each test's rows are rolled back after it.
+    curated history) and dumps what it made; the others get the dump's rows, the same ones
+    `loaddata` would write, in a fraction of the time. Each test's rows are rolled back
+    after it.
     """
     if seed_dump.exists():
-        call_command("loaddata", str(seed_dump), verbosity=0)
+        seed_rows.load()
         return
     call_command("seed", stdout=io.StringIO())
     call_command("dumpdata", "articles", "timeline", output=str(seed_dump), verbosity=0)
+
+
+class SeedRows:
+    """The seed dump (articles and timeline: every row, the history tables' included), read
+    once, written into a test's database a table at a time.
+
+    `loaddata` saved it a row at a time, with every model signal: some 440 saves and 70
+    many-to-many sets in each of hundreds of tests, most of the suite's time. Here each
+    table is one INSERT of its rows, as loaddata's raw save writes them (the dump's primary
+    keys, and every value as dumped: not the auto_now stamps a bulk_create would put in
+    place of `updated`), and each many-to-many table one more.
+    """
+
+    def __init__(self, path):
+        self.path = path
+        # {model: [instance]}, in the dump's order (a table before the tables that refer to
+        # it), and {(model, many-to-many field): [(pk, [target pks])]}.
+        self.rows = self.m2m = None
+
+    def read(self):
+        from django.core import serializers
+
+        self.rows, self.m2m = {}, {}
+        with open(self.path, encoding="utf-8") as dump:
+            for item in serializers.deserialize("json", dump, handle_forward_references=True):
+                # No natural keys in the dump, so nothing is left to resolve later.
+                assert not item.deferred_fields, item
+                model = type(item.object)
+                self.rows.setdefault(model, []).append(item.object)
+                for name, targets in (item.m2m_data or {}).items():
+                    field = model._meta.get_field(name)
+                    self.m2m.setdefault((model, field), []).append((item.object.pk, targets))
+
+    def load(self, using=DEFAULT_DB_ALIAS):
+        from django.db import connections, transaction
+
+        from articles.signals import content_changed
+
+        if self.rows is None:
+            self.read()
+        connection = connections[using]
+        with transaction.atomic(using=using):
+            present = set()
+            for model, objs in self.rows.items():
+                manager = model._base_manager.using(using)
+                # Rows a migration made (the starting topics) are there unless a committing
+                # test has flushed them since: loaddata updated those, and so does this.
+                pks = [o.pk for o in objs]
+                found = set(manager.filter(pk__in=pks).values_list("pk", flat=True))
+                fields = [f for f in model._meta.local_concrete_fields if not f.generated]
+                new = [o for o in objs if o.pk not in found]
+                if found:
+                    manager.bulk_update(
+                        [o for o in objs if o.pk in found],
+                        [f.name for f in fields if not f.primary_key],
+                    )
+                    present.update((model, pk) for pk in found)
+                size = max(connection.ops.bulk_batch_size(fields, new), 1)
+                for start in range(0, len(new), size):
+                    # raw: the values as they are, no field's pre_save (so no auto_now).
+                    manager._insert(new[start : start + size], fields=fields, raw=True)
+            for (model, field), links in self.m2m.items():
+                through = field.remote_field.through
+                source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+                rows = []
+                for pk, targets in links:
+                    if (model, pk) in present:
+                        # A row that was there may have links that were too: set, as loaddata.
+                        row = model._base_manager.using(using).get(pk=pk)
+                        getattr(row, field.name).set(targets)
+                        continue
+                    # In the order loaddata's set() added them: a set's.
+                    for target_pk in set(targets):
+                        rows.append(through(**{f"{source}_id": pk, f"{target}_id": target_pk}))
+                through._base_manager.using(using).bulk_create(rows)
+            # As loaddata does, so that a row a test adds gets the next free key, not one of
+            # the dump's (PostgreSQL; SQLite's counters follow the inserts by themselves).
+            with connection.cursor() as cursor:
+                for sql in connection.ops.sequence_reset_sql(no_style(), list(self.rows)):
+                    cursor.execute(sql)
+            # loaddata's saves each asked for the content version to be bumped on commit
+            # (timeline/caching.py); these inserts send no model signal, so say it once.
+            for model in self.rows:
+                content_changed.send(sender=model)
 
 
 @pytest.fixture
