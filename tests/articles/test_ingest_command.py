@@ -2,9 +2,11 @@
 
 import io
 import json
+import shutil
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from articles.models import Article, Claim
 from tests.conftest import SEED_REPORTS, write_report
@@ -15,9 +17,9 @@ BODY = (
 )
 
 
-def ingest(*paths, as_json=True):
+def ingest(*paths, as_json=True, jobs=1):
     out, err = io.StringIO(), io.StringIO()
-    args = [str(p) for p in paths] + (["--json"] if as_json else [])
+    args = [str(p) for p in paths] + (["--json"] if as_json else []) + [f"--jobs={jobs}"]
     try:
         call_command("ingest", *args, stdout=out, stderr=err)
         failed = False
@@ -226,3 +228,76 @@ def test_an_unexpected_error_in_one_file_is_named_and_the_batch_goes_on(tmp_path
     assert doc["articles"][0]["error"] == "could not be ingested (RuntimeError: boom)"
     _, err, _ = ingest(bad, as_json=False)
     assert f"{bad}: could not be ingested (RuntimeError: boom)" in err
+
+
+def what_was_stored(doc) -> list:
+    """Per file, what a reader would check: its status or error, and its claims with their
+    dates and events (not their ids)."""
+    return [
+        (
+            row["file"].rsplit("/", 1)[-1],
+            row["status"],
+            row["error"],
+            [
+                (c["sentence"], c["kind"], c["mentions"], [e["slug"] for e in c["events"]])
+                for c in row["claims"]
+            ],
+        )
+        for row in doc["articles"]
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+# On PostgreSQL the command forks its processes. `manage.py ingest` has one thread; the test
+# runner has more (its timeout watchdog), which Python warns of at fork: they hold no lock
+# the children need.
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+def test_several_at_once_store_what_one_by_one_stores_and_keep_corrections_in_order(
+    tmp_path, seeded
+):
+    files = []
+    for n, seed in enumerate(SEED_REPORTS):
+        files.append(tmp_path / f"{n}-{seed.name}")
+        shutil.copy(seed, files[-1])
+    first = write_report(tmp_path, "talks.txt", url="https://example.com/talks", body=BODY)
+    bad = write_report(tmp_path, "bad.txt", raw="Title: T\nOutlet: O\nPublished: soon\n\nB.")
+    corrected = write_report(
+        tmp_path,
+        "talks-corrected.txt",
+        url="https://example.com/talks",
+        body=BODY + "\nThe truce expires on November 10.\n",
+    )
+    batch = [first, *files[:3], bad, *files[3:], corrected]
+    # The seed's events stay, for the claims to be linked to; its reports go, to come again.
+    Article.objects.all().delete()
+    one_by_one, _, _ = ingest(*batch)
+    Article.objects.all().delete()
+
+    at_once, err, failed = ingest(*batch, jobs=2)
+
+    assert failed  # the bad file, named
+    assert what_was_stored(at_once) == what_was_stored(one_by_one)
+    statuses = [row["status"] for row in at_once["articles"]]
+    assert statuses == ["created"] * 4 + ["failed"] + ["created"] * 2 + ["updated"]
+    # The correction came last in the batch, and it is what the report now says.
+    talks = Article.objects.get(url="https://example.com/talks")
+    assert "The truce expires on November 10." in talks.body and talks.version == 2
+    if connection.vendor == "sqlite":
+        assert "SQLite takes one writer at a time" in err
+
+
+def test_files_naming_one_url_are_one_chain_in_their_order(tmp_path):
+    from timeline.management.commands.ingest import chains_by_url
+
+    a = write_report(tmp_path, "a.txt", url="https://example.com/x")
+    b = write_report(tmp_path, "b.txt", url="https://example.com/y")
+    unreadable = tmp_path / "missing.txt"
+    c = write_report(tmp_path, "c.txt", url="https://example.com/x", body="Corrected.")
+    no_url = write_report(tmp_path, "d.txt")
+
+    assert chains_by_url([a, b, unreadable, c, no_url]) == [[0, 3], [1], [2], [4]]
+
+
+def test_jobs_must_be_at_least_one(tmp_path):
+    with pytest.raises(CommandError, match="--jobs is at least 1"):
+        call_command("ingest", str(write_report(tmp_path, "a.txt")), "--jobs=0")

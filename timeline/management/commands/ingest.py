@@ -1,4 +1,4 @@
-"""python manage.py ingest FILE... — add or update reports from text files.
+"""python manage.py ingest [--jobs N] FILE... — add or update reports from text files.
 
 It lives in timeline because it reports the whole flow (report → claims → suggested
 events); the writing itself is articles.services.ingest_report, the same door the admin uses.
@@ -6,10 +6,13 @@ events); the writing itself is articles.services.ingest_report, the same door th
 
 import json
 import logging
+import multiprocessing
 import sys
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
 
 from articles.reports import ReportError, decode, parse_report
 from articles.services import ingest_report
@@ -29,14 +32,35 @@ class Command(BaseCommand):
             dest="as_json",
             help="Print one JSON document instead of progress and a summary.",
         )
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=1,
+            help="Reports ingested at once, each in a process of its own (default 1; "
+            "PostgreSQL only). Files that name the same URL still go in the order given.",
+        )
 
-    def handle(self, *args, files, as_json: bool, **options):
-        rows = []
+    def handle(self, *args, files, as_json: bool, jobs: int, **options):
+        if jobs < 1:
+            raise CommandError("--jobs is at least 1")
+        if jobs > 1 and connections["default"].vendor == "sqlite":
+            # Measured: with one write lock, processes only wait for each other
+            # (docs/performance.md, "Several reports at once").
+            self.stderr.write(
+                "--jobs: SQLite takes one writer at a time, so the reports go in one by one "
+                "(several at once needs PostgreSQL)"
+            )
+            jobs = 1
         show_progress = not as_json and len(files) > 1 and sys.stderr.isatty()
-        for n, path in enumerate(files, start=1):
-            if show_progress:
-                progress(n, len(files), path.name)
-            rows.append(ingest_file(path))
+        shown = (lambda n, path: progress(n, len(files), path.name)) if show_progress else None
+        if jobs == 1 or len(files) == 1:
+            rows = []
+            for n, path in enumerate(files, start=1):
+                if shown:
+                    shown(n, path)
+                rows.append(ingest_file(path))
+        else:
+            rows = ingest_at_once(files, jobs, shown)
         if show_progress:
             sys.stderr.write("\n")
 
@@ -67,6 +91,78 @@ def progress(n: int, total: int, name: str, width: int = 30) -> None:
     filled = width * n // total
     sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {n}/{total} {name[:40]:<40}")
     sys.stderr.flush()
+
+
+def ingest_at_once(files: list[Path], jobs: int, shown=None) -> list[dict]:
+    """ingest_file for each file, `jobs` at a time in processes of their own; the rows in
+    the order of the files.
+
+    Each report goes through the door in its own transaction as it would one by one; the
+    door already settles two ingests that meet (the same report, the same outlet or slug)
+    and wire grouping waits its turn. What parallel processes would get wrong is order: a
+    corrected version must not be overtaken by the one it corrects, so the files that name
+    the same URL form one chain, ingested in order by one process.
+    """
+    chains = chains_by_url(files)
+    rows: list[dict | None] = [None] * len(files)
+    # Each process opens its own connections; none may share the parent's.
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    done = 0
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        running = {pool.submit(ingest_chain, [files[i] for i in chain]): chain for chain in chains}
+        for future in as_completed(running):
+            chain = running[future]
+            try:
+                found = future.result()
+            except Exception as exc:  # noqa: BLE001 — the process died (killed, out of memory)
+                found = [
+                    {
+                        "file": str(files[i]),
+                        "status": "failed",
+                        "error": f"could not be ingested: its process stopped ({exc!r}); "
+                        "run it again (a report it had stored already comes back unchanged)",
+                        "slug": None,
+                        "url": None,
+                        "claims": [],
+                    }
+                    for i in chain
+                ]
+            for i, row in zip(chain, found, strict=True):
+                rows[i] = row
+                done += 1
+                if shown:
+                    shown(done, files[i])
+    return rows
+
+
+def chains_by_url(files: list[Path]) -> list[list[int]]:
+    """The files' positions in chains to ingest in order: each file alone, except files
+    naming the same URL (a report and its corrections), which are one chain."""
+    chains, by_url = [], {}
+    for i, path in enumerate(files):
+        url = url_of(path)
+        if url and url in by_url:
+            chains[by_url[url]].append(i)
+            continue
+        if url:
+            by_url[url] = len(chains)
+        chains.append([i])
+    return chains
+
+
+def url_of(path: Path) -> str:
+    """The URL a report file's header gives; "" for a file that cannot be read or parsed
+    (ingest_file will say why)."""
+    try:
+        return parse_report(decode(path.read_bytes())).url.strip()
+    except (OSError, ReportError):
+        return ""
+
+
+def ingest_chain(paths: list[Path]) -> list[dict]:
+    """In a process of ingest_at_once's: the files, in order."""
+    return [ingest_file(path) for path in paths]
 
 
 def ingest_file(path: Path) -> dict:
