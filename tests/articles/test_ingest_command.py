@@ -298,6 +298,7 @@ def test_files_naming_one_url_are_one_chain_in_their_order(tmp_path):
     assert chains_by_url([a, b, unreadable, c, no_url]) == [[0, 3], [1], [2], [4]]
 
 
-def test_jobs_must_be_at_least_one(tmp_path):
-    with pytest.raises(CommandError, match="--jobs is at least 1"):
-        call_command("ingest", str(write_report(tmp_path, "a.txt")), "--jobs=0")
+@pytest.mark.parametrize("jobs", [0, 10_000])
+def test_jobs_must_be_at_least_one_and_at_most_twice_the_cpus(tmp_path, jobs):
+    with pytest.raises(CommandError, match="--jobs is at least 1 and at most"):
+        call_command("ingest", str(write_report(tmp_path, "a.txt")), f"--jobs={jobs}")

@@ -7,6 +7,7 @@ events); the writing itself is articles.services.ingest_report, the same door th
 import json
 import logging
 import multiprocessing
+import os
 import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
@@ -41,8 +42,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, files, as_json: bool, jobs: int, **options):
-        if jobs < 1:
-            raise CommandError("--jobs is at least 1")
+        most = 2 * (os.cpu_count() or 1)
+        if not 1 <= jobs <= most:
+            # More processes than cores only hold more database connections.
+            raise CommandError(f"--jobs is at least 1 and at most {most} (twice the CPUs)")
         if jobs > 1 and connections["default"].vendor == "sqlite":
             # Measured: with one write lock, processes only wait for each other
             # (docs/performance.md, "Several reports at once").
@@ -109,7 +112,7 @@ def ingest_at_once(files: list[Path], jobs: int, shown=None) -> list[dict]:
     connections.close_all()
     context = multiprocessing.get_context("fork")
     done = 0
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=min(jobs, len(chains)), mp_context=context) as pool:
         running = {pool.submit(ingest_chain, [files[i] for i in chain]): chain for chain in chains}
         for future in as_completed(running):
             chain = running[future]
