@@ -2,6 +2,7 @@
 
 import io
 import json
+import os
 import shutil
 
 import pytest
@@ -302,3 +303,37 @@ def test_files_naming_one_url_are_one_chain_in_their_order(tmp_path):
 def test_jobs_must_be_at_least_one_and_at_most_twice_the_cpus(tmp_path, jobs):
     with pytest.raises(CommandError, match="--jobs is at least 1 and at most"):
         call_command("ingest", str(write_report(tmp_path, "a.txt")), f"--jobs={jobs}")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="--jobs runs processes on PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+def test_a_report_whose_process_dies_is_named_and_not_counted_as_stored(tmp_path, monkeypatch):
+    from articles import services
+    from timeline.management.commands import ingest as command
+
+    real = services.ingest_report
+
+    def dies_on_the_fatal_report(**fields):
+        if fields["title"] == "Fatal":
+            os._exit(1)  # as the kernel's out-of-memory killer would end it
+        return real(**fields)
+
+    # Forked processes inherit the patched door.
+    monkeypatch.setattr(command, "ingest_report", dies_on_the_fatal_report)
+    fine = write_report(tmp_path, "fine.txt", title="Fine", url="https://example.com/fine")
+    fatal = write_report(tmp_path, "fatal.txt", title="Fatal", url="https://example.com/fatal")
+
+    doc, _, failed = ingest(fine, fatal, jobs=2)
+
+    assert failed
+    rows = {row["file"].rsplit("/", 1)[-1]: row for row in doc["articles"]}
+    assert rows["fatal.txt"]["status"] == "failed"
+    assert "its process stopped" in rows["fatal.txt"]["error"]
+    assert not Article.objects.filter(title="Fatal").exists()
+    # The other file's process may have been stopped with it (the pool breaks): whatever its
+    # row says, "created" is never said of a report that is not there.
+    if rows["fine.txt"]["status"] == "created":
+        assert Article.objects.filter(title="Fine").exists()
+    else:
+        assert "its process stopped" in rows["fine.txt"]["error"]
