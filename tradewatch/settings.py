@@ -155,6 +155,14 @@ if os.environ.get("REDIS_URL"):
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
     }
+    # Each process keeps its own copies of the pages it served most lately in front of the
+    # shared cache; they are never stale either, since their keys carry the content version
+    # (timeline/caching.py). At most 100 pages a process.
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "tradewatch-pages",
+        "OPTIONS": {"MAX_ENTRIES": 100},
+    }
 # How long a public page or API answer is kept in that cache, in seconds (0: not cached).
 # It is never stale: any change to the content makes every copy unreachable at once
 # (timeline/caching.py); the time only bounds the memory old copies hold.

@@ -171,3 +171,50 @@ def test_the_cache_keeps_each_query_string_apart(busan, reader):
     assert "No event matches these filters" in nothing.content.decode()
     assert reader.get("/?status=cancelled")["X-Cache"] == "hit"
     assert "No event matches" in reader.get("/?status=cancelled").content.decode()
+
+
+def redis_url() -> str | None:
+    """A Redis of our own (database 13 on the local server), emptied; None if none runs."""
+    import redis
+
+    url = "redis://127.0.0.1:6379/13"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).flushdb()
+    except redis.ConnectionError:
+        return None
+    return url
+
+
+@pytest.fixture
+def shared_cache(settings):
+    """The caches as REDIS_URL sets them: Redis shared, each process's pages in front."""
+    url = redis_url()
+    if url is None:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url},
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"},
+    }
+    from django.core.cache import caches
+
+    yield caches
+    caches["default"].clear()
+
+
+def test_with_redis_a_process_serves_its_own_copy_and_a_change_still_shows_at_once(
+    busan, reader, shared_cache
+):
+    assert reader.get("/")["X-Cache"] == "miss"
+    # Gone from Redis (another server's eviction, say): this process's copy still serves.
+    shared_cache["default"].clear()
+    assert reader.get("/")["X-Cache"] == "hit"
+
+    busan.title = "Trump and Xi meet in Gyeongju"
+    busan.save()  # another server's edit: only the database and Redis are shared
+
+    page = reader.get("/")
+    assert page["X-Cache"] == "miss"
+    assert "Trump and Xi meet in Gyeongju" in page.content.decode()
+    # What one process stored, another (with nothing of its own yet) finds in Redis.
+    shared_cache["pages"].clear()
+    assert reader.get("/")["X-Cache"] == "hit"
