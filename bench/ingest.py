@@ -7,12 +7,8 @@ dateparser's search_dates over the same whole texts.
 (PostgreSQL: --database-url postgres://postgres@127.0.0.1:5432/tw_bench_ingest, created if
 missing.) Prints figures; asserts nothing. What it does:
 
-1. Makes N reports from the five seeds (fixtures/reports): each a seed with its publication
-   date shifted by k weeks (0, +1, -1, +2, ... up to 26, never past today), its kept
-   paragraphs shuffled (a seeded RNG; what cleaning drops follows them, as bench/load.py
-   does), a title, outlet and URL of its own. The door refuses a second report with the
-   same cleaned text (articles.services.content_hash), so no two orders repeat, nor a
-   seed's own order.
+1. Makes N reports from the five seeds (fixtures/reports) with bench/reports.py's
+   make_reports: shifted dates, shuffled paragraphs, no two alike.
 2. Migrates and seeds the database (manage.py migrate, manage.py seed), then times
    articles.services.ingest_report for each report, linking included (the
    report_ingested signal runs timeline.linking.link_article): reports/s, ms per report.
@@ -45,35 +41,21 @@ db.sqlite3, and writes to PostgreSQL only on 127.0.0.1 into a database named tw_
 import argparse
 import contextlib
 import io
-import os
-import platform
 import random
 import statistics
-import subprocess
 import sys
 import time
-import urllib.parse
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from datetime import time as clock
 from pathlib import Path
 from types import SimpleNamespace
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from reports import Seed, load_seeds, make_reports  # noqa: E402
+from scratch import empty, machine, open_database  # noqa: E402
 
 DEFAULT_URL = "sqlite:////tmp/tw_bench_ingest.sqlite3"
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-MAX_SHIFT_WEEKS = 26
-OUTLETS = (
-    "Asia Markets Daily",
-    "Pacific Trade Review",
-    "The Commerce Ledger",
-    "Harbor City Tribune",
-    "Midwest Farm Bulletin",
-    "Global Supply Chain News",
-    "The Evening Courier",
-)
 STAGES = ("clean", "split", "sentences", "dates", "figures")  # analysis.STEPS
 STAGE_LABELS = {
     "clean": "clean",
@@ -87,140 +69,17 @@ STAGE_LABELS = {
 # --- the database: which one, and only an empty one -----------------------------------
 
 
-def check_target(url: str) -> dict:
-    """The parsed URL, or SystemExit for a database this benchmark must not write to."""
-    import dj_database_url
-
-    config = dj_database_url.parse(url)
-    engine = config["ENGINE"]
-    if engine.endswith("sqlite3"):
-        path = Path(config["NAME"]).resolve()
-        if path == (ROOT / "db.sqlite3").resolve():
-            raise SystemExit("refusing the project's own db.sqlite3: give a scratch file")
-        return config
-    if engine.endswith("postgresql"):
-        if (config.get("HOST") or "") not in LOOPBACK:
-            raise SystemExit(f"refusing {url!r}: PostgreSQL on 127.0.0.1 only")
-        if not config["NAME"].startswith("tw_bench"):
-            raise SystemExit(f"refusing database {config['NAME']!r}: its name must start tw_bench")
-        return config
-    raise SystemExit(f"refusing {url!r}: SQLite or PostgreSQL only")
-
-
-def ensure_postgres_database(url: str, name: str) -> None:
-    """Create the benchmark's PostgreSQL database if it is missing (from template0, through
-    template1: never the tradewatch or postgres databases)."""
-    import psycopg
-
-    try:
-        psycopg.connect(url, connect_timeout=10).close()
-        return
-    except psycopg.OperationalError as exc:
-        if "does not exist" not in str(exc):
-            raise
-    admin = urllib.parse.urlunsplit(urllib.parse.urlsplit(url)._replace(path="/template1"))
-    with psycopg.connect(admin, autocommit=True, connect_timeout=10) as conn:
-        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
-
-
 def prepare_database(config: dict, reset: bool) -> None:
     """Refuse a database that has tables, unless reset; then migrate and seed it."""
     from django.core.management import call_command
-    from django.db import connection
 
-    tables = connection.introspection.table_names()
-    if tables and not reset:
-        raise SystemExit(
-            f"refusing: the database is not empty ({len(tables)} tables); "
-            "give --reset to start it again, or another --database-url"
-        )
-    if tables:
-        if connection.vendor == "sqlite":
-            connection.close()
-            for suffix in ("", "-wal", "-shm", "-journal"):
-                Path(str(config["NAME"]) + suffix).unlink(missing_ok=True)
-        else:
-            with connection.cursor() as cursor:
-                cursor.execute("DROP SCHEMA public CASCADE")
-                cursor.execute("CREATE SCHEMA public")
+    empty(config, reset)
     quiet = io.StringIO()
     call_command("migrate", verbosity=0, stdout=quiet)
     call_command("seed", stdout=quiet, stderr=quiet)
 
 
 # --- the reports ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Seed:
-    path: Path
-    report: object  # articles.reports.ReportInput
-
-
-def load_seeds() -> list[Seed]:
-    from articles.reports import decode, parse_report
-
-    paths = sorted((ROOT / "fixtures" / "reports").glob("*.txt"))
-    return [Seed(p, parse_report(decode(p.read_bytes()), source_name=p.name)) for p in paths]
-
-
-def shift_weeks(j: int) -> int:
-    """0, +1, -1, +2, -2, ... within MAX_SHIFT_WEEKS either way."""
-    j %= 2 * MAX_SHIFT_WEEKS + 1
-    return (j + 1) // 2 * (1 if j % 2 else -1)
-
-
-def short_title(title: str, limit: int = 55) -> str:
-    words, out = title.split(), ""
-    for word in words:
-        if len(out) + len(word) + 1 > limit:
-            break
-        out = f"{out} {word}".strip()
-    return out or title[:limit]
-
-
-def make_reports(seeds: list[Seed], count: int, rng, today: date, first: int = 1) -> list[dict]:
-    """`count` distinct reports (ingest_report's keyword arguments), numbered from `first`."""
-    from articles.pipeline.clean import clean
-    from articles.services import content_hash
-
-    seen = {content_hash(clean(s.report.body).text) for s in seeds}
-    reports = []
-    for n in range(first, first + count):
-        seed = seeds[n % len(seeds)]
-        base = seed.report
-        k = shift_weeks(n // len(seeds))
-        published = base.published + timedelta(weeks=k)
-        if published > today:
-            published -= timedelta(weeks=2 * abs(k))
-        cleaned = clean(base.body)
-        paragraphs = [p for p in cleaned.text.split("\n") if p.strip()]
-        for _ in range(100):
-            rng.shuffle(paragraphs)
-            digest = content_hash("\n".join(paragraphs))
-            if digest not in seen:
-                break
-        else:
-            raise SystemExit(f"no new paragraph order left for {seed.path.name}")
-        seen.add(digest)
-        dropped = [r.text for r in cleaned.removed]
-        body = "\n\n".join(paragraphs + dropped) + "\n"
-        outlet = OUTLETS[(n * 3) % len(OUTLETS)]
-        slug = outlet.lower().replace(" ", "-")
-        reports.append(
-            dict(
-                title=f"{short_title(base.title)}: report {n}, {outlet}",
-                outlet=outlet,
-                published=published,
-                body=body,
-                url=f"https://{slug}.example/news/{n}-{seed.path.stem}" if base.url else "",
-                byline=base.byline,
-                published_estimated=base.published_estimated,
-                published_note=f"the seed's date shifted {k:+d} weeks" if k else "",
-                source_name=f"bench-{n}-{seed.path.name}",
-            )
-        )
-    return reports
 
 
 def words(text: str) -> int:
@@ -456,35 +315,6 @@ def gold_recall(seeds: list[Seed], keywords) -> dict:
 # --- the report ----------------------------------------------------------------------------
 
 
-def machine(vendor: str) -> str:
-    import dateparser
-    import django
-    from django.db import connection
-
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    if vendor == "sqlite":
-        import sqlite3
-
-        database = f"SQLite {sqlite3.sqlite_version}"
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW server_version")
-            database = f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
-    load = os.getloadavg()[0]
-    return (
-        f"{os.cpu_count()} CPUs (nproc {nproc()}), {memory:.0f} GiB, Python "
-        f"{platform.python_version()}, Django {django.get_version()}, {database}, "
-        f"dateparser {dateparser.__version__}; load average {load:.2f} (1 min) at the start"
-    )
-
-
-def nproc() -> str:
-    try:
-        return subprocess.run(["nproc"], capture_output=True, text=True, timeout=5).stdout.strip()
-    except OSError:
-        return "?"
-
-
 def median(values) -> float:
     return statistics.median(values) if values else 0.0
 
@@ -507,18 +337,10 @@ def main(argv=None) -> int:
     if args.rounds < 1:
         parser.error("--rounds is at least 1")
 
-    config = check_target(args.database_url)
-    if config["ENGINE"].endswith("postgresql"):
-        ensure_postgres_database(args.database_url, config["NAME"])
-    os.environ["DATABASE_URL"] = args.database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tradewatch.settings")
-    import django
-
-    django.setup()
+    config = open_database(args.database_url)
     from django.conf import settings
     from django.db import connection
 
-    settings.DEBUG = False  # no query log kept in memory: as in production
     started = time.perf_counter()
     prepare_database(config, args.reset)
     print(f"# {machine(connection.vendor)}", flush=True)

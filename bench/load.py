@@ -46,8 +46,6 @@ import os
 import random
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -57,133 +55,35 @@ import urllib.parse
 from collections import Counter, defaultdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = ROOT / ".venv" / "bin" / "python"
-GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
-APP = ROOT  # the tree served and ingested into (--app-dir); the venv is always ROOT's
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from serving import (  # noqa: E402
+    HOST,
+    REQUEST_TIMEOUT,
+    ROOT,
+    database_for,
+    drop_quietly,
+    flush_quietly,
+    flush_redis,
+    free_port,
+    get,
+    log,
+    manage,
+    start_gunicorn,
+    stop,
+    wait_until_up,
+)
+
+sys.path.insert(0, str(ROOT))
 from articles.pipeline.clean import clean  # noqa: E402  (pure: no Django, no database)
 
-HOST = "127.0.0.1"  # the only address this script ever talks to
-LOOPBACK_DB_HOSTS = {"127.0.0.1", "localhost", "::1", ""}
+APP = ROOT  # the tree served and ingested into (--app-dir); the venv is always ROOT's
+
 
 MAX_SECONDS = 600  # --seconds is capped here
 MAX_REQUESTS_PER_THREAD = 200_000
-REQUEST_TIMEOUT = 30.0  # seconds, per request (gunicorn's own worker timeout is 30 s too)
 INGEST_TIMEOUT = 120.0  # seconds, per `manage.py ingest`
 MAX_INGESTS = 500
-
-
-def log(*args):
-    print(*args, file=sys.stderr, flush=True)
-
-
-# --- database ---------------------------------------------------------------------------
-
-
-def check_loopback(url: str) -> None:
-    parsed = urllib.parse.urlsplit(url)
-    if parsed.scheme.startswith("sqlite"):
-        return
-    if (parsed.hostname or "") not in LOOPBACK_DB_HOSTS:
-        raise SystemExit(f"refusing {url!r}: the load test only talks to 127.0.0.1")
-
-
-def create_database(admin_url: str, name: str) -> str:
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True, connect_timeout=10) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    parsed = urllib.parse.urlsplit(admin_url)
-    return urllib.parse.urlunsplit(parsed._replace(path=f"/{name}"))
-
-
-def drop_database(admin_url: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True, connect_timeout=10) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def manage(env, *args, timeout=300.0, check=True):
-    return subprocess.run(
-        [str(PYTHON), "manage.py", *args],
-        cwd=APP,
-        env=env,
-        timeout=timeout,
-        check=check,
-        capture_output=True,
-        text=True,
-    )
-
-
-# --- server -----------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-def start_gunicorn(env, port: int, workers: int, limit_request_line: int, logfile):
-    return subprocess.Popen(
-        [
-            str(GUNICORN),
-            "tradewatch.wsgi",
-            "-w",
-            str(workers),
-            "-b",
-            f"{HOST}:{port}",
-            "--timeout",
-            "30",
-            "--limit-request-line",
-            str(limit_request_line),
-        ],
-        cwd=APP,
-        env=env,
-        stdout=logfile,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is not None:
-        return
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=5)
-
-
-def get(port: int, path: str, timeout: float = REQUEST_TIMEOUT):
-    """(status, body) of one GET to 127.0.0.1; raises on no answer."""
-    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
-    try:
-        conn.request("GET", path, headers={"Host": HOST, "Connection": "close"})
-        response = conn.getresponse()
-        return response.status, response.read()
-    finally:
-        conn.close()
-
-
-def wait_until_up(port: int, proc: subprocess.Popen, seconds: float = 60.0) -> bytes:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit("gunicorn exited during start-up (see its log above)")
-        try:
-            status, body = get(port, "/", timeout=5)
-            if status == 200:
-                return body
-        except OSError:
-            pass
-        time.sleep(0.25)
-    raise SystemExit(f"gunicorn did not answer on {HOST}:{port} within {seconds:.0f} s")
 
 
 # --- traffic ----------------------------------------------------------------------------
@@ -279,6 +179,7 @@ def ingest_loop(env, workdir: Path, deadline, result, seed):
                 str(path),
                 timeout=min(INGEST_TIMEOUT, max(5.0, deadline - time.monotonic() + 30)),
                 check=False,
+                app=APP,
             )
             ok = done.returncode == 0 and "1 created" in done.stdout
             if not ok:
@@ -364,22 +265,6 @@ def x_cache(port: int, path: str) -> str:
         conn.close()
 
 
-def flush_redis(url: str) -> None:
-    """Empty the benchmark's own Redis database (a db number of its own, on 127.0.0.1)."""
-    import redis
-
-    parsed = urllib.parse.urlsplit(url)
-    if parsed.hostname not in LOOPBACK_DB_HOSTS - {""}:
-        raise SystemExit(f"refusing {url!r}: Redis on 127.0.0.1 only")
-    if parsed.path.strip("/") in ("", "0"):
-        raise SystemExit(f"refusing {url!r}: give a db number of its own, e.g. /7")
-    client = redis.Redis.from_url(url, socket_timeout=5)
-    try:
-        client.flushdb()
-    finally:
-        client.close()
-
-
 def phase(port: int, label: str, path: str, readers: int, seconds: float) -> Stats:
     """Readers fetching one path for `seconds`."""
     stats = Stats()
@@ -401,17 +286,9 @@ def pages_main(args, workdir: Path) -> int:
     """The --pages mode: `/` uncached, cached (locmem), cached (Redis), then `/health/`."""
     seconds = max(1.0, min(args.seconds, MAX_PAGES_PHASE))
     readers = max(1, min(args.readers, 64))
-    created_db = None
-    server = None
+    created_db = server = None
     try:
-        if args.database_url:
-            database_url = args.database_url
-            check_loopback(database_url)
-        else:
-            check_loopback(args.pg_admin_url)
-            created_db = f"tw_load_{os.getpid()}"
-            database_url = create_database(args.pg_admin_url, created_db)
-            log(f"created database {created_db}")
+        database_url, created_db = database_for(args)
         flush_redis(args.redis_url)
         base = os.environ | {
             "DATABASE_URL": database_url,
@@ -425,9 +302,9 @@ def pages_main(args, workdir: Path) -> int:
         }
         base.pop("REDIS_URL", None)
         started = time.perf_counter()
-        manage(base, "migrate", "--noinput", timeout=600)
+        manage(base, "migrate", "--noinput", timeout=600, app=APP)
         if created_db:
-            manage(base, "seed", timeout=600)
+            manage(base, "seed", timeout=600, app=APP)
         log(f"database ready in {time.perf_counter() - started:.1f} s")
 
         results = []
@@ -438,7 +315,9 @@ def pages_main(args, workdir: Path) -> int:
                 env["REDIS_URL"] = args.redis_url
             port = free_port()
             server_log = (workdir / f"gunicorn-{cache_seconds}-{redis}.log").open("w")
-            server = start_gunicorn(env, port, args.workers, args.limit_request_line, server_log)
+            server = start_gunicorn(
+                env, port, args.workers, args.limit_request_line, server_log, app=APP
+            )
             wait_until_up(port, server, seconds=120)
             seen = [x_cache(port, "/") for _ in range(2 * args.workers)]
             log(f"{label}: X-Cache of {len(seen)} requests: {' '.join(seen)}")
@@ -476,16 +355,9 @@ def pages_main(args, workdir: Path) -> int:
     finally:
         if server is not None:
             stop(server)
-        try:
-            flush_redis(args.redis_url)
-        except Exception as exc:  # noqa: BLE001  (report, keep cleaning up)
-            log(f"could not empty {args.redis_url}: {exc}")
+        flush_quietly(args.redis_url)
         if created_db:
-            try:
-                drop_database(args.pg_admin_url, created_db)
-                log(f"dropped database {created_db}")
-            except Exception as exc:  # noqa: BLE001
-                log(f"could not drop {created_db}: {exc}")
+            drop_quietly(args.pg_admin_url, created_db)
 
 
 def main(argv=None) -> int:
@@ -541,18 +413,10 @@ def main(argv=None) -> int:
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
 
-    created_db = None
     workdir = Path(tempfile.mkdtemp(prefix="tw_load_"))
-    server = None
+    created_db = server = None
     try:
-        if args.database_url:
-            database_url = args.database_url
-            check_loopback(database_url)
-        else:
-            check_loopback(args.pg_admin_url)
-            created_db = f"tw_load_{os.getpid()}"
-            database_url = create_database(args.pg_admin_url, created_db)
-            log(f"created database {created_db}")
+        database_url, created_db = database_for(args)
         env = os.environ | {
             "DATABASE_URL": database_url,
             "DEBUG": "true",
@@ -561,13 +425,15 @@ def main(argv=None) -> int:
         }
         env.pop("REDIS_URL", None)
         started = time.perf_counter()
-        manage(env, "migrate", "--noinput")
-        manage(env, "seed")
+        manage(env, "migrate", "--noinput", app=APP)
+        manage(env, "seed", app=APP)
         log(f"migrated and seeded in {time.perf_counter() - started:.1f} s")
 
         port = free_port()
         server_log = (workdir / "gunicorn.log").open("w")
-        server = start_gunicorn(env, port, args.workers, args.limit_request_line, server_log)
+        server = start_gunicorn(
+            env, port, args.workers, args.limit_request_line, server_log, app=APP
+        )
         home = wait_until_up(port, server).decode()
         event = re.search(r'href="(/events/[\w-]+/)"', home)
         article = re.search(r'href="(/articles/[\w-]+/)', home)
@@ -656,11 +522,7 @@ def main(argv=None) -> int:
         if server is not None:
             stop(server)
         if created_db:
-            try:
-                drop_database(args.pg_admin_url, created_db)
-                log(f"dropped database {created_db}")
-            except Exception as exc:  # noqa: BLE001  (report, keep cleaning up)
-                log(f"could not drop {created_db}: {exc}")
+            drop_quietly(args.pg_admin_url, created_db)
         shutil.rmtree(workdir, ignore_errors=True)
 
 

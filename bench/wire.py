@@ -6,7 +6,7 @@
 (PostgreSQL: --database-url postgres://postgres@127.0.0.1:5432/tw_bench_wire, created if
 missing.) Prints figures; asserts nothing. What it does:
 
-1. Migrates a scratch database (bench/ingest.py's rules: it refuses one that is not empty
+1. Migrates a scratch database (bench/scratch.py's rules: it refuses one that is not empty
    unless --reset, refuses db.sqlite3, writes to PostgreSQL only on 127.0.0.1 into a
    database named tw_bench*), and stores reports published within the same two weeks, up
    to the largest size: each one's own text (words drawn at random from the seed reports'
@@ -24,7 +24,6 @@ missing.) Prints figures; asserts nothing. What it does:
 """
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -36,7 +35,8 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent))
 sys.path.insert(0, str(BENCH))
 
-from ingest import check_target, ensure_postgres_database, load_seeds, machine  # noqa: E402
+from reports import load_seeds  # noqa: E402
+from scratch import empty, machine, open_database  # noqa: E402
 
 DEFAULT_URL = "sqlite:////tmp/tw_bench_wire.sqlite3"
 DAY = date(2025, 10, 27)
@@ -44,25 +44,6 @@ DAY = date(2025, 10, 27)
 
 def paragraphs(rng, vocabulary, count=4, words=70) -> list[str]:
     return [" ".join(rng.choices(vocabulary, k=words)) + "." for _ in range(count)]
-
-
-def prepare(config: dict, reset: bool) -> None:
-    from django.core.management import call_command
-    from django.db import connection
-
-    tables = connection.introspection.table_names()
-    if tables and not reset:
-        raise SystemExit("refusing: the database is not empty; give --reset or another URL")
-    if tables:
-        if connection.vendor == "sqlite":
-            connection.close()
-            for suffix in ("", "-wal", "-shm", "-journal"):
-                Path(str(config["NAME"]) + suffix).unlink(missing_ok=True)
-        else:
-            with connection.cursor() as cursor:
-                cursor.execute("DROP SCHEMA public CASCADE")
-                cursor.execute("CREATE SCHEMA public")
-    call_command("migrate", verbosity=0)
 
 
 def store(count: int, story: list[str], copies: int, vocabulary, rng, outlet, first: int):
@@ -134,19 +115,12 @@ def main(argv=None) -> int:
     if not sizes or sizes[0] <= args.copies or sizes[-1] > 50_000:
         parser.error("--sizes run from more than --copies to 50,000")
 
-    config = check_target(args.database_url)
-    if config["ENGINE"].endswith("postgresql"):
-        ensure_postgres_database(args.database_url, config["NAME"])
-    os.environ["DATABASE_URL"] = args.database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tradewatch.settings")
-    import django
-
-    django.setup()
-    from django.conf import settings
+    config = open_database(args.database_url)
+    from django.core.management import call_command
     from django.db import connection
 
-    settings.DEBUG = False
-    prepare(config, args.reset)
+    empty(config, args.reset)
+    call_command("migrate", verbosity=0)
     print(f"# {machine(connection.vendor)}", flush=True)
 
     from articles.models import Article, Outlet
