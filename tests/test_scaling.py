@@ -6,7 +6,6 @@ block that switches it on is tested in a subprocess, since settings.py reads the
 environment once, at import.
 """
 
-import json
 import os
 import subprocess
 import sys
@@ -18,6 +17,7 @@ from django.db import transaction
 from django.test import RequestFactory
 
 from articles.models import Article
+from tests.test_deploy import settings_in
 from timeline.models import Event
 from tradewatch.routers import (
     PRIMARY,
@@ -171,32 +171,19 @@ def test_the_middleware_forgets_the_request_when_it_ends(with_replica, router):
     assert current.get() is None
 
 
-SHOW_SETTINGS = """
-import json
-from django.conf import settings
-print(json.dumps({
-    "aliases": sorted(settings.DATABASES),
-    "replica": settings.DATABASES.get("replica", {}).get("NAME"),
-    "mirror": settings.DATABASES.get("replica", {}).get("TEST", {}).get("MIRROR"),
-    "routers": list(getattr(settings, "DATABASE_ROUTERS", [])),
-    "last_middleware": settings.MIDDLEWARE[-1],
-}))
-"""
-
-
 def settings_with(**variables) -> dict:
+    """What settings.py makes of the database and router settings under `variables`."""
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_REPLICA_URL"}
     env |= {"DJANGO_SETTINGS_MODULE": "tradewatch.settings", "DEBUG": "true"} | variables
-    done = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()\n" + SHOW_SETTINGS],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
+    found = settings_in(env, "DATABASES", "DATABASE_ROUTERS", "MIDDLEWARE")
+    replica = found["DATABASES"].get("replica", {})
+    return {
+        "aliases": sorted(found["DATABASES"]),
+        "replica": replica.get("NAME"),
+        "mirror": replica.get("TEST", {}).get("MIRROR"),
+        "routers": list(found["DATABASE_ROUTERS"] or []),
+        "last_middleware": found["MIDDLEWARE"][-1],
+    }
 
 
 def test_database_replica_url_switches_the_router_on():
