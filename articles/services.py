@@ -62,8 +62,14 @@ def outlet_named(name: str) -> Outlet:
     return outlet
 
 
-def topic_keywords() -> dict[str, list[str]]:
-    return {t.slug: t.keywords for t in Topic.objects.all()}
+def topics_by_slug() -> dict[str, Topic]:
+    return {t.slug: t for t in Topic.objects.all()}
+
+
+def topic_keywords(topics: dict[str, Topic] | None = None) -> dict[str, list[str]]:
+    """The topics' keywords by slug (of `topics`, when read already)."""
+    topics = topics if topics is not None else topics_by_slug()
+    return {slug: t.keywords for slug, t in topics.items()}
 
 
 class EditConflict(ReportError):
@@ -142,7 +148,8 @@ def ingest_report(
         published_note=published_note,
         today=today(),
     )
-    keywords = topic_keywords()
+    topics = topics_by_slug()  # read once: the analysis and the stored claims both want them
+    keywords = topic_keywords(topics)
     analysis = analyse(body, published, keywords, known_dates(published))
     dated = dateline(analysis, published) if published_estimated else None
     if dated is not None and EARLIEST_PUBLISHED <= dated[0] <= today():
@@ -170,6 +177,7 @@ def ingest_report(
         user=user,
         pk=article.pk if article is not None else None,
         expected_version=expected_version,
+        topics=topics,
     )
     for attempt in range(1, ATTEMPTS + 1):
         try:
@@ -184,7 +192,16 @@ def ingest_report(
 
 
 def store_report(
-    analysis: Analysis, *, pk, expected_version, body, source_name, user, outlet, **header
+    analysis: Analysis,
+    *,
+    pk,
+    expected_version,
+    body,
+    source_name,
+    user,
+    outlet,
+    topics=None,
+    **header,
 ) -> IngestResult:
     """ingest_report's writes, in its transaction; the stored rows are read locked, so what
     is compared is what is in the database, not what a form has already put on an object."""
@@ -243,7 +260,7 @@ def store_report(
         article.save()
         status = UPDATED
 
-    claims = store_analysis(article, analysis, new=status == CREATED)
+    claims = store_analysis(article, analysis, new=status == CREATED, topics=topics)
     # Which reports print the same copy: from the passages, against stored signatures.
     wire_groups.group(
         article, [p.text for p in analysis.passages if p.kind != Passage.Kind.HEADING]
@@ -291,7 +308,9 @@ def removals(analysis: Analysis) -> list[dict]:
     return [{"rule": r.rule, "line": r.line, "text": r.text} for r in analysis.cleaned.removed]
 
 
-def store_analysis(article: Article, analysis: Analysis, *, new: bool = False) -> list[Claim]:
+def store_analysis(
+    article: Article, analysis: Analysis, *, new: bool = False, topics=None
+) -> list[Claim]:
     """Replace the article's derived rows with the analysis, keeping what editors made.
 
     Passages and date mentions are derived and rebuilt. A pipeline claim whose sentence is
@@ -300,8 +319,10 @@ def store_analysis(article: Article, analysis: Analysis, *, new: bool = False) -
     and flagged. Editors' claims are always kept, re-anchored by their quote selector.
     One sentence, one claim: a kept claim found again exactly on a sentence the pipeline
     drafted is that sentence's claim, and no second row is made for it.
-    `new`: the article was created in this transaction, so it has no derived rows yet.
+    `new`: the article was created in this transaction, so it has no derived rows yet;
+    `topics`: the topics by slug, when the caller has read them already.
     """
+    topics = topics if topics is not None else topics_by_slug()
     body = analysis.body
     if not new:
         article.passages.all().delete()
@@ -354,7 +375,7 @@ def store_analysis(article: Article, analysis: Analysis, *, new: bool = False) -
         Claim.objects.filter(pk__in=gone).delete()
     # Editors' and reviewed claims are found again; their dates are read anew from the
     # words they now quote (or, orphaned, from the words they quoted).
-    keywords = topic_keywords() if kept else {}
+    keywords = topic_keywords(topics)
     orphans = []
     for claim in kept:
         reanchor(claim, body, passages)
@@ -386,7 +407,7 @@ def store_analysis(article: Article, analysis: Analysis, *, new: bool = False) -
     kept_rows = [claim for claim, _ in stored if claim.pk is not None]
     bulk_create_with_history(new_rows, Claim)
     bulk_update_with_history(kept_rows, Claim, CLAIM_FIELDS)
-    store_details(stored, keep_topics=edited, new={claim.pk for claim in new_rows})
+    store_details(stored, topics, keep_topics=edited, new={claim.pk for claim in new_rows})
     claims = [claim for claim, _ in stored]
     # The editors' topics of kept claims were not rewritten, so not remembered: one read.
     prefetch_related_objects([claim for claim in claims if claim.pk in edited], "topics")
@@ -478,7 +499,10 @@ def fill_claim(claim: Claim, draft: ClaimDraft, body: str, passage: Passage) -> 
 
 
 def store_details(
-    stored: list[tuple[Claim, ClaimDraft]], keep_topics=frozenset(), new=frozenset()
+    stored: list[tuple[Claim, ClaimDraft]],
+    topics: dict[str, Topic],
+    keep_topics=frozenset(),
+    new=frozenset(),
 ) -> None:
     """The date mentions and topics of freshly stored claims, in one write each.
 
@@ -512,7 +536,6 @@ def store_details(
     retagged = [claim for claim, _ in derived if claim.pk not in new]
     if retagged:
         tagged.objects.filter(claim__in=retagged).delete()
-    topics = {topic.slug: topic for topic in Topic.objects.all()}
     for claim, draft in derived:
         remember(claim, "topics", [topics[slug] for slug in draft.topics if slug in topics])
     tagged.objects.bulk_create(
@@ -579,11 +602,12 @@ def add_claim(*, article: Article, sentence: str, kind: str = "", attribution: s
         raise ReportError("the claim must lie within one passage of the report")
     if article.claims.filter(start=start, end=end).exists():
         raise ReportError("this sentence is already a claim")
+    topics = topics_by_slug()
     draft = draft_claim(
         sentence,
         start=start,
         published=article.published,
-        topics=topic_keywords(),
+        topics=topic_keywords(topics),
     )
     claim = Claim(
         article=article,
@@ -593,6 +617,6 @@ def add_claim(*, article: Article, sentence: str, kind: str = "", attribution: s
         attribution=attribution,
     )
     store_claim(claim, draft, article.body, passage)
-    store_details([(claim, draft)])
+    store_details([(claim, draft)], topics)
     report_ingested.send(sender=Article, article=article, status="claim-added")
     return claim

@@ -148,7 +148,7 @@ def run_door(reports: list[dict], warmup: dict) -> tuple[list[dict], float]:
     targets = [
         (services, "analyse", clock_.wrap("analyse", services.analyse)),
         (services, "known_dates", clock_.wrap("reads", services.known_dates)),
-        (services, "topic_keywords", clock_.wrap("reads", services.topic_keywords)),
+        (services, "topics_by_slug", clock_.wrap("reads", services.topics_by_slug)),
         (services, "store_report", clock_.wrap("store", services.store_report)),
         (wire_groups, "group", clock_.wrap("wire", wire_groups.group)),
         (receivers, "link_article", clock_.wrap("link", receivers.link_article)),
