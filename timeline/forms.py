@@ -140,8 +140,9 @@ class TimelineFilter(forms.Form):
             return ()
         return search_words(self.cleaned_data.get("q", "")).words
 
-    def filter(self, events):
-        """Apply every filter that was understood; a bad one is reported, not fatal."""
+    def filter(self, events, *, dates=True):
+        """Apply every filter that was understood; a bad one is reported, not fatal.
+        `dates=False` leaves out the date range (the overview shows the whole period)."""
         self.is_valid()  # fills cleaned_data with the valid fields only
         data = getattr(self, "cleaned_data", {})
         if self.nothing_to_search:
@@ -156,9 +157,9 @@ class TimelineFilter(forms.Form):
             )
         if data.get("status"):
             events = events.filter(status=data["status"])
-        if data.get("start"):
+        if dates and data.get("start"):
             events = events.ending_on_or_after(data["start"])
-        if data.get("end"):
+        if dates and data.get("end"):
             events = events.filter(start__lte=data["end"])
         return events.distinct()
 

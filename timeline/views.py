@@ -18,7 +18,7 @@ from articles.clock import today
 from articles.models import Article, Outlet
 from articles.pipeline.anchoring import text_fragment
 
-from . import paging
+from . import overview, paging
 from . import search as site_search
 from .conflicts import find_conflicts
 from .forms import TimelineFilter
@@ -61,6 +61,8 @@ def timeline(request):
     # last one only when no later event is on a later page.
     marker = next((e.pk for e in events if e.last_day >= now), None)
     earlier, later = paging.neighbours(months, period) if period else (None, None)
+    shown = {e.slug for e in events}
+    chosen = getattr(filters, "cleaned_data", {})
     return render(
         request,
         "timeline/timeline.html",
@@ -80,7 +82,13 @@ def timeline(request):
             "later": later and (later, paging.count_in(months, later)),
             "page": page,
             "overview": paging.Overview.of(months) if period else None,
-            "shown": {e.slug for e in events},
+            "overview_axis": overview.build(
+                filters.filter(Event.objects.sourced(), dates=False),
+                today=now,
+                shown=shown,
+                chosen=(chosen.get("start"), chosen.get("end")),
+            ),
+            "shown": shown,
             "today": now,
             "today_before": marker,
             # After the last one when today falls before whatever the next page holds.

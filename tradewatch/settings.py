@@ -170,6 +170,9 @@ TRADEWATCH_PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 # The most events the timeline shows on one page; a longer timeline is shown a year, a
 # quarter or a month at a time (timeline/paging.py).
 TRADEWATCH_TIMELINE_PAGE_EVENTS = env_int("TIMELINE_PAGE_EVENTS", 100, minimum=1)
+# The most events the overview above the timeline draws one by one; past it, it shows how
+# many events each month holds (timeline/overview.py).
+TRADEWATCH_OVERVIEW_MARKS = env_int("OVERVIEW_MARKS", 60, minimum=1)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

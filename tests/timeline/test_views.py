@@ -469,11 +469,12 @@ def test_the_coverage_grid_shows_which_outlet_reported_which_event(seeded, clien
 # The timeline and event pages read each event's status history: two queries (the
 # changes, and the claims they rest on with their reports and outlets).
 # The timeline also counts its events by month (one grouped query), reads what is coming
-# up (two: the events, their changes) and the latest developments (one).
+# up (two: the events, their changes) and the latest developments (one); its overview
+# reads the events of the whole period and their changes (two).
 QUERIES = {
-    "/": 12,
-    "/?topic=tariffs&status=scheduled&q=truce&start=2025-01-01": 13,
-    "/?period=2025-10": 12,
+    "/": 14,
+    "/?topic=tariffs&status=scheduled&q=truce&start=2025-01-01": 15,
+    "/?period=2025-10": 14,
     "/events/trump-xi-busan-meeting/": 7,
     "/articles/": 2,
     "/articles/us-china-trade-deal/": 5,
