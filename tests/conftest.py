@@ -9,6 +9,9 @@ from django.db import DEFAULT_DB_ALIAS
 
 from tests.seeds import SEED_REPORTS, load_gold  # noqa: F401  (SEED_REPORTS re-exported)
 
+# The browser tests' fixtures (browser, site, open_page), for every test directory.
+pytest_plugins = ["tests.browser"]
+
 
 @pytest.fixture(autouse=True)
 def page_cache(request, settings):

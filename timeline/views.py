@@ -191,12 +191,15 @@ def article_detail(request, slug):
     passages = list(article.passages.all())
     by_passage = defaultdict(list)
     for claim in claims:
-        claim.fragment = text_fragment(claim.sentence) if article.url else ""
         if claim.passage_id:
             by_passage[claim.passage_id].append(claim)
     for passage in passages:
         passage.claim_list = by_passage[passage.pk]
         passage.segments = segments(passage, passage.claim_list)
+        # One link a passage to the same words on the original page: the browser
+        # highlights the passage there, its claims among it.
+        cited = passage.claim_list and article.url and passage.text.strip()
+        passage.fragment = text_fragment(passage.text) if cited else ""
     # A corrected report says when: the day its text last changed, or, when only its
     # header was corrected (a title, the publication date), the day of that version.
     corrected = (article.text_corrected or article.updated) if article.version > 1 else None

@@ -5,36 +5,14 @@ whole module; each test gets a fresh page (and the seed data: live-server tests 
 flushed database). The browser is Debian's Chromium, never one that Playwright downloads.
 """
 
-import io
-import os
 import re
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from django.core.management import call_command
 
-sync_api = pytest.importorskip("playwright.sync_api")
+from tests.browser import PHONE, WIDE
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-WIDE = {"width": 1440, "height": 900}
-PHONE = {"width": 390, "height": 844}
-
-# Runs in every page before its own scripts: records what the Content-Security-Policy blocked.
-RECORD_CSP_VIOLATIONS = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (e) => {
-  window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || "inline"}`);
-});
-"""
 
 # What :target is after a navigation, and how it compares with an untargeted claim.
 DESCRIBE_TARGET = """
@@ -65,82 +43,6 @@ DESCRIBE_TARGET = """
   };
 }
 """
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"no Chromium at {CHROMIUM}")
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls the tests make
-    # (seeding, reading claims) are plain synchronous code all the same.
-    env = pytest.MonkeyPatch()
-    env.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    playwright = sync_api.sync_playwright().start()
-    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    yield chromium
-    chromium.close()
-    playwright.stop()
-    env.undo()
-
-
-@pytest.fixture
-def site(transactional_db, live_server, browser):
-    """The live server's base URL, over the seed data (as `make run` leaves the database)."""
-    call_command("seed", stdout=io.StringIO())
-    return live_server.url
-
-
-class Console:
-    """Everything a page reported as wrong: console errors, uncaught exceptions, CSP blocks."""
-
-    def __init__(self, page):
-        self.page = page
-        self.problems = []
-        page.on("console", self._console)
-        page.on("pageerror", lambda exc: self.problems.append(f"uncaught: {exc}"))
-
-    def _console(self, message):
-        if message.type == "error":
-            self.problems.append(f"console error on {self.page.url}: {message.text}")
-
-    def check(self):
-        for violation in self.page.evaluate("window.__cspViolations || []"):
-            self.problems.append(f"CSP on {self.page.url}: {violation}")
-        return self.problems
-
-
-@pytest.fixture(scope="module")
-def contexts(browser):
-    """One browser context per viewport for the module (they hold no state the tests use)."""
-    made = {}
-
-    def context_for(viewport):
-        key = (viewport["width"], viewport["height"])
-        if key not in made:
-            made[key] = browser.new_context(viewport=viewport)
-            made[key].add_init_script(RECORD_CSP_VIOLATIONS)
-        return made[key]
-
-    yield context_for
-    for context in made.values():
-        context.close()
-
-
-@pytest.fixture
-def open_page(contexts):
-    """A page factory: a fresh page in the viewport's context, recording console and CSP."""
-    pages = []
-
-    def open_(viewport=WIDE):
-        page = contexts(viewport).new_page()
-        page.set_default_timeout(10_000)
-        page.console = Console(page)
-        pages.append(page)
-        return page
-
-    yield open_
-    for page in pages:
-        page.close()
 
 
 def claim_id(href):
@@ -289,14 +191,11 @@ def test_no_page_logs_a_console_error_or_breaks_the_content_security_policy(site
     assert page.console.check() == []
 
 
-def test_the_report_page_links_each_claim_to_the_same_sentence_on_the_original_page(
-    site, open_page
-):
+def test_the_report_page_links_each_passage_to_the_same_words_on_the_original_page(site, open_page):
     from articles.models import Article
 
     articles = list(Article.objects.filter(url__isnull=False).exclude(url=""))
     assert articles
-    claims = claims_by_id()
     page = open_page(WIDE)
     checked = 0
     for article in articles:
@@ -305,19 +204,22 @@ def test_the_report_page_links_each_claim_to_the_same_sentence_on_the_original_p
             "a.fragment",
             """els => els.map(a => [
                  a.getAttribute('href'),
-                 a.closest('.claim-note').querySelector('a.claim-ref').getAttribute('href'),
+                 a.closest('.passage').querySelector(':scope > p').innerText,
+                 a.closest('.passage').querySelectorAll('.claim-note').length,
                ])""",
         )
-        assert len(links) == article.claims.anchored().count()
-        for href, ref in links:
-            sentence = " ".join(claims[claim_id(ref)].sentence.split())
+        cited = article.passages.filter(claims__start__isnull=False).distinct().count()
+        assert len(links) == cited, article.title
+        for href, words, claims in links:
+            text = " ".join(words.split())
+            assert claims >= 1
             page_url, _, directive = href.partition("#:~:text=")
             assert page_url == article.url
             assert directive, href
             start, _, end = (unquote(part) for part in directive.partition(","))
-            assert start and sentence.startswith(start), (start, sentence)
+            assert start and text.startswith(start), (start, text)
             if end:
-                assert sentence.endswith(end), (end, sentence)
+                assert text.endswith(end), (end, text)
             assert urlsplit(href).scheme in ("http", "https")
             checked += 1
     assert checked >= 5

@@ -14,11 +14,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests.browser import PHONE, WIDE
 from timeline.models import Event
 from timeline.outcomes import record_change
 
 from .factories import grow, make_event
-from .test_browser import PHONE, WIDE, browser, contexts, open_page, site  # noqa: F401
 
 # --- the data ---------------------------------------------------------------------------------
 

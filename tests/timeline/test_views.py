@@ -415,13 +415,23 @@ def test_a_report_page_says_why_each_date_resolves_as_it_does(db, client):
     ]
 
 
-def test_claims_link_to_the_same_sentence_on_the_original_page(seeded, client):
+def test_each_passage_with_claims_links_once_to_the_same_words_on_the_original_page(
+    seeded, client
+):
     article = article_by_outlet("Daily Global Reports")
     doc = page(client, article.get_absolute_url())
-    fragments = [a.attrs["href"] for a in doc.find_all("a", cls="fragment")]
-    expected = [article.url + text_fragment(c.sentence) for c in article.claims.order_by("start")]
-    assert fragments == expected
-    assert all("#:~:text=" in href for href in fragments)
+    cited = article.passages.filter(claims__isnull=False).distinct().order_by("position")
+    assert article.claims.count() > cited.count() > 1, "some passage holds several claims"
+    links = doc.find_all("a", cls="fragment")
+    assert [a.attrs["href"] for a in links] == [
+        article.url + text_fragment(passage.text) for passage in cited
+    ]
+    assert [a.words() for a in links] == [
+        f"¶{passage.position} on the original page ↗" for passage in cited
+    ]
+    # Each sits with its own passage's claims.
+    for link, passage in zip(links, cited, strict=True):
+        assert any(el.id == passage.anchor for el in link.ancestors())
 
 
 def test_a_report_without_a_url_offers_no_original_page(seeded, client):

@@ -54,3 +54,10 @@ def highlighted(context, text):
     are also shown on pages with no filter form, where that argument would not exist.
     """
     return highlight(text, getattr(context.get("filters"), "search_terms", ()))
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, path):
+    """The page's address in full, for paper: a printed link cannot be followed."""
+    request = context.get("request")
+    return request.build_absolute_uri(path) if request is not None else path
