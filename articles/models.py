@@ -59,7 +59,7 @@ class Outlet(models.Model):
 
 # An article's texts can run to a megabyte; rows that only name or link the article (a
 # quote's source line, a list) must not carry them, or memory grows as claims × report size.
-HEAVY_ARTICLE_FIELDS = ("body", "raw_body", "removed", "wire_signature")
+HEAVY_ARTICLE_FIELDS = ("body", "raw_body", "raw_html", "removed", "wire_signature")
 
 
 def without_article_texts(path: str = "article") -> list[str]:
@@ -122,6 +122,12 @@ class Article(models.Model):
     )
     body = models.TextField(help_text="The cleaned text the passages and claims point into.")
     raw_body = models.TextField(help_text="The text exactly as received.")
+    raw_html = models.TextField(
+        blank=True,
+        default="",
+        help_text="The saved web page the text was extracted from, as uploaded "
+        "(blank for a pasted or text report).",
+    )
     removed = models.JSONField(
         default=list, blank=True, help_text="What cleaning dropped: rule, line and text."
     )

@@ -124,6 +124,7 @@ def ingest_report(
     published_estimated: bool = False,
     published_note: str = "",
     source_name: str = "",
+    raw_html: str = "",
     user=None,
     article: Article | None = None,
     expected_version: int | None = None,
@@ -135,6 +136,8 @@ def ingest_report(
     pipeline while keeping editors' claims (re-anchored by their quote selector).
     Pass `article` to update that one explicitly (the admin's change form does), and
     `expected_version` to refuse (EditConflict) if someone saved it since it was read.
+    `raw_html`: the saved web page the body was read from (articles/saved_pages.py), kept
+    with the report as its raw input.
     Raises ReportError for a report that cannot go in.
     """
     url = (url or "").strip()
@@ -174,6 +177,7 @@ def ingest_report(
         published_note=published_note.strip(),
         body=body,
         source_name=source_name,
+        raw_html=raw_html,
         user=user,
         pk=article.pk if article is not None else None,
         expected_version=expected_version,
@@ -200,6 +204,7 @@ def store_report(
     source_name,
     user,
     outlet,
+    raw_html="",
     topics=None,
     **header,
 ) -> IngestResult:
@@ -238,6 +243,7 @@ def store_report(
             removed=removals(analysis),
             content_hash=digest,
             source_name=source_name,
+            raw_html=raw_html,
             added_by=user,
         )
         full_clean(article)
@@ -247,6 +253,10 @@ def store_report(
         same_text = article.content_hash == digest and article.raw_body == body
         same_header = all(getattr(article, k) == v for k, v in fields.items())
         if same_text and same_header:
+            if raw_html and not article.raw_html:
+                # The same report, now with the page it came from: kept, nothing else changes.
+                article.raw_html = raw_html
+                article.save(update_fields=["raw_html"])
             return IngestResult(article, UNCHANGED, list(article.claims.with_context()))
         for name, value in fields.items():
             setattr(article, name, value)
@@ -256,6 +266,8 @@ def store_report(
         article.version += 1
         if source_name:
             article.source_name = source_name
+        if raw_html:
+            article.raw_html = raw_html
         full_clean(article)
         article.save()
         status = UPDATED

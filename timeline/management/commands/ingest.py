@@ -1,4 +1,5 @@
-"""python manage.py ingest [--jobs N] FILE... — add or update reports from text files.
+"""python manage.py ingest [--jobs N] FILE... — add or update reports from text files and
+saved web pages (.html, .htm: the text and header are read from the page, the page is kept).
 
 It lives in timeline because it reports the whole flow (report → claims → suggested
 events); the writing itself is articles.services.ingest_report, the same door the admin uses.
@@ -16,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
 from articles.reports import ReportError, decode, parse_report
+from articles.saved_pages import read_page
 from articles.services import ingest_report
 from timeline.models import Evidence
 
@@ -23,7 +25,10 @@ logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
-    help = "Ingest report files (a header block, a blank line, then the body)."
+    help = (
+        "Ingest report files (a header block, a blank line, then the body) and saved web "
+        "pages (.html, .htm)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", type=Path)
@@ -154,10 +159,20 @@ def chains_by_url(files: list[Path]) -> list[list[int]]:
     return chains
 
 
+# Files read as saved web pages rather than as text reports with a header.
+PAGE_SUFFIXES = (".html", ".htm")
+
+
+def is_page(path: Path) -> bool:
+    return path.suffix.lower() in PAGE_SUFFIXES
+
+
 def url_of(path: Path) -> str:
-    """The URL a report file's header gives; "" for a file that cannot be read or parsed
-    (ingest_file will say why)."""
+    """The URL a report file's header (or a saved page) gives; "" for a file that cannot be
+    read or parsed (ingest_file will say why)."""
     try:
+        if is_page(path):
+            return read_page(path.read_bytes()).url
         return parse_report(decode(path.read_bytes())).url.strip()
     except (OSError, ReportError):
         return ""
@@ -177,8 +192,15 @@ def ingest_file(path: Path) -> dict:
         row["error"] = f"cannot read file: {exc.strerror}"
         return row | {"claims": []}
     try:
-        report = parse_report(decode(data), source_name=path.name)
-        result = ingest_report(**report.fields())
+        if is_page(path):
+            # A page without its title, site name or date is refused here with what it
+            # lacks: completing it takes the admin's form, which a command cannot show.
+            page = read_page(data, source_name=path.name)
+            report = page.report()
+            result = ingest_report(**report.fields(), raw_html=page.html)
+        else:
+            report = parse_report(decode(data), source_name=path.name)
+            result = ingest_report(**report.fields())
     except ReportError as exc:
         row["error"] = str(exc)
         return row | {"claims": []}
