@@ -21,13 +21,14 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from articles.admin import ArticleAdmin, BoundedSearchAdmin, TolerantChoicesMixin
 from articles.clock import today
-from articles.models import Article, without_article_texts
+from articles.models import Article, Claim, without_article_texts
 
 from .candidates import as_group, create_event, group_candidates, unique_slug
 from .forms import CandidateEventForm
 from .linking import decide, unlinked_claims
-from .models import Event, EventCandidate, Evidence, StatusChange
+from .models import Event, EventCandidate, Evidence, StatusChange, TariffPoint
 from .outcomes import decide_outcome, record_change, sync_status
+from .tariffs import decide_points, mark_reviewed
 
 
 class EvidenceInline(TolerantChoicesMixin, admin.TabularInline):
@@ -421,3 +422,76 @@ class EventCandidateAdmin(BoundedSearchAdmin):
             "media": self.media + form.media,
         }
         return TemplateResponse(request, "admin/timeline/eventcandidate/create_event.html", context)
+
+
+@admin.register(TariffPoint)
+class TariffPointAdmin(SimpleHistoryAdmin, BoundedSearchAdmin):
+    """The tariff chart's points: confirm what the pipeline read, correct it, or reject it.
+
+    Saving a change is a correction (the chart uses the corrected values, and a re-ingest
+    of the report leaves the row alone); a changed day is the editor's day."""
+
+    list_display = ["rate", "imposed_by", "imposed_on", "basis", "status", "day", "state", "quote"]
+    list_filter = ["imposed_by", "basis", "state", "status", "claim__article__outlet"]
+    list_select_related = ["claim__article__outlet"]
+    search_fields = ["claim__sentence", "text", "note"]
+    readonly_fields = ["quote", "text", "figure", "dated_by", "decided_by"]
+    fields = [
+        "quote",
+        "text",
+        ("imposed_by", "imposed_on"),
+        ("basis", "status"),
+        "value",
+        ("day", "precision"),
+        "dated_by",
+        "state",
+        "note",
+        "decided_by",
+    ]
+    actions = ["confirm", "reject"]
+    CORRECTABLE = ("imposed_by", "imposed_on", "basis", "status", "value", "day", "precision")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer(*without_article_texts("claim__article"))
+
+    def has_add_permission(self, request):
+        return False  # points come from claims' figures
+
+    @admin.display(description="level", ordering="value")
+    def rate(self, point):
+        return f"{point.value.normalize():f}%"
+
+    @admin.display(description="quote")
+    def quote(self, point):
+        if not point.pk:
+            return "—"
+        article = point.claim.article
+        return format_html(
+            '<a href="{}">“{}”</a><br><small>{}, {}</small>',
+            point.claim.get_absolute_url(),
+            point.claim.sentence,
+            article.outlet,
+            article.published,
+        )
+
+    def save_model(self, request, obj, form, change):
+        corrected = set(form.changed_data) & set(self.CORRECTABLE)
+        if "day" in form.changed_data:
+            obj.dated_by = TariffPoint.DatedBy.EDITOR if obj.day else TariffPoint.DatedBy.NONE
+        if corrected and obj.state in (TariffPoint.State.SUGGESTED, TariffPoint.State.CONFIRMED):
+            obj.state = TariffPoint.State.CORRECTED
+        if corrected or "state" in form.changed_data:
+            obj.decided_by = request.user
+        super().save_model(request, obj, form, change)
+        if obj.state != TariffPoint.State.SUGGESTED:
+            mark_reviewed(Claim.objects.filter(pk=obj.claim_id))
+
+    @admin.action(description="Confirm the selected points", permissions=["change"])
+    def confirm(self, request, queryset):
+        count = decide_points(queryset, TariffPoint.State.CONFIRMED, user=request.user)
+        self.message_user(request, f"{count} confirmed.")
+
+    @admin.action(description="Reject the selected points", permissions=["change"])
+    def reject(self, request, queryset):
+        count = decide_points(queryset, TariffPoint.State.REJECTED, user=request.user)
+        self.message_user(request, f"{count} rejected.")

@@ -366,3 +366,122 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return f"content version {self.number}"
+
+
+class TariffPointQuerySet(models.QuerySet):
+    def drawn(self):
+        """The points the tariff chart draws: all but the rejected ones and those whose
+        sentence is lost (no quote to link to), with what a point shows and the events the
+        claim is accepted evidence for (a point the sentence does not date takes its
+        event's day), in two queries."""
+        return (
+            self.exclude(state=TariffPoint.State.REJECTED)
+            .exclude(claim__anchor_state=Claim.AnchorState.ORPHANED)
+            .select_related("claim__article__outlet")
+            .defer(*without_article_texts("claim__article"))
+            .prefetch_related(
+                models.Prefetch(
+                    "claim__evidence",
+                    queryset=Evidence.objects.shown()
+                    .exclude(stance=Evidence.Stance.CONTRADICTS)
+                    .select_related("event")
+                    .order_by("event__start", "event__pk"),
+                    to_attr="accepted_evidence",
+                )
+            )
+            .order_by("imposed_by", "basis", "day", "value", "pk")
+        )
+
+
+class TariffPoint(models.Model):
+    """One duty rate a claim gives, as the tariff chart draws it (timeline/tariffs.py).
+
+    The pipeline suggests a point for each typed figure of a claim that is a percentage
+    with a known imposer; editors confirm it, correct it (any field) or reject it. A
+    re-ingest refreshes suggested points only: a decided one is never overwritten.
+    """
+
+    class Side(models.TextChoices):
+        US = "US", "US"
+        CHINA = "China", "China"
+
+    class Basis(models.TextChoices):
+        ADDITIONAL = "additional", "additional duty"
+        TOTAL = "total", "total rate"
+        AVERAGE = "average", "average rate"
+        RECIPROCAL = "reciprocal", "“reciprocal” duty"
+        FENTANYL = "fentanyl", "fentanyl duty"
+        SECTION_301 = "section_301", "Section 301 duty"
+        NOT_STATED = "", "basis not stated"
+
+    class Status(models.TextChoices):
+        IN_FORCE = "in_force", "in force"
+        THREATENED = "threatened", "threatened"
+        CUT = "cut", "cut from"
+        CANCELLED = "cancelled", "threat called off"
+        NOT_STATED = "", "status not stated"
+
+    class DatedBy(models.TextChoices):
+        SENTENCE = "sentence", "dated by the sentence"
+        EDITOR = "editor", "dated by an editor"
+        # No day of its own: the chart takes its event's, else the report's.
+        NONE = "", "not dated by the sentence"
+
+    class State(models.TextChoices):
+        SUGGESTED = "suggested", "suggested"
+        CONFIRMED = "confirmed", "confirmed"
+        CORRECTED = "corrected", "corrected"
+        REJECTED = "rejected", "rejected"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="tariff_points")
+    figure = models.PositiveSmallIntegerField(help_text="Which of the claim's figures (from 0).")
+    text = models.CharField(max_length=60, help_text="The figure as written.")
+    imposed_by = models.CharField(max_length=10, choices=Side)
+    imposed_on = models.CharField(max_length=10, choices=Side, blank=True)
+    basis = models.CharField(max_length=20, choices=Basis, blank=True)
+    value = models.DecimalField(max_digits=7, decimal_places=2, help_text="The rate, in %.")
+    status = models.CharField(max_length=20, choices=Status, blank=True)
+    day = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When it took effect or was threatened for; empty: its event's day, "
+        "else the report's.",
+    )
+    precision = models.CharField(
+        max_length=10, choices=DateMention.Precision, default=DateMention.Precision.DAY
+    )
+    dated_by = models.CharField(max_length=10, choices=DatedBy, blank=True, editable=False)
+    state = models.CharField(max_length=20, choices=State, default=State.SUGGESTED)
+    note = models.TextField(blank=True, help_text="Editor's note.")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False
+    )
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = TariffPointQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["imposed_by", "basis", "day", "value", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "figure"], name="tariff_point_one_per_figure"),
+            models.CheckConstraint(
+                condition=~Q(imposed_on=F("imposed_by")), name="tariff_point_two_sides"
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=0), name="tariff_point_value_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(day__isnull=True, dated_by="")
+                | Q(day__isnull=False, dated_by__in=["sentence", "editor"]),
+                name="tariff_point_dated_by_matches_day",
+            ),
+        ]
+        indexes = [models.Index(fields=["state"], name="tariff_point_state")]
+
+    def __str__(self):
+        rate = f"{self.value.normalize():f}%"
+        return f"{self.imposed_by} {self.get_basis_display()} {rate} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return self.claim.get_absolute_url()

@@ -20,6 +20,7 @@ GRANTS = {
         "evidence": ["add", "change", "view"],
         "statuschange": ["add", "view"],
         "eventcandidate": ["view"],
+        "tariffpoint": ["change", "view"],
     },
 }
 

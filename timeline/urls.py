@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import charts, views
 from .api import api
 from .caching import cached
 from .exports import annotations, csv, feeds, ical, sitemaps, timelinejs
@@ -14,6 +14,7 @@ urlpatterns = [
     path("articles/<slug:slug>/", cached(views.article_detail), name="article"),
     path("coverage/", cached(views.coverage), name="coverage"),
     path("search/", cached(views.search), name="search"),
+    path("tariffs/", cached(charts.tariffs), name="tariffs"),
     # Exports (timeline/exports/) and the read-only API (timeline/api.py).
     path("api/annotations/", cached(annotations.collection), name="annotations"),
     path("api/", api.urls),

@@ -415,9 +415,7 @@ def test_a_report_page_says_why_each_date_resolves_as_it_does(db, client):
     ]
 
 
-def test_each_passage_with_claims_links_once_to_the_same_words_on_the_original_page(
-    seeded, client
-):
+def test_each_passage_with_claims_links_once_to_the_same_words_on_the_original_page(seeded, client):
     article = article_by_outlet("Daily Global Reports")
     doc = page(client, article.get_absolute_url())
     cited = article.passages.filter(claims__isnull=False).distinct().order_by("position")
