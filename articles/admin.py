@@ -291,6 +291,11 @@ class SavedPageCompletionForm(forms.Form):
         published = self.fields["published"]
         published.widget.attrs["placeholder"] = "YYYY-MM-DD"
         published.help_text = f"YYYY-MM-DD. {published.help_text}"
+        # As wide as the admin's own forms make them: a headline is read whole.
+        for name in ("title", "url", "published_note"):
+            self.fields[name].widget.attrs["class"] = "vLargeTextField"
+        for name in ("new_outlet", "byline"):
+            self.fields[name].widget.attrs["class"] = "vTextField"
 
     @classmethod
     def initial_for(cls, page: SavedPage, outlet: Outlet | None) -> dict:
