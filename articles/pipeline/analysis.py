@@ -6,7 +6,7 @@ module only strings them together. No database here: articles.services writes th
 
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from .clean import Cleaned, clean
@@ -111,8 +111,9 @@ def claim_kind(dates, sig: Signals, outcomes=()) -> str:
 
 
 # The steps analyse can time (its `timings`), in the order they first run on a report:
-# cleaning; passages; sentences and what marks a claim (signals, outcome cues, places,
-# topics); dates (found, resolved, remembered, explained); figures typed and speakers tied.
+# cleaning; passages; sentences and what marks a claim (signals, outcome cues; and the
+# places and topics of the claims kept); dates (found, resolved, remembered, explained);
+# figures typed and speakers tied.
 STEPS = ("clean", "split", "sentences", "dates", "figures")
 
 
@@ -141,12 +142,20 @@ def _dates(sentence: str, published: date, passage: int | None, context: Context
     return dates, tuple(explain(d, published) for d in dates)
 
 
-def _marks(sentence: str, topics: dict[str, list[str]]):
+def _marks(sentence: str):
     """What makes a sentence a claim: its signals (with where a pronoun speaks) and outcome
-    cues; and its places and topics (`topics` with their keywords lowered)."""
+    cues."""
     sig, pronoun = read_signals(sentence)
-    topics_named = _topics_named(sentence.lower(), topics)
-    return sig, pronoun, outcome_cues(sentence), places_in(sentence), topics_named
+    return sig, pronoun, outcome_cues(sentence)
+
+
+def _placed(draft: ClaimDraft, topics: dict[str, list[str]]) -> ClaimDraft:
+    """The draft with its places and topics (`topics` with their keywords lowered). They
+    make no sentence a claim, so analyse reads them only in the sentences it keeps (about
+    a third of a report's)."""
+    sentence = draft.sentence
+    named = _topics_named(sentence.lower(), topics)
+    return replace(draft, places=places_in(sentence), topics=named)
 
 
 def draft_claim(
@@ -166,16 +175,16 @@ def draft_claim(
     knows; the sentence's dates are remembered in it for the sentences that follow.
     `timings`, when given, gets the seconds each step took added to it (see analyse).
     """
-    topics = _lowered_topics(topics)
-    return _draft(sentence, start, published, topics, passage, context, heading, timings)[0]
+    draft, _ = _draft(sentence, start, published, passage, context, heading, timings)
+    return _Clock(timings).run("sentences", _placed, draft, _lowered_topics(topics))
 
 
-def _draft(sentence, start, published, topics, passage, context, heading, timings):
-    """draft_claim's draft, and where the pronoun that speaks stands in the sentence;
-    `topics` with their keywords lowered (_lowered_topics)."""
+def _draft(sentence, start, published, passage, context, heading, timings):
+    """draft_claim's draft, but for its places and topics (_placed), and where the pronoun
+    that speaks stands in the sentence."""
     clock = _Clock(timings)
     dates, explanations = clock.run("dates", _dates, sentence, published, passage, context)
-    sig, pronoun, outcomes, places, topics_named = clock.run("sentences", _marks, sentence, topics)
+    sig, pronoun, outcomes = clock.run("sentences", _marks, sentence)
     draft = ClaimDraft(
         passage=passage,
         start=start,
@@ -185,8 +194,8 @@ def _draft(sentence, start, published, topics, passage, context, heading, timing
         signals=sig,
         dates=dates,
         explanations=explanations,
-        places=places,
-        topics=topics_named,
+        places=(),
+        topics=(),
         outcomes=outcomes,
         figures=clock.run("figures", typed_figures, sentence, sig.figures),
         heading=heading,
@@ -220,7 +229,6 @@ def analyse(
             block.text[s:e],
             block.start + s,
             published,
-            keywords,
             index,
             context,
             block.kind == "heading",
@@ -234,5 +242,5 @@ def analyse(
     # Speakers are tied across the whole report ("Bessent said" → the "U.S. Treasury
     # Secretary Scott Bessent" named earlier), so every sentence passes through, claim or not.
     tied = clock.run("figures", list, tie_claim_speakers(drafts, pronouns))
-    claims = tuple(d for d in tied if d.worth_citing)
+    claims = tuple(clock.run("sentences", _placed, d, keywords) for d in tied if d.worth_citing)
     return Analysis(cleaned=cleaned, passages=passages, claims=claims)

@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass
 
 from .casefold import Words, for_lowered, lowered
+from .sentences import _by_first_letter
 
 # Each status with the words that report it. Past tense, or a present that states a new
 # state of affairs ("will now last", "will not take effect"): a plan is not an outcome.
@@ -139,6 +140,13 @@ CUE_WORDS: dict[str, Words] = {
 }  # fmt: skip
 
 
+# Every status's words as one pattern over the lowered sentence, grouped by first letter:
+# three sentences in four hold none of them, and one scan says so faster than testing the
+# words of each status in turn.
+_ALL_CUE_WORDS = tuple(dict.fromkeys(word for cue in CUE_WORDS.values() for word in cue.words))
+_ANY_CUE_WORD = re.compile(_by_first_letter(tuple(map(re.escape, _ALL_CUE_WORDS))))
+
+
 @dataclass(frozen=True)
 class Cue:
     status: str
@@ -187,9 +195,11 @@ def outcome_cues(sentence: str) -> tuple[Cue, ...]:
     ...     "The agreement means the threatened duties will not take effect.")]
     ['cancelled']
     """
+    low = lowered(sentence)
+    if low is not None and _ANY_CUE_WORD.search(low) is None:
+        return ()  # no status's words: each status would be passed over (CUE_WORDS)
     found = []
     taken = bytearray(len(sentence))  # characters already part of a cue
-    low = lowered(sentence)
     # Where it reads alike (articles.pipeline.casefold), the lowered sentence is read by the
     # same patterns made case-sensitive: the same offsets, a faster scan.
     read, (patterns, hedges, negations, negative_form) = (

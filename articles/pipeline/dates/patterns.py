@@ -298,11 +298,12 @@ _HAS_MONTH = Cased(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")  # name o
 _HAS_WEEKDAY = Cased(_WEEKDAY, within=Written("day"))
 _HAS_WEEK = Words("week")
 _HAS_AFTER = Words("from", "after", "before")
+_HAS_DASH = Written("-", "–", "—")  # what joins the two ends of a DASH_RANGE
 # Each pattern's gates: all must hold; a tuple of gates holds when one of them does.
 GATES: dict[re.Pattern, tuple[Gate | tuple[Gate, ...], ...]] = {
     # Each end of a range is a month, a day with its month, an ISO date or a year.
     RANGE: (Words("from", "between"), (_HAS_MONTH, _HAS_YEAR)),
-    DASH_RANGE: (_HAS_MONTH, _HAS_DIGIT),
+    DASH_RANGE: (_HAS_MONTH, _HAS_DIGIT, _HAS_DASH),
     DAY_RANGE: (_HAS_MONTH, _HAS_DIGIT),
     ISO_DATE: (_HAS_YEAR,),
     EXPLICIT_DAY: (_HAS_MONTH, _HAS_DIGIT),
@@ -328,7 +329,8 @@ GATES: dict[re.Pattern, tuple[Gate | tuple[Gate, ...], ...]] = {
     SEASON: (Words("spring", "summer", "autumn", "winter", "fall"),),
     WEEKDAY_WEEK: (_HAS_WEEKDAY,),
     DAY_AFTER: (Words("day"), _HAS_AFTER),
-    COMPOUND_DATE: (_HAS_MONTH, _HAS_DIGIT),
+    # "two days after Nov. 10", "a fortnight before 12 December"
+    COMPOUND_DATE: (_HAS_MONTH, _HAS_DIGIT, _HAS_AFTER, Words("day", "week", "fortnight")),
     IN_TIME: (Words("time"),),
     FIRST_MONTHS: (Words("months"),),
     WEEK_OF_MONTH: (_HAS_WEEK, _HAS_MONTH),
