@@ -9,6 +9,7 @@ import re
 import pytest
 
 from tests.articles.test_saved_pages import FULL, NO_DATE
+from tests.browser import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -27,15 +28,11 @@ def signed_in(transactional_db, live_server, browser, django_user_model):
         )
     )
 
-    def sign_in(page):
-        page.goto(f"{live_server.url}/admin/login/")
-        page.fill("#id_username", "uma")
-        page.fill("#id_password", "pw-uploads-123")
-        page.click("input[type=submit]")
-        page.wait_for_url(re.compile(r".*/admin/$"))
+    def signed(page):
+        sign_in(page, live_server.url, "uma", "pw-uploads-123")
         return live_server.url
 
-    return sign_in
+    return signed
 
 
 def test_an_editor_uploads_a_page_and_completes_what_it_lacks(signed_in, open_page):

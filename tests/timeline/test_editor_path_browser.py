@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import WIDE
+from tests.browser import WIDE, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -29,14 +29,7 @@ def editor_signs_in(site, django_user_model, settings):
     erin.save()
     erin.groups.add(Group.objects.get(name="Editors"))
 
-    def sign_in(page):
-        page.goto(f"{site}/admin/login/")
-        page.fill("#id_username", "erin")
-        page.fill("#id_password", "pw-for-erin-123")
-        page.click("input[type=submit]")
-        page.wait_for_url(re.compile(r".*/admin/$"))
-
-    return sign_in
+    return lambda page: sign_in(page, site, "erin", "pw-for-erin-123")
 
 
 def suggestion_row(page, event_title):
