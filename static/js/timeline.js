@@ -11,6 +11,16 @@ document.addEventListener("DOMContentLoaded", function () {
   if (fold && window.matchMedia("(min-width: 40.01rem)").matches) { fold.open = true; }
   var svg = document.querySelector(".overview-axis");
   if (!svg) { return; }
+  // On a narrow screen the axis scrolls sideways: bring the chosen days, else the latest
+  // event, into view rather than the first months.
+  var frame = svg.parentElement;
+  if (frame.scrollWidth > frame.clientWidth) {
+    var focus = svg.querySelector(".ov-selection") || svg.querySelector(".ov-mark:last-of-type");
+    if (focus) {
+      var box = focus.getBoundingClientRect(), outer = frame.getBoundingClientRect();
+      frame.scrollLeft += box.right - outer.right + 24;
+    }
+  }
   var first = Date.parse(svg.dataset.first), last = Date.parse(svg.dataset.last);
   var axisY = Number(svg.dataset.axisY), left = 14, right = 986, day = 86400000;
   var origin = null, brush = null;

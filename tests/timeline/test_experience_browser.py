@@ -153,6 +153,10 @@ def test_on_a_phone_the_first_screen_shows_the_first_event_and_the_filters_are_f
         " return [f.scrollWidth, f.clientWidth]; })()"
     )
     assert frame[0] > frame[1]
+    # It opens on the latest event, not on the first months.
+    latest = page.locator("svg.overview-axis a.ov-mark").last
+    box, outer = latest.bounding_box(), page.locator(".overview-frame").bounding_box()
+    assert outer["x"] <= box["x"] and box["x"] + box["width"] <= outer["x"] + outer["width"]
     assert page.console.check() == []
 
 
