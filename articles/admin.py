@@ -34,7 +34,7 @@ from .saved_pages import (
     unpack,
 )
 from .search import search_words
-from .services import add_claim, content_hash, ingest_report
+from .services import UNCHANGED, add_claim, content_hash, ingest_report
 from .signals import content_changed
 
 
@@ -585,7 +585,7 @@ class ArticleAdmin(SimpleHistoryAdmin, BoundedSearchAdmin):
         article = result.article
         for warning in page.warnings:
             self.message_user(request, f"In {page.source_name}, {warning}.", messages.WARNING)
-        if result.status == "unchanged":
+        if result.status == UNCHANGED:
             self.message_user(
                 request,
                 f"The page {page.source_name} is already stored as “{article.title}”: "
