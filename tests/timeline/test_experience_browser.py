@@ -194,6 +194,22 @@ def test_quote_links_look_like_links(site, open_page, pinned):
     assert colour != surrounding
 
 
+def test_a_reported_cell_of_the_coverage_table_is_drawn_like_its_neighbours(
+    site, open_page, pinned
+):
+    # The search results' cards are .hit too: their border and margins must stay theirs.
+    page = open_page(WIDE)
+    page.goto(site + "/coverage/")
+    hit, miss = (
+        page.locator(f"table.coverage td.{kind}").first.evaluate(
+            "td => { const s = getComputedStyle(td);"
+            " return [s.borderLeftWidth, s.marginTop, s.paddingLeft]; }"
+        )
+        for kind in ("hit", "miss")
+    )
+    assert hit == miss
+
+
 def test_the_dark_scheme_darkens_the_pages_and_keeps_them_readable(site, dark_page, pinned):
     for path in ("/", f"/events/{BUSAN}/"):
         dark_page.goto(site + path)
