@@ -1,7 +1,9 @@
 """The one door for writes: every report enters through ingest_report().
 
 The ingest command, the admin and the tests all call it, so a report is cleaned,
-split, mined for claims and linked the same way whichever way it came in.
+split, mined for claims and linked the same way whichever way it came in. Here: the
+checks, finding the report again (URL, text), the article's own row, wire grouping and
+the report_ingested signal; the passages and claims it writes are articles.analysis_rows'.
 """
 
 import hashlib
@@ -10,17 +12,21 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
-from django.db.models import prefetch_related_objects
+from django.db import IntegrityError, transaction
 from django.utils.module_loading import import_string
 from django.utils.text import slugify
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from . import wire_groups
+from .analysis_rows import (
+    store_analysis,
+    store_claim,
+    store_details,
+    topic_keywords,
+    topics_by_slug,
+)
 from .clock import today
-from .models import Article, Claim, DateMention, Outlet, Passage, Topic
-from .pipeline.analysis import Analysis, ClaimDraft, analyse, draft_claim
-from .pipeline.anchoring import QuoteSelector, quote_selector, relocate, sentence_hash
+from .models import Article, Claim, Outlet, Passage
+from .pipeline.analysis import Analysis, analyse, draft_claim
 from .pipeline.dates import Known, find_dates
 from .reports import (
     EARLIEST_PUBLISHED,
@@ -62,16 +68,6 @@ def outlet_named(name: str) -> Outlet:
     return outlet
 
 
-def topics_by_slug() -> dict[str, Topic]:
-    return {t.slug: t for t in Topic.objects.all()}
-
-
-def topic_keywords(topics: dict[str, Topic] | None = None) -> dict[str, list[str]]:
-    """The topics' keywords by slug (of `topics`, when read already)."""
-    topics = topics if topics is not None else topics_by_slug()
-    return {slug: t.keywords for slug, t in topics.items()}
-
-
 class EditConflict(ReportError):
     """The report changed since the editor opened it: saving would overwrite that change."""
 
@@ -82,24 +78,6 @@ class EditConflict(ReportError):
             f"updated {stored.updated:%Y-%m-%d %H:%M} UTC) since it was opened"
         )
 
-
-# What store_analysis() may change on a claim it keeps: all that save() would write but
-# the claim's article, origin and review, which are never derived.
-CLAIM_FIELDS = [
-    "passage",
-    "sentence",
-    "start",
-    "end",
-    "previous_sentence",
-    "selector_prefix",
-    "selector_suffix",
-    "sentence_hash",
-    "kind",
-    "attribution",
-    "figures",
-    "places",
-    "anchor_state",
-]
 
 # Two ingests racing on one outlet, slug, URL or text: the loser's insert fails on a unique
 # constraint; it starts again in a fresh savepoint and finds what the winner stored.
@@ -318,283 +296,6 @@ def full_clean(article: Article) -> None:
 
 def removals(analysis: Analysis) -> list[dict]:
     return [{"rule": r.rule, "line": r.line, "text": r.text} for r in analysis.cleaned.removed]
-
-
-def store_analysis(
-    article: Article, analysis: Analysis, *, new: bool = False, topics=None
-) -> list[Claim]:
-    """Replace the article's derived rows with the analysis, keeping what editors made.
-
-    Passages and date mentions are derived and rebuilt. A pipeline claim whose sentence is
-    still there keeps its row (and so its evidence); one whose sentence is gone is deleted
-    unless an editor reviewed it or linked it to an event, in which case it is re-anchored
-    and flagged. Editors' claims are always kept, re-anchored by their quote selector.
-    One sentence, one claim: a kept claim found again exactly on a sentence the pipeline
-    drafted is that sentence's claim, and no second row is made for it.
-    `new`: the article was created in this transaction, so it has no derived rows yet;
-    `topics`: the topics by slug, when the caller has read them already.
-    """
-    topics = topics if topics is not None else topics_by_slug()
-    body = analysis.body
-    if not new:
-        article.passages.all().delete()
-    passages = Passage.objects.bulk_create(
-        Passage(
-            article=article,
-            position=i,
-            kind=block.kind,
-            text=block.text,
-            start=block.start,
-            end=block.end,
-        )
-        for i, block in enumerate(analysis.passages, start=1)
-    )
-    claims = [] if new else list(article.claims.all())
-    # Decided before anything changes: whose kind, attribution and topics are the editors'.
-    edited = {claim.pk for claim in claims if keeps_edits(claim)}
-    previous = {}
-    for claim in claims:
-        if claim.origin == Claim.Origin.PIPELINE:
-            previous.setdefault(claim.sentence_hash, []).append(claim)
-
-    if claims:
-        DateMention.objects.filter(claim__article=article).delete()
-    # Each span of the body that will be a claim: [its claim (None: a new row), its draft].
-    spans: dict[tuple[int, int], list] = {}
-    for draft in analysis.claims:
-        same = previous.get(sentence_hash(draft.sentence))
-        claim = same.pop(0) if same else None
-        if claim is not None:
-            # Same words: exact, unless it still waits for an editor's look.
-            if claim.anchor_state != Claim.AnchorState.NEEDS_REVIEW:
-                claim.anchor_state = Claim.AnchorState.EXACT
-        spans[draft.start, draft.end] = [claim, draft]
-    drafted = set(spans)
-
-    # An unreviewed pipeline claim is derived data: if its sentence is gone, so is it.
-    # A reviewed one carries an editor's decision (accepting evidence marks it reviewed).
-    matched = {id(claim) for claim, _ in spans.values() if claim is not None}
-    kept, gone = [], []
-    for claim in claims:
-        if id(claim) in matched:
-            continue
-        if claim.origin == Claim.Origin.PIPELINE and not claim.reviewed:
-            gone.append(claim.pk)
-        else:
-            kept.append(claim)
-    if gone:
-        # Deleted through the model's signals: the history records each claim and evidence.
-        Claim.objects.filter(pk__in=gone).delete()
-    # Editors' and reviewed claims are found again; their dates are read anew from the
-    # words they now quote (or, orphaned, from the words they quoted).
-    keywords = topic_keywords(topics)
-    orphans = []
-    for claim in kept:
-        reanchor(claim, body, passages)
-        if claim.start is None:
-            orphans.append(claim)
-            continue
-        place = spans.setdefault((claim.start, claim.end), [None, None])
-        if place[0] is None:
-            place[0] = claim
-        else:
-            survivor, other = sorted((claim, place[0]), key=lambda c: (not keeps_edits(c), c.pk))
-            merge_claim(survivor, other)
-            place[0] = survivor
-
-    stored = []
-    for span, (claim, draft) in spans.items():
-        if span in drafted:
-            claim = claim if claim is not None else Claim(article=article)
-            fill_claim(claim, draft, body, passages[draft.passage])
-        else:
-            # Placed by reanchor(); no sentence of the pipeline's here.
-            draft = redraft(claim, article, keywords)
-        stored.append((claim, draft))
-    for claim in orphans:
-        stored.append((claim, redraft(claim, article, keywords)))
-    # New rows in one statement and kept ones in another, each with its version in the
-    # history, as save() would record it.
-    new_rows = [claim for claim, _ in stored if claim.pk is None]
-    kept_rows = [claim for claim, _ in stored if claim.pk is not None]
-    bulk_create_with_history(new_rows, Claim)
-    bulk_update_with_history(kept_rows, Claim, CLAIM_FIELDS)
-    store_details(stored, topics, keep_topics=edited, new={claim.pk for claim in new_rows})
-    claims = [claim for claim, _ in stored]
-    # The editors' topics of kept claims were not rewritten, so not remembered: one read.
-    prefetch_related_objects([claim for claim in claims if claim.pk in edited], "topics")
-    # By their place in the body, as article.claims orders them (orphans, placeless, last).
-    return sorted(claims, key=lambda claim: (claim.start is None, claim.start or 0, claim.pk))
-
-
-def keeps_edits(claim: Claim) -> bool:
-    """An editor's claim, or one an editor reviewed: its kind, attribution and topics are
-    the editor's, and a correction of the report keeps them. (A claim not yet stored has
-    no editor's choices to keep: add_claim passes them in.)"""
-    return claim.pk is not None and (claim.origin == Claim.Origin.EDITOR or claim.reviewed)
-
-
-def redraft(claim: Claim, article: Article, keywords) -> ClaimDraft:
-    """What the pipeline finds in a kept claim's words, wherever they now stand."""
-    return draft_claim(
-        claim.sentence, start=claim.start or 0, published=article.published, topics=keywords
-    )
-
-
-def merge_claim(survivor: Claim, other: Claim) -> None:
-    """Make two rows for one sentence one: `other`'s links move to `survivor`, then it goes.
-
-    What points at a claim from outside articles (timeline's evidence and status changes,
-    which articles does not import) is moved row by row, saved, so the history shows it.
-    Where the survivor already has the same row (evidence for the same event), the
-    survivor's stands and `other`'s is deleted with it, which the history records too.
-    Date mentions are not moved: they are rebuilt from the sentence.
-    """
-    for relation in Claim._meta.related_objects:
-        model, name = relation.related_model, relation.field.name
-        if model is DateMention:
-            continue
-        rows = model._base_manager.filter(**{name: other})
-        if relation.many_to_many:
-            for row in rows:
-                getattr(row, name).add(survivor)
-            continue
-        for row in rows:
-            if any(
-                model._base_manager.filter(
-                    **{name: survivor}, **{f: getattr(row, f) for f in together}
-                ).exists()
-                for together in unique_with(model, name)
-            ):
-                continue
-            setattr(row, name, survivor)
-            row.save()
-    other.delete()
-
-
-def unique_with(model, name: str) -> list[list[str]]:
-    """For each unique constraint of `model` over the field `name`: its other columns."""
-    sets = [
-        c.fields
-        for c in model._meta.constraints
-        if isinstance(c, models.UniqueConstraint) and c.condition is None and name in c.fields
-    ]
-    sets += [fields for fields in model._meta.unique_together if name in fields]
-    return [[model._meta.get_field(f).attname for f in fields if f != name] for fields in sets]
-
-
-def store_claim(claim: Claim, draft: ClaimDraft, body: str, passage: Passage) -> Claim:
-    """Write what the pipeline found in a sentence onto a claim row (new or kept), and save it."""
-    fill_claim(claim, draft, body, passage)
-    claim.save()
-    return claim
-
-
-def fill_claim(claim: Claim, draft: ClaimDraft, body: str, passage: Passage) -> None:
-    """Put what the pipeline found in a sentence on a claim (not saved).
-
-    The kind, attribution and topics of an editor's or a reviewed claim are the editor's
-    and stay; an unreviewed pipeline claim's are derived again. Its anchor state is the
-    caller's to set.
-    """
-    selector = quote_selector(body, draft.start, draft.end)
-    claim.passage = passage
-    claim.sentence = draft.sentence
-    claim.start, claim.end = draft.start, draft.end
-    claim.selector_prefix, claim.selector_suffix = selector.prefix, selector.suffix
-    claim.sentence_hash = sentence_hash(draft.sentence)
-    if not keeps_edits(claim):
-        claim.kind = claim.kind if claim.origin == Claim.Origin.EDITOR else draft.kind
-        claim.attribution = claim.attribution or draft.signals.attribution
-    claim.figures = [figure.as_dict() for figure in draft.figures]
-    claim.places = list(draft.places)
-
-
-def store_details(
-    stored: list[tuple[Claim, ClaimDraft]],
-    topics: dict[str, Topic],
-    keep_topics=frozenset(),
-    new=frozenset(),
-) -> None:
-    """The date mentions and topics of freshly stored claims, in one write each.
-
-    Topics are derived again except for the claims in `keep_topics` (pks): editors chose them.
-    The claims in `new` (pks) were just created: they have no topics yet to clear.
-    """
-    for claim, draft in stored:
-        remember(
-            claim,
-            "mentions",
-            [
-                DateMention(
-                    claim=claim,
-                    text=match.text,
-                    start=match.start,
-                    end=match.end,
-                    date_start=match.date_start,
-                    date_end=match.date_end,
-                    precision=match.precision,
-                    method=match.method,
-                    explanation=why,
-                )
-                for match, why in zip(draft.dates, draft.explanations, strict=True)
-            ],
-        )
-    DateMention.objects.bulk_create(
-        mention for claim, _ in stored for mention in claim.mentions.all()
-    )
-    derived = [(claim, draft) for claim, draft in stored if claim.pk not in keep_topics]
-    tagged = Claim.topics.through
-    retagged = [claim for claim, _ in derived if claim.pk not in new]
-    if retagged:
-        tagged.objects.filter(claim__in=retagged).delete()
-    for claim, draft in derived:
-        remember(claim, "topics", [topics[slug] for slug in draft.topics if slug in topics])
-    tagged.objects.bulk_create(
-        tagged(claim_id=claim.pk, topic_id=topic.pk)
-        for claim, _ in derived
-        for topic in claim.topics.all()
-    )
-
-
-def remember(instance, name: str, rows: list) -> None:
-    """Let `instance.<name>.all()` answer `rows` with no query, as prefetch_related leaves
-    it. The door has just written them: reading them back for the linking and the
-    caller would cost more than writing them did."""
-    queryset = getattr(instance, name).get_queryset()
-    queryset._result_cache, queryset._prefetch_done = list(rows), True
-    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
-
-
-def reanchor(claim: Claim, body: str, passages: list[Passage]) -> None:
-    """Find a kept claim again in a changed body, and say how sure that is (not saved).
-
-    A claim that needs review goes on needing it until an editor marks it reviewed, unless
-    it is gone altogether: a correction elsewhere is not an editor's look.
-    """
-    selector = QuoteSelector(
-        exact=claim.sentence, prefix=claim.selector_prefix, suffix=claim.selector_suffix
-    )
-    anchor = relocate(body, selector, hint_start=claim.start)
-    waiting = claim.anchor_state == Claim.AnchorState.NEEDS_REVIEW
-    claim.anchor_state = anchor.state
-    if anchor.start is None:
-        claim.start = claim.end = None
-        claim.passage = None
-        return
-    if waiting:
-        claim.anchor_state = Claim.AnchorState.NEEDS_REVIEW
-    found = body[anchor.start : anchor.end]
-    if found != claim.sentence:
-        claim.previous_sentence = claim.sentence
-    claim.start, claim.end, claim.sentence = anchor.start, anchor.end, found
-    # The context moved with the sentence: the next correction must compare with it.
-    fresh = quote_selector(body, anchor.start, anchor.end)
-    claim.selector_prefix, claim.selector_suffix = fresh.prefix, fresh.suffix
-    claim.sentence_hash = sentence_hash(found)
-    claim.passage = next(
-        (p for p in passages if p.start <= anchor.start and anchor.end <= p.end), None
-    )
 
 
 @transaction.atomic

@@ -188,7 +188,7 @@ def check_analysis(raw: str, published: date):
         assert passage.kind != "heading" or (claim.heading and claim.dates)
         assert claim.worth_citing
         assert len(claim.signals.attribution) <= ATTRIBUTION_MAX
-        # What services.store_claim does next must work for every claim.
+        # What analysis_rows.store_claim does next must work for every claim.
         selector = quote_selector(body, claim.start, claim.end)
         assert selector.exact == claim.sentence
         assert len(claim.explanations) == len(claim.dates)
