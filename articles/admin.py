@@ -6,116 +6,23 @@ are shown read-only.
 """
 
 import difflib
-import re
-import secrets
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AutocompleteSelect
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
+from .admin_fields import BoundedSearchAdmin
+from .admin_upload import SavedPageUploadMixin
 from .clock import today
 from .models import Article, Claim, DateMention, Outlet, Topic, without_article_texts
 from .pipeline.clean import clean
 from .reports import ReportError, check_header, check_text
-from .saved_pages import (
-    FIELD_WORDS,
-    MAX_PAGE_BYTES,
-    SavedPage,
-    extract_page,
-    pack,
-    read_page,
-    unpack,
-)
-from .search import search_words
-from .services import UNCHANGED, add_claim, content_hash, ingest_report
+from .services import add_claim, content_hash, ingest_report
 from .signals import content_changed
-
-
-class KeywordsField(forms.CharField):
-    """Keywords edited as words: one per line or separated by commas, stored as a list."""
-
-    widget = forms.Textarea(attrs={"rows": 3, "cols": 60})
-
-    def __init__(self, *, encoder=None, decoder=None, **kwargs):  # JSONField's extras
-        kwargs.setdefault(
-            "help_text",
-            "Words or phrases that tie a report's sentence to it: one per line, or "
-            "separated by commas (Busan, summit, Gimhae).",
-        )
-        kwargs.pop("max_length", None)
-        super().__init__(**kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, list):
-            return ", ".join(value)
-        return value
-
-    def to_python(self, value):
-        text = super().to_python(value)
-        words = [w.strip() for w in re.split(r"[,\n]", text or "") if w.strip()]
-        if any(len(w) > 100 for w in words):
-            raise forms.ValidationError("A keyword is at most 100 characters.")
-        return list(dict.fromkeys(words))
-
-
-class TolerantModelChoiceField(forms.ModelChoiceField):
-    """A choice by id that is not a plausible id ("abc", 10**30) is an invalid choice, not
-    a database error: SQLite overflows and PostgreSQL refuses out-of-range integers."""
-
-    def to_python(self, value):
-        if value not in self.empty_values and not self.to_field_name:
-            text = str(value).strip()
-            if not text.isdigit() or len(text) > 18:
-                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return super().to_python(value)
-
-
-class TolerantAutocompleteSelect(AutocompleteSelect):
-    """Django's autocomplete widget looks up the submitted value to show it again, and a
-    value that is not an id (" ", "abc") raised a server error; show it as unselected."""
-
-    def optgroups(self, name, value, attr=None):
-        plausible = [v for v in value if str(v).strip().isdigit() and len(str(v).strip()) <= 18]
-        try:
-            return super().optgroups(name, plausible, attr)
-        except (ValueError, ValidationError):
-            return super().optgroups(name, [], attr)
-
-
-class TolerantChoicesMixin:
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
-            kwargs["widget"] = TolerantAutocompleteSelect(
-                db_field, self.admin_site, using=kwargs.get("using")
-            )
-        kwargs.setdefault("form_class", TolerantModelChoiceField)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class BoundedSearchAdmin(TolerantChoicesMixin, admin.ModelAdmin):
-    """An admin list whose search uses at most MAX_SEARCH_WORDS words, and says so.
-
-    Django's admin adds one condition per word and field; thousands of words made one
-    request that kept the database busy for minutes.
-    """
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "keywords":
-            kwargs["form_class"] = KeywordsField
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
-
-    def get_search_results(self, request, queryset, search_term):
-        search = search_words(search_term)
-        if search.truncated:
-            self.message_user(request, search.note, messages.WARNING)
-        return super().get_search_results(request, queryset, search.text)
 
 
 @admin.register(Outlet)
@@ -199,7 +106,7 @@ class ArticleForm(forms.ModelForm):
                     today=today(),
                 )
         except ReportError as exc:
-            raise forms.ValidationError(str(exc)[:1].upper() + str(exc)[1:] + ".") from None
+            raise forms.ValidationError(exc.as_sentence()) from None
         body = clean(raw).text
         if not body.strip():
             self.add_error("raw_body", "Nothing is left of this text once boilerplate is removed.")
@@ -227,148 +134,6 @@ class ArticleForm(forms.ModelForm):
         self.data = self.data.copy()
         self.data["base_version"] = stored.version
         raise forms.ValidationError(conflict_message(stored, data))
-
-
-def sentence(error: ReportError) -> str:
-    """A ReportError's message as a sentence for a form or a message."""
-    text = str(error)
-    return text[:1].upper() + text[1:] + "."
-
-
-class SavedPageUploadForm(forms.Form):
-    page = forms.FileField(
-        label="Saved web page",
-        help_text="The article saved from the browser (“Save page as…”, HTML), at most "
-        f"{MAX_PAGE_BYTES // 1024 // 1024} MB. Its main text, title, site name, author, "
-        "date and address are read from it; the page itself is kept with the report.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".html,.htm,text/html"}),
-    )
-    outlet = TolerantModelChoiceField(
-        queryset=Outlet.objects.all(),
-        required=False,
-        help_text="Leave empty to use the site name the page gives.",
-    )
-
-    def clean_page(self):
-        upload = self.cleaned_data["page"]
-        if upload.size > MAX_PAGE_BYTES:
-            raise forms.ValidationError(
-                f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is "
-                f"{MAX_PAGE_BYTES // 1024 // 1024} MB. Save the page without its images."
-            )
-        try:
-            return read_page(upload.read(), source_name=upload.name)
-        except ReportError as exc:
-            raise forms.ValidationError(f"{upload.name}: {sentence(exc)}") from None
-
-
-def article_field(name: str, **kwargs) -> forms.Field:
-    """The Article column's own form field: its label, help text and length limit."""
-    return Article._meta.get_field(name).formfield(**kwargs)
-
-
-class SavedPageCompletionForm(forms.Form):
-    """What a saved page did not say, completed by the editor; pre-filled with what it did."""
-
-    title = article_field("title")
-    outlet = TolerantModelChoiceField(
-        queryset=Outlet.objects.all(), required=False, help_text="An outlet already known…"
-    )
-    new_outlet = forms.CharField(
-        label="or a new outlet",
-        max_length=Outlet._meta.get_field("name").max_length,
-        required=False,
-        help_text="…or the name of one to add (as a report file's 'Outlet:' line does).",
-    )
-    url = article_field("url")
-    byline = article_field("byline")
-    published = article_field("published", widget=forms.DateInput(format="%Y-%m-%d"))
-    published_estimated = article_field("published_estimated")
-    published_note = article_field("published_note")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        published = self.fields["published"]
-        published.widget.attrs["placeholder"] = "YYYY-MM-DD"
-        published.help_text = f"YYYY-MM-DD. {published.help_text}"
-        # As wide as the admin's own forms make them: a headline is read whole.
-        for name in ("title", "url", "published_note"):
-            self.fields[name].widget.attrs["class"] = "vLargeTextField"
-        for name in ("new_outlet", "byline"):
-            self.fields[name].widget.attrs["class"] = "vTextField"
-
-    @classmethod
-    def initial_for(cls, page: SavedPage, outlet: Outlet | None) -> dict:
-        """The form's starting values: what the page gave; its site name as the known
-        outlet of that name, else as a new one."""
-        if outlet is None and page.outlet:
-            outlet = Outlet.objects.filter(name__iexact=page.outlet).first()
-        return {
-            "title": page.title,
-            "outlet": outlet,
-            "new_outlet": "" if outlet else page.outlet,
-            "url": page.url,
-            "byline": page.byline,
-            "published": page.published,
-        }
-
-    def clean(self):
-        data = super().clean()
-        outlet, new = data.get("outlet"), (data.get("new_outlet") or "").strip()
-        if outlet and new:
-            self.add_error("new_outlet", "Choose a known outlet or name a new one, not both.")
-        elif not outlet and not new:
-            self.add_error("outlet", "Choose the outlet, or name a new one below.")
-        data["outlet_name"] = outlet.name if outlet else new
-        return data
-
-    def report_fields(self) -> dict:
-        data = self.cleaned_data
-        return {
-            "title": data["title"],
-            "outlet": data["outlet_name"],
-            "url": data.get("url") or "",
-            "byline": data.get("byline", ""),
-            "published": data["published"],
-            "published_estimated": data.get("published_estimated", False),
-            "published_note": data.get("published_note", ""),
-        }
-
-
-# Pages waiting for their editor to complete them, in the editor's session (the database's,
-# so any server process finds them): packed, and at most this many, the oldest giving way.
-PENDING_PAGES = "saved_pages"
-MAX_PENDING_PAGES = 3
-
-
-def stash_page(session, page: SavedPage, outlet: Outlet | None) -> str:
-    pending = dict(session.get(PENDING_PAGES, {}))
-    while len(pending) >= MAX_PENDING_PAGES:
-        pending.pop(next(iter(pending)))
-    token = secrets.token_urlsafe(12)
-    pending[token] = {
-        "name": page.source_name,
-        "html": pack(page.html),
-        "outlet": outlet.pk if outlet else None,
-    }
-    session[PENDING_PAGES] = pending
-    return token
-
-
-def stashed_page(session, token: str) -> tuple[SavedPage, Outlet | None] | None:
-    """The page kept under `token` and the outlet chosen on upload; None if it is gone."""
-    entry = session.get(PENDING_PAGES, {}).get(token)
-    if entry is None:
-        return None
-    page = extract_page(unpack(entry["html"]), source_name=entry["name"])
-    outlet = Outlet.objects.filter(pk=entry["outlet"]).first() if entry["outlet"] else None
-    return page, outlet
-
-
-def drop_page(session, token: str) -> None:
-    pending = dict(session.get(PENDING_PAGES, {}))
-    if pending.pop(token, None) is not None:
-        session[PENDING_PAGES] = pending
 
 
 def conflict_message(stored: Article, data: dict):
@@ -400,7 +165,7 @@ def conflict_message(stored: Article, data: dict):
 
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin, BoundedSearchAdmin):
+class ArticleAdmin(SavedPageUploadMixin, SimpleHistoryAdmin, BoundedSearchAdmin):
     form = ArticleForm
     list_display = [
         "title",
@@ -483,123 +248,6 @@ class ArticleAdmin(SimpleHistoryAdmin, BoundedSearchAdmin):
                 ),
             ),
         )
-
-    # Uploading a saved web page: the page's text and metadata are read from it; what it
-    # lacks, the editor completes on a second form. Either way the report goes through the
-    # door, as a pasted one does.
-
-    def get_urls(self):
-        upload = self.admin_site.admin_view(self.upload_view)
-        complete = self.admin_site.admin_view(self.complete_upload_view)
-        return [
-            path("upload/", upload, name="articles_article_upload"),
-            path("upload/<str:token>/", complete, name="articles_article_upload_complete"),
-            *super().get_urls(),
-        ]
-
-    def upload_context(self, request, title: str, **context) -> dict:
-        return {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": title,
-            "has_view_permission": self.has_view_permission(request),
-            **context,
-        }
-
-    def upload_view(self, request):
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        form = SavedPageUploadForm()
-        if request.method == "POST":
-            # Refused before Django reads the body into a file: a huge upload costs no disk.
-            if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_PAGE_BYTES + 64 * 1024:
-                form.errors["page"] = form.error_class(
-                    [f"The file is larger than {MAX_PAGE_BYTES // 1024 // 1024} MB, the limit."]
-                )
-            else:
-                form = SavedPageUploadForm(request.POST, request.FILES)
-            if form.is_bound and form.is_valid():
-                page, outlet = form.cleaned_data["page"], form.cleaned_data["outlet"]
-                given = {"outlet": outlet.name} if outlet else {}
-                if any(name not in given for name in page.missing):
-                    # Not an error: the editor completes what the page did not say.
-                    token = stash_page(request.session, page, outlet)
-                    return HttpResponseRedirect(
-                        reverse("admin:articles_article_upload_complete", args=[token])
-                    )
-                try:
-                    return self.store_page(request, page, page.report(**given))
-                except ReportError as exc:
-                    form.add_error(None, f"{page.source_name}: nothing was saved. {sentence(exc)}")
-        return TemplateResponse(
-            request,
-            "admin/articles/article/upload.html",
-            self.upload_context(request, "Upload a saved web page", form=form),
-        )
-
-    def complete_upload_view(self, request, token):
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        found = stashed_page(request.session, token)
-        if found is None:
-            self.message_user(
-                request,
-                "That upload is no longer waiting to be completed (it was saved, or newer "
-                "uploads replaced it): upload the page again.",
-                messages.WARNING,
-            )
-            return HttpResponseRedirect(reverse("admin:articles_article_upload"))
-        page, outlet = found
-        if request.method == "POST":
-            form = SavedPageCompletionForm(request.POST)
-            if form.is_valid():
-                try:
-                    response = self.store_page(request, page, page.report(**form.report_fields()))
-                except ReportError as exc:
-                    form.add_error(None, f"Nothing was saved. {sentence(exc)}")
-                else:
-                    drop_page(request.session, token)
-                    return response
-        else:
-            initial = SavedPageCompletionForm.initial_for(page, outlet)
-            form = SavedPageCompletionForm(initial=initial)
-        given = {"outlet"} if outlet else set()
-        missing = [FIELD_WORDS[name] for name in page.missing if name not in given]
-        return TemplateResponse(
-            request,
-            "admin/articles/article/upload_complete.html",
-            self.upload_context(
-                request,
-                "Complete the saved web page",
-                form=form,
-                page=page,
-                missing=missing,
-                passages=page.text.split("\n\n"),
-            ),
-        )
-
-    def store_page(self, request, page: SavedPage, report) -> HttpResponseRedirect:
-        """Ingest the page through the door and go to its report; a ReportError if the
-        door refuses it (nothing is stored then)."""
-        result = ingest_report(**report.fields(), raw_html=page.html, user=request.user)
-        article = result.article
-        for warning in page.warnings:
-            self.message_user(request, f"In {page.source_name}, {warning}.", messages.WARNING)
-        if result.status == UNCHANGED:
-            self.message_user(
-                request,
-                f"The page {page.source_name} is already stored as “{article.title}”: "
-                "nothing changed.",
-                messages.WARNING,
-            )
-        else:
-            self.message_user(
-                request,
-                f"{result.status.capitalize()} “{article.title}” from {page.source_name}: "
-                f"{len(result.claims)} claims.",
-                messages.SUCCESS,
-            )
-        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # The form checked the text, the header and the version; what the door still

@@ -60,6 +60,11 @@ EARLIEST_PUBLISHED = date(1990, 1, 1)
 class ReportError(ValueError):
     """A report that cannot go in, with a message a person can act on."""
 
+    def as_sentence(self) -> str:
+        """The message as a sentence, for a form or a message to an editor."""
+        text = str(self)
+        return text[:1].upper() + text[1:] + "."
+
 
 def check_text(text: str) -> None:
     r"""Refuse a text no database can keep whole (NUL) or that is beyond the stated limit.

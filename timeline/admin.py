@@ -19,7 +19,8 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
-from articles.admin import ArticleAdmin, BoundedSearchAdmin, TolerantChoicesMixin
+from articles.admin import ArticleAdmin
+from articles.admin_fields import BoundedSearchAdmin, TolerantChoicesMixin
 from articles.clock import today
 from articles.models import Article, Claim, without_article_texts
 

@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 
-from articles.admin import KeywordsField
+from articles.admin_fields import KeywordsField
 from articles.models import Outlet, Topic
 from articles.pipeline.dates.periods import format_day
 from articles.search import MAX_SEARCH_CHARS, search_words
