@@ -26,10 +26,10 @@ from articles.models import Article, Claim, without_article_texts
 
 from .candidates import as_group, create_event, group_candidates, unique_slug
 from .forms import CandidateEventForm
-from .linking import decide, unlinked_claims
+from .linking import decide, mark_reviewed, unlinked_claims
 from .models import Event, EventCandidate, Evidence, StatusChange, TariffPoint
 from .outcomes import decide_outcome, record_change, sync_status
-from .tariffs import decide_points, mark_reviewed
+from .tariffs import decide_points
 
 
 class EvidenceInline(TolerantChoicesMixin, admin.TabularInline):

@@ -332,12 +332,18 @@ def decide(evidence_rows, state: str) -> int:
     for ev in rows:
         ev.state, ev.updated = state, now
     bulk_update_with_history(rows, Evidence, ["state", "updated"], batch_size=500)
-    claims = list(Claim.objects.filter(evidence__in=rows, reviewed=False).distinct().order_by("pk"))
+    mark_reviewed(Claim.objects.filter(evidence__in=rows))
+    content_changed.send(sender=Evidence)  # bulk updates send no model signal
+    return len(rows)
+
+
+def mark_reviewed(claims) -> None:
+    """The claims an editor decided on become reviewed, each change in their history: a
+    later correction of the report keeps them, and with them the decision."""
+    claims = list(claims.filter(reviewed=False).distinct().order_by("pk"))
     for claim in claims:
         claim.reviewed = True
     bulk_update_with_history(claims, Claim, ["reviewed"], batch_size=500)
-    content_changed.send(sender=Evidence)  # bulk updates send no model signal
-    return len(rows)
 
 
 # How far from a report's publication an event may lie to help read its dates.

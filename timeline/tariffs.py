@@ -28,6 +28,7 @@ from articles.models import Claim
 from articles.pipeline.dates.periods import describe_range, period_end
 from articles.signals import content_changed
 
+from .linking import mark_reviewed
 from .models import TariffPoint
 
 SIDES = {choice.value for choice in TariffPoint.Side}
@@ -260,13 +261,6 @@ def decide_points(points, state: str, *, user=None) -> int:
         mark_reviewed(Claim.objects.filter(tariff_points__in=rows))
     content_changed.send(sender=TariffPoint)
     return len(rows)
-
-
-def mark_reviewed(claims) -> None:
-    claims = list(claims.filter(reviewed=False).distinct().order_by("pk"))
-    for claim in claims:
-        claim.reviewed = True
-    bulk_update_with_history(claims, Claim, ["reviewed"], batch_size=500)
 
 
 # --- Reading: the points as the page shows them -----------------------------------------
