@@ -10,7 +10,8 @@ from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Length, Now
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
+
+from tradewatch.history import HistoricalRecords
 
 from .pipeline.wire import AGENCY_CHOICES
 

@@ -10,11 +10,11 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Now
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
 from articles.models import Claim, DateMention, Topic, without_article_texts
 from articles.pipeline.dates.periods import describe_range, period_end
 from articles.search import search_words
+from tradewatch.history import HistoricalRecords
 
 
 class EventQuerySet(models.QuerySet):
