@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from articles.pipeline.dates.periods import period_end
@@ -23,12 +24,19 @@ from articles.pipeline.dates.periods import period_end
 from .models import TariffPoint
 from .tariffs import LEVELS, THREATS, Reading, percent, readings
 
+# Rows of the table under the chart per page: the chart draws every point, the table
+# lists its sources a page at a time, so the page's HTML stays the same size however many
+# reports give rates.
+TABLE_ROWS = 100
+
 
 def tariffs(request):
-    """The duty rates each side imposes, by basis, with every point linked to its quote
-    and a table of the same data. Two queries, whatever the number of points."""
+    """The duty rates each side imposes, by basis, with every point linked to its quote,
+    and a table of the same data a page at a time (?page=N). Two queries, whatever the
+    number of points."""
     chart = build_chart(TariffPoint.objects.drawn())
-    return render(request, "timeline/tariffs.html", {"chart": chart})
+    table = Paginator(chart.rows, TABLE_ROWS).get_page(request.GET.get("page"))
+    return render(request, "timeline/tariffs.html", {"chart": chart, "table": table})
 
 
 # --- The chart --------------------------------------------------------------------------

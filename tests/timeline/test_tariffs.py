@@ -257,6 +257,45 @@ def test_the_table_holds_the_same_data_as_the_chart(harbour, lantern, client):
     assert first[7].words() == APRIL
 
 
+def test_the_table_is_read_a_page_at_a_time_while_the_chart_draws_every_point(
+    harbour, lantern, client, monkeypatch
+):
+    monkeypatch.setattr(timeline.charts, "TABLE_ROWS", 3)
+
+    def table_page(query=""):
+        page = parse(client.get(reverse("tariffs") + query))
+        rows = page.find("table", cls="tariff-table").find("tbody").find_all("tr")
+        links = {
+            a.attrs["rel"]: a.attrs["href"] for a in page.find("nav", cls="pager").find_all("a")
+        }
+        return page, [(r.find("a", cls="source").attrs["href"], r.words()) for r in rows], links
+
+    first, rows_1, links_1 = table_page()
+    assert len(rows_1) == 3 and "Rows 1–3 of 7." in first.words()
+    assert links_1 == {"next": "?page=2#tariff-table-title"}
+    second, rows_2, links_2 = table_page("?page=2")
+    assert links_2 == {"prev": "?page=1#tariff-table-title", "next": "?page=3#tariff-table-title"}
+    third, rows_3, links_3 = table_page("?page=3")
+    assert "Page 3 of 3" in third.words() and set(links_3) == {"prev"}
+    # Every source once across the pages, in the order one long table had them.
+    monkeypatch.setattr(timeline.charts, "TABLE_ROWS", 100)
+    whole = parse(client.get(reverse("tariffs")))
+    assert whole.find("nav", cls="pager") is None
+    every = [
+        (r.find("a", cls="source").attrs["href"], r.words())
+        for r in whole.find("table", cls="tariff-table").find("tbody").find_all("tr")
+    ]
+    assert rows_1 + rows_2 + rows_3 == every
+    # The chart is the same on every page: all seven sources' points.
+    drawn = [[a.attrs for a in wide_points(page)] for page in (first, second, third, whole)]
+    assert drawn[0] == drawn[1] == drawn[2] == drawn[3]
+    assert sum(int(a["data-sources"]) for a in drawn[0]) == 7
+    # A page past the end shows the last; one that is not a number, the first.
+    monkeypatch.setattr(timeline.charts, "TABLE_ROWS", 3)
+    assert table_page("?page=99")[1] == rows_3
+    assert table_page("?page=x%27")[1] == rows_1
+
+
 def test_the_chart_has_an_accessible_name_and_a_legend_in_words(harbour, client):
     page = parse(client.get(reverse("tariffs")))
     svg = page.find("figure", cls="tariff-panel--wide").find("svg", cls="tariff-chart")
