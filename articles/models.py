@@ -68,6 +68,12 @@ def without_article_texts(path: str = "article") -> list[str]:
     return [f"{path}__{name}" for name in HEAVY_ARTICLE_FIELDS]
 
 
+def claim_url(article_slug: str, claim_pk: int) -> str:
+    """A claim's address, its sentence highlighted on its report's page, from two values: a
+    list of thousands of claims need not make an object of each report to link them."""
+    return f"{reverse('article', args=[article_slug])}#claim-{claim_pk}"
+
+
 class ArticleQuerySet(models.QuerySet):
     def light(self):
         """Articles for lists and links: everything but their texts."""
@@ -330,7 +336,7 @@ class Claim(models.Model):
         return self.sentence[:80]
 
     def get_absolute_url(self):
-        return f"{self.article.get_absolute_url()}#{self.anchor}"
+        return claim_url(self.article.slug, self.pk)
 
     @property
     def anchor(self):

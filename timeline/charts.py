@@ -115,7 +115,7 @@ class Mark:
 
     @property
     def href(self) -> str:
-        return self.first.claim.get_absolute_url()
+        return self.first.url
 
     @property
     def status_label(self) -> str:
@@ -127,7 +127,7 @@ class Mark:
 
     @property
     def tooltip(self) -> str:
-        outlets = ", ".join(dict.fromkeys(str(r.article.outlet) for r in self.sources))
+        outlets = ", ".join(dict.fromkeys(r.outlet for r in self.sources))
         line = f"{self.rate}, {self.status_label}, {self.first.when} · {outlets}"
         if len(self.sources) > 1:
             line += f" ({len(self.sources)} sources)"
@@ -236,8 +236,8 @@ class Chart:
 
 
 def build_chart(points) -> Chart:
-    """The chart of the drawn points (TariffPoint.objects.drawn()), at two sizes, and the
-    table of every source behind it."""
+    """The chart of the drawn points (the queryset TariffPoint.objects.drawn()), at two
+    sizes, and the table of every source behind it."""
     rows = readings(points)
     rows.sort(
         key=lambda r: (
@@ -245,8 +245,8 @@ def build_chart(points) -> Chart:
             BASIS_ORDER.index(r.point.basis),
             r.day,
             r.point.value,
-            r.article.published,
-            str(r.article.outlet),
+            r.published,
+            r.outlet,
             r.point.pk,
         )
     )
@@ -320,7 +320,7 @@ def _marks(readings_: list[Reading]) -> list[Mark]:
         grouped.setdefault(key, []).append(r)
     marks = []
     for (day, precision, status, value), sources in grouped.items():
-        sources.sort(key=lambda r: (r.article.published, str(r.article.outlet), r.point.pk))
+        sources.sort(key=lambda r: (r.published, r.outlet, r.point.pk))
         marks.append(Mark(day, precision, value, status, sources))
     marks.sort(key=lambda m: (m.day, m.status != TariffPoint.Status.CUT, m.value))
     levels = Counter((m.day, m.status) for m in marks)
@@ -353,7 +353,7 @@ def _step_line(marks: list[Mark], statuses) -> str:
             continue
         new = max(
             holding,
-            key=lambda m: (len(m.sources), max(r.article.published for r in m.sources)),
+            key=lambda m: (len(m.sources), max(r.published for r in m.sources)),
         )
         if level is None:
             path.append(f"M{new.x} {new.y}")

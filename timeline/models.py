@@ -371,26 +371,37 @@ class ContentVersion(models.Model):
 class TariffPointQuerySet(models.QuerySet):
     def drawn(self):
         """The points the tariff chart draws: all but the rejected ones and those whose
-        sentence is lost (no quote to link to), with what a point shows and the events the
-        claim is accepted evidence for (a point the sentence does not date takes its
-        event's day), in two queries."""
+        sentence is lost (no quote to link to), in one query, each with what the page shows
+        of its claim and report as values (sentence, report slug, publication date,
+        outlet): the chart reads every point, and a claim, a report and an outlet object
+        for each cost four times the time of the point alone."""
         return (
             self.exclude(state=TariffPoint.State.REJECTED)
             .exclude(claim__anchor_state=Claim.AnchorState.ORPHANED)
-            .select_related("claim__article__outlet")
-            .defer(*without_article_texts("claim__article"))
-            .prefetch_related(
-                models.Prefetch(
-                    "claim__evidence",
-                    queryset=Evidence.objects.shown()
-                    .exclude(stance=Evidence.Stance.CONTRADICTS)
-                    .select_related("event")
-                    .order_by("event__start", "event__pk"),
-                    to_attr="accepted_evidence",
-                )
+            .annotate(
+                sentence=F("claim__sentence"),
+                article_slug=F("claim__article__slug"),
+                published=F("claim__article__published"),
+                outlet_name=F("claim__article__outlet__name"),
             )
             .order_by("imposed_by", "basis", "day", "value", "pk")
         )
+
+    def dating_events(self):
+        """For the points their sentence does not date, by claim: the earliest event the
+        claim is accepted evidence for (start, precision, title), whose day they take.
+        One query, whatever the number of points."""
+        rows = (
+            Evidence.objects.shown()
+            .exclude(stance=Evidence.Stance.CONTRADICTS)
+            .filter(claim__in=self.filter(day__isnull=True).values("claim"))
+            .order_by("event__start", "event__pk")
+            .values_list("claim", "event__start", "event__precision", "event__title")
+        )
+        events = {}
+        for claim, start, precision, title in rows:
+            events.setdefault(claim, (start, precision, title))
+        return events
 
 
 class TariffPoint(models.Model):

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from articles.models import Claim
+from articles.models import Claim, claim_url
 from articles.pipeline.dates.periods import describe_range, period_end
 from articles.signals import content_changed
 
@@ -268,7 +268,8 @@ def decide_points(points, state: str, *, user=None) -> int:
 
 @dataclass(frozen=True)
 class Reading:
-    """A drawn point with the day it applies, resolved: one source's figure."""
+    """A drawn point with the day it applies, resolved: one source's figure. The point
+    is one of TariffPoint.objects.drawn(), which carries its claim's and report's values."""
 
     point: TariffPoint
     day: date
@@ -276,12 +277,21 @@ class Reading:
     dated_by: str  # "the sentence", "an editor", "the event …", "the report"
 
     @property
-    def claim(self):
-        return self.point.claim
+    def url(self) -> str:
+        """The point's sentence, highlighted on its report's page."""
+        return claim_url(self.point.article_slug, self.point.claim_id)
 
     @property
-    def article(self):
-        return self.point.claim.article
+    def sentence(self) -> str:
+        return self.point.sentence
+
+    @property
+    def outlet(self) -> str:
+        return self.point.outlet_name
+
+    @property
+    def published(self) -> date:
+        return self.point.published
 
     @property
     def value(self) -> Decimal:
@@ -325,18 +335,18 @@ def percent(value: Decimal) -> str:
 
 
 def readings(points) -> list[Reading]:
-    """Each drawn point with its day: its own, else the earliest event the claim is
-    accepted evidence for, else the report's publication date."""
+    """Each drawn point (a TariffPoint.objects.drawn() queryset) with its day: its own,
+    else the earliest event the claim is accepted evidence for, else the report's
+    publication date. Two queries."""
+    events = points.dating_events()
     result = []
     for point in points:
         if point.day is not None:
             by = "an editor" if point.dated_by == TariffPoint.DatedBy.EDITOR else "the sentence"
             result.append(Reading(point, point.day, point.precision, by))
-            continue
-        events = [ev.event for ev in getattr(point.claim, "accepted_evidence", ())]
-        if events:
-            event = events[0]
-            result.append(Reading(point, event.start, event.precision, f"the event: {event}"))
+        elif point.claim_id in events:
+            start, precision, title = events[point.claim_id]
+            result.append(Reading(point, start, precision, f"the event: {title}"))
         else:
-            result.append(Reading(point, point.claim.article.published, "day", "the report"))
+            result.append(Reading(point, point.published, "day", "the report"))
     return result

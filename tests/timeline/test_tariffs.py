@@ -174,7 +174,7 @@ def test_a_threatened_level_is_drawn_dashed_apart_from_the_level_in_force(harbou
 
 def test_one_level_several_sources_give_on_one_day_is_one_point(harbour, lantern):
     threat = mark(series("US", "additional"), "100%", "threatened")
-    assert [str(r.article.outlet) for r in threat.sources] == ["Harbour Wire", "Lantern Post"]
+    assert [r.outlet for r in threat.sources] == ["Harbour Wire", "Lantern Post"]
     assert "2 sources" in threat.tooltip
 
 
