@@ -19,7 +19,7 @@ from decimal import Decimal
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from articles.pipeline.dates.periods import period_end
+from articles.pipeline.dates.periods import PRECISIONS, describe_range, period_end
 
 from .models import TariffPoint
 from .tariffs import LEVELS, THREATS, Reading, percent, readings
@@ -92,6 +92,12 @@ class Frame:
 WIDE = Frame(560, 320)
 NARROW = Frame(360, 300, left=40, right=10, y_ticks=5)
 LABEL_GAP = 58  # SVG units between two month labels ("Apr 2025" is about 50)
+# Marks closer than this in SVG units are hard to tell apart (a marker is 9 across). A series
+# with more marks than its panel's width allows is drawn a month to a mark, else a quarter,
+# else a year, instead of a day: the chart's size is bounded by its width, not by the
+# number of days the reports name; the table keeps each source's own date.
+MARK_GAP = 6
+FOLDS = ("month", "quarter", "year")
 
 
 @dataclass
@@ -126,9 +132,13 @@ class Mark:
         return percent(self.value)
 
     @property
+    def when(self) -> str:
+        return describe_range(self.day, period_end(self.day, self.precision), self.precision)
+
+    @property
     def tooltip(self) -> str:
         outlets = ", ".join(dict.fromkeys(r.outlet for r in self.sources))
-        line = f"{self.rate}, {self.status_label}, {self.first.when} · {outlets}"
+        line = f"{self.rate}, {self.status_label}, {self.when} · {outlets}"
         if len(self.sources) > 1:
             line += f" ({len(self.sources)} sources)"
         if self.disputed:
@@ -147,6 +157,7 @@ class Series:
     marks: list[Mark] = field(default_factory=list)
     line: str = ""  # SVG path of the in-force step line
     threat: str = ""  # SVG path of the dashed threatened level
+    folded: str = ""  # "month", "quarter", "year": one mark per that, not per day
 
     @property
     def label(self) -> str:
@@ -195,6 +206,12 @@ class Panel:
     @property
     def title(self) -> str:
         return PANEL_TITLES[self.imposed_by]
+
+    @property
+    def folded(self) -> str:
+        """The coarsest period a series of the panel is drawn a mark to ("" for a day)."""
+        folds = [s.folded for s in self.series if s.folded]
+        return max(folds, key=FOLDS.index, default="")
 
     @property
     def drawing_order(self) -> list[Series]:
@@ -277,13 +294,21 @@ def _panels(rows, frame: Frame, first: date, last: date, top: Decimal) -> list[P
     while month <= last:
         months.append(month)
         month = _next_month(month)
-    # Labels at least LABEL_GAP apart: every month, or every second, third…
+    # Labels at least LABEL_GAP apart: every month, or every second, third… A month line
+    # is drawn where a label is (and at the last, which closes the last month): over years,
+    # a line a month would grey the whole plot.
+    # Past a year between labels, the years are labelled instead, at their Januaries.
     every = max(1, -(-LABEL_GAP * (len(months) - 1) // frame.plot_width))
-    x_ticks = [
-        # The last tick closes the last month: no month of its own to label.
-        Tick(x(m), _month_label(m, i == 0) if i % every == 0 and m < last else "")
-        for i, m in enumerate(months)
-    ]
+    x_ticks, year = [], None
+    for i, m in enumerate(months):
+        if m == last:
+            x_ticks.append(Tick(x(m), ""))
+        elif every >= 12:
+            if m.month == 1 and (m.year - first.year) % -(-every // 12) == 0:
+                x_ticks.append(Tick(x(m), str(m.year)))
+        elif i % every == 0:
+            x_ticks.append(Tick(x(m), _month_label(m, m.year != year)))
+            year = m.year
     y_ticks = [Tick(y(v), f"{v}%") for v in range(0, high + 1, step)]
 
     by_series = defaultdict(list)
@@ -296,7 +321,8 @@ def _panels(rows, frame: Frame, first: date, last: date, top: Decimal) -> list[P
             found = by_series.get((imposed_by, basis))
             if not found:
                 continue
-            one = Series(imposed_by, basis, marks=_marks(found))
+            marks, folded = _marks(found, limit=frame.plot_width // MARK_GAP)
+            one = Series(imposed_by, basis, marks=marks, folded=folded)
             for mark in one.marks:
                 mark.x, mark.y = x(mark.day), y(mark.value)
                 end = min(period_end(mark.day, mark.precision) + timedelta(days=1), last)
@@ -311,22 +337,48 @@ def _panels(rows, frame: Frame, first: date, last: date, top: Decimal) -> list[P
     return panels
 
 
-def _marks(readings_: list[Reading]) -> list[Mark]:
+def _marks(readings_: list[Reading], limit: int | None = None) -> tuple[list[Mark], str]:
     """One mark per level, status and day; the sources that give it, earliest report first.
-    Marks of one day and status that differ in level are flagged as disputed."""
+    Marks of one day and status that differ in level are flagged as disputed.
+
+    Past `limit` marks, one per level, status and month instead (or quarter, or year: the
+    finest that fits); a level that changed within a month is then no dispute. Returns the
+    marks and the period they were folded to ("" for none)."""
+    marks, folded = _grouped(readings_, ""), ""
+    for fold in FOLDS:
+        if limit is None or len(marks) <= limit:
+            break
+        marks, folded = _grouped(readings_, fold), fold
+    if not folded:
+        levels = Counter((m.day, m.status) for m in marks)
+        for mark in marks:
+            mark.disputed = levels[mark.day, mark.status] > 1
+    return marks, folded
+
+
+def _grouped(readings_: list[Reading], fold: str) -> list[Mark]:
     grouped: dict[tuple, list[Reading]] = {}
     for r in readings_:
-        key = (r.day, r.precision, r.point.status, r.point.value)
+        day, precision = r.day, r.precision
+        if fold and PRECISIONS.index(fold) > PRECISIONS.index(precision):
+            day, precision = period_start(day, fold), fold
+        key = (day, precision, r.point.status, r.point.value)
         grouped.setdefault(key, []).append(r)
     marks = []
     for (day, precision, status, value), sources in grouped.items():
         sources.sort(key=lambda r: (r.published, r.outlet, r.point.pk))
         marks.append(Mark(day, precision, value, status, sources))
     marks.sort(key=lambda m: (m.day, m.status != TariffPoint.Status.CUT, m.value))
-    levels = Counter((m.day, m.status) for m in marks)
-    for mark in marks:
-        mark.disputed = levels[mark.day, mark.status] > 1
     return marks
+
+
+def period_start(day: date, precision: str) -> date:
+    """The first day of the month, quarter or year `day` falls in."""
+    if precision == "month":
+        return day.replace(day=1)
+    if precision == "quarter":
+        return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    return date(day.year, 1, 1)
 
 
 def _step_line(marks: list[Mark], statuses) -> str:
@@ -409,5 +461,6 @@ def _next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
-def _month_label(month: date, first: bool) -> str:
-    return f"{month:%b %Y}" if first or month.month == 1 else f"{month:%b}"
+def _month_label(month: date, new_year: bool) -> str:
+    """'Apr 2025' on the first label of a year, 'May' on the others."""
+    return f"{month:%b %Y}" if new_year else f"{month:%b}"

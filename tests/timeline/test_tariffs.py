@@ -18,7 +18,7 @@ from django.urls import resolve, reverse
 import timeline.charts
 import timeline.tariffs
 from articles.models import Claim
-from timeline.charts import build_chart
+from timeline.charts import WIDE, build_chart
 from timeline.models import Evidence, TariffPoint
 from timeline.tariffs import decide_points, read_points, refresh_points
 
@@ -32,6 +32,7 @@ TOTAL_57 = "Washington has charged a total tariff of 57% on Chinese goods since 
 THREAT = "Trump threatened an additional 100% tariff on Chinese goods from November 1."
 CHINA = "In April, China responded with additional tariffs of 125% on US goods."
 HARBOUR = [APRIL, MAY, TOTAL_55, THREAT, CHINA]
+WIDE_PLOT = WIDE.plot_width
 
 
 def harbour_report(extra=()):
@@ -294,6 +295,39 @@ def test_the_table_is_read_a_page_at_a_time_while_the_chart_draws_every_point(
     monkeypatch.setattr(timeline.charts, "TABLE_ROWS", 3)
     assert table_page("?page=99")[1] == rows_3
     assert table_page("?page=x%27")[1] == rows_1
+
+
+def test_a_series_of_more_days_than_the_width_can_tell_apart_is_drawn_a_month_to_a_point(
+    harbour, lantern, client, monkeypatch
+):
+    for n in range(1, 7):
+        add_report(
+            TOTAL_55.replace("October 20", f"October {n}"),
+            published=date(2025, 11, 5),
+            title=f"Total tariffs, part {n}",
+            outlet=f"Outlet {n}",
+        )
+    page = parse(client.get(reverse("tariffs")))
+    drawn = [a for a in wide_points(page) if a.attrs["data-rate"] in ("55%", "57%")]
+    assert len(drawn) == 8  # a point a day: October 1 to 6, and 55% and 57% on the 20th
+    assert "One point per" not in page.words()
+
+    # As if the panels were narrow enough to hold only four points a series.
+    monkeypatch.setattr(timeline.charts, "MARK_GAP", WIDE_PLOT // 4)
+    page = parse(client.get(reverse("tariffs")))
+    figure = page.find("figure", cls="tariff-panel--wide")
+    total = next(g for g in figure.find_all("g", cls="series") if g.attrs["data-basis"] == "total")
+    marks = {a.attrs["data-rate"]: a for a in total.find_all("a", cls="point")}
+    assert set(marks) == {"55%", "57%"}
+    assert marks["55%"].attrs["data-day"] == "2025-10-01"
+    assert marks["55%"].attrs["data-sources"] == "7"
+    assert marks["55%"].find("title").words().startswith("55%, in force, October 2025 ·")
+    # Two levels in one month are no dispute: the level may have changed within it.
+    assert "point--disputed" not in marks["57%"].attrs["class"]
+    assert "One point per level and month" in figure.words()
+    # The table still dates each source by its own day.
+    days = [r.attrs["data-day"] for r in page.find_all("tr", cls="tariff-row")]
+    assert {f"2025-10-0{n}" for n in range(1, 7)} | {"2025-10-20"} <= set(days)
 
 
 def test_the_chart_has_an_accessible_name_and_a_legend_in_words(harbour, client):
