@@ -241,14 +241,24 @@ def segments(passage, claims):
     return [s for s in out if s.get("text") or s.get("claim") or s.get("anchor")]
 
 
+# Events (rows) of the coverage table per page: its cells are events × outlets, so a
+# table of every event would grow with the timeline.
+COVERAGE_EVENTS_PER_PAGE = 100
+
+
 @require_safe
 def coverage(request):
-    events = list(Event.objects.sourced().order_by("start", "title", "pk"))
+    """Which outlet reported which event, COVERAGE_EVENTS_PER_PAGE events a page in
+    timeline order (?page=N). Four queries, whatever the number of events."""
+    events = Event.objects.sourced().order_by("start", "title", "pk")
+    page = Paginator(events, COVERAGE_EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    events = list(page)
     outlets = list(Outlet.objects.filter(articles__isnull=False).distinct().order_by("name"))
     counts = defaultdict(int)
     sources = defaultdict(set)  # independent reports: a wire group counts once
     for row in (
         Evidence.objects.shown()
+        .filter(event__in=[event.pk for event in events])
         .values("event", "claim__article__outlet", "claim__article", "claim__article__wire_group")
         .annotate(n=Count("id"))
     ):
@@ -271,7 +281,7 @@ def coverage(request):
     return render(
         request,
         "timeline/coverage.html",
-        {"rows": rows, "outlets": outlets},
+        {"rows": rows, "outlets": outlets, "page": page},
     )
 
 

@@ -33,3 +33,32 @@ def test_a_cell_no_outlet_reported_leads_nowhere(seeded, client):
     misses = table.find_all("td", cls="miss")
     assert misses
     assert all(td.find("a") is None for td in misses)
+
+
+def test_the_grid_comes_a_page_of_events_at_a_time_in_the_same_queries(
+    seeded, client, monkeypatch, django_assert_num_queries
+):
+    import timeline.views
+
+    def grid(query=""):
+        html = page(client, "/coverage/" + query)
+        rows = html.find("table", cls="coverage").find("tbody").find_all("tr")
+        return html, [(r.find("th").words(), r.words()) for r in rows]
+
+    whole, every = grid()
+    assert whole.find("nav", cls="pager") is None and len(every) > 4
+    monkeypatch.setattr(timeline.views, "COVERAGE_EVENTS_PER_PAGE", 4)
+    first, rows = grid()
+    assert rows == every[:4]
+    assert f"Events 1–4 of {len(every)}" in first.find("nav", cls="pager").words()
+    [later] = first.find("nav", cls="pager").find_all("a")
+    assert later.attrs["href"] == "?page=2" and later.attrs["rel"] == "next"
+    pages = -(-len(every) // 4)
+    seen = list(rows)
+    for n in range(2, pages + 1):
+        seen += grid(f"?page={n}")[1]
+    # Every event once, with the same counts as on one long page.
+    assert seen == every
+    # Four queries on any page: the count, the page's events, the outlets, their counts.
+    with django_assert_num_queries(4):
+        client.get("/coverage/?page=2")

@@ -478,7 +478,8 @@ def test_the_coverage_grid_shows_which_outlet_reported_which_event(seeded, clien
 # changes, and the claims they rest on with their reports and outlets).
 # The timeline also counts its events by month (one grouped query), reads what is coming
 # up (two: the events, their changes) and the latest developments (one); its overview
-# reads the events of the whole period and their changes (two).
+# reads the events of the whole period and their changes (two). The coverage grid counts
+# its events for its pages, then reads a page of them, the outlets and their quotes' counts.
 QUERIES = {
     "/": 14,
     "/?topic=tariffs&status=scheduled&q=truce&start=2025-01-01": 15,
@@ -486,7 +487,7 @@ QUERIES = {
     "/events/trump-xi-busan-meeting/": 7,
     "/articles/": 2,
     "/articles/us-china-trade-deal/": 5,
-    "/coverage/": 3,
+    "/coverage/": 4,
 }
 # The same pages again once the data has grown, with the grown event and report too.
 GROWN = {
