@@ -32,7 +32,7 @@ Prints figures; asserts nothing. What it does:
    of its busiest month (`/?period=YYYY-MM`), the busiest event's page, the report page
    with the most evidence, the API's event list (`/api/v1/events`), `/timeline.json`, a
    search (`/search/?q=tariffs`), the tariff chart (`/tariffs/`), the coverage grid
-   (`/coverage/`) and the bare view `/health/` (no database):
+   (`/coverage/`), the calendar (`/events.ics`) and the bare view `/health/` (no database):
    - first: the first request of the process (templates compiled, caches empty);
    - cold: the page cache emptied before each request (django.core.cache.cache.clear()),
      the median over --requests requests;
@@ -315,6 +315,7 @@ def targets() -> list[tuple[str, str]]:
         ("/search/?q=tariffs", "/search/?q=tariffs"),
         ("/tariffs/ (chart, first rows)", "/tariffs/"),
         ("/coverage/ (first events)", "/coverage/"),
+        ("/events.ics (calendar)", "/events.ics"),
     ]
 
 

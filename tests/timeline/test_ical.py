@@ -167,6 +167,25 @@ def test_it_leaves_out_events_without_accepted_evidence_and_past_events_never_ah
     assert "kuala-lumpur-talks" not in events  # only ever reported once it had happened
 
 
+def test_a_long_timeline_gives_the_events_nearest_today_those_ahead_first(
+    seeded, client, settings, monkeypatch
+):
+    import timeline.exports.ical
+
+    settings.TRADEWATCH_TODAY = "2025-10-31"  # Busan behind, the threat and the expiry ahead
+    sourced(make_event("june-talks", date(2025, 6, 5), status=Event.Status.SCHEDULED))
+    whole, cal = read(client)
+    assert set(AHEAD) | {"june-talks"} == set(whole)
+    assert "nearest today" not in str(cal["X-WR-CALDESC"])
+    monkeypatch.setattr(timeline.exports.ical, "CALENDAR_EVENTS", 2)
+    kept, cal = read(client)
+    assert set(kept) == {"100-percent-tariff-threat", "truce-expiry-november-10"}
+    assert "The 2 nearest today, those ahead first" in str(cal["X-WR-CALDESC"])
+    monkeypatch.setattr(timeline.exports.ical, "CALENDAR_EVENTS", 3)
+    # One more: the latest behind today (Busan, October 30), not the earliest (June).
+    assert set(read(client)[0]) == set(AHEAD)
+
+
 def test_the_calendar_only_reads(seeded, client):
     assert client.post("/events.ics").status_code == 405
     assert client.head("/events.ics").status_code == 200
