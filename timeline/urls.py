@@ -24,6 +24,17 @@ urlpatterns = [
     path("feed/<slug:topic>/", cached(feeds.TopicFeed()), name="topic-feed"),
     path("events.ics", cached(ical.calendar), name="ical"),
     path("evidence.csv", csv.evidence, name="evidence-csv"),
-    path("sitemap.xml", cached(sitemaps.sitemap), {"sitemaps": sitemaps.SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        cached(sitemaps.index),
+        {"sitemaps": sitemaps.SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<slug:section>.xml",
+        cached(sitemaps.sitemap),
+        {"sitemaps": sitemaps.SITEMAPS},
+        name="sitemap-section",
+    ),
     path("robots.txt", cached(sitemaps.robots), name="robots"),
 ]

@@ -1,8 +1,10 @@
 """What search engines may crawl: /sitemap.xml (django.contrib.sitemaps) and /robots.txt.
 
-The sitemap lists the public events (Event.objects.sourced(), the rule the event page
-itself applies), every report and the list pages; robots.txt points to it and keeps
-crawlers out of the editors' admin.
+The sitemaps list the public events (Event.objects.sourced(), the rule the event page
+itself applies), every report and the list pages. /sitemap.xml is their index: one sitemap
+a section (/sitemap-events.xml, /sitemap-reports.xml, /sitemap-pages.xml), each in pages of
+SITEMAP_URLS addresses (?p=2…), so that no response grows with the archive. robots.txt
+points to the index and keeps crawlers out of the editors' admin.
 """
 
 from django.contrib.sitemaps import Sitemap
@@ -17,8 +19,19 @@ from articles.models import Article
 
 from ..models import Event
 
+# Addresses per sitemap page (the protocol allows 50,000; a page of 1,000 is some 150 KB).
+SITEMAP_URLS = 1000
 
-class EventSitemap(Sitemap):
+
+class Section(Sitemap):
+    limit = SITEMAP_URLS
+
+    def get_latest_lastmod(self):
+        # The index's lastmod of a section; Django's default reads every item for it.
+        return None
+
+
+class EventSitemap(Section):
     changefreq = "daily"
     priority = 0.8
 
@@ -43,7 +56,7 @@ class EventSitemap(Sitemap):
         return event.lastmod
 
 
-class ReportSitemap(Sitemap):
+class ReportSitemap(Section):
     changefreq = "monthly"
     priority = 0.5
 
@@ -54,7 +67,7 @@ class ReportSitemap(Sitemap):
         return article.updated
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(Section):
     changefreq = "daily"
     priority = 1.0
 
@@ -67,8 +80,9 @@ class PageSitemap(Sitemap):
 
 SITEMAPS = {"events": EventSitemap, "reports": ReportSitemap, "pages": PageSitemap}
 
-# Django's sitemap view, answering GET and HEAD only like every other view here
-# (route it as path("sitemap.xml", sitemaps.sitemap, {"sitemaps": sitemaps.SITEMAPS})).
+# Django's sitemap views, answering GET and HEAD only like every other view here: the index
+# at /sitemap.xml, each section's pages at /sitemap-<section>.xml (timeline/urls.py).
+index = require_safe(sitemap_views.index)
 sitemap = require_safe(sitemap_views.sitemap)
 
 
