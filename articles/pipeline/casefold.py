@@ -13,13 +13,27 @@ import re
 FOLDS_TO_ASCII = "\u0130\u0131\u017f\u212a"
 
 
+def folds_to_ascii(text: str) -> bool:
+    """Whether the text holds a character of FOLDS_TO_ASCII (nearly no text does)."""
+    # A substring test each: faster than a regex of them, or a translate of the text.
+    return any(char in text for char in FOLDS_TO_ASCII)
+
+
 def lowered(text: str) -> str | None:
     """text.lower(), or None when the text holds a character of FOLDS_TO_ASCII: then only
     a case-insensitive regex can say what it holds."""
-    for char in FOLDS_TO_ASCII:  # a substring test each: faster than a regex of them
-        if char in text:
-            return None
-    return text.lower()
+    return None if folds_to_ascii(text) else text.lower()
+
+
+def by_first_letter(words: tuple[str, ...]) -> str:
+    """The words as one alternation, grouped by their first letter, in order within each
+    group: it matches what the plain alternation matches (two words that start with
+    different letters never match at the same place), but at each place the regex tries
+    one group instead of every word."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[0], []).append(word[1:])
+    return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
 
 
 class Words:

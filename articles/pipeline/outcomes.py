@@ -24,8 +24,7 @@ Pure: a sentence in, cues out.
 import re
 from dataclasses import dataclass
 
-from .casefold import Words, for_lowered, lowered
-from .sentences import _by_first_letter
+from .casefold import Words, by_first_letter, for_lowered, lowered
 
 # Each status with the words that report it. Past tense, or a present that states a new
 # state of affairs ("will now last", "will not take effect"): a plan is not an outcome.
@@ -144,7 +143,7 @@ CUE_WORDS: dict[str, Words] = {
 # three sentences in four hold none of them, and one scan says so faster than testing the
 # words of each status in turn.
 _ALL_CUE_WORDS = tuple(dict.fromkeys(word for cue in CUE_WORDS.values() for word in cue.words))
-_ANY_CUE_WORD = re.compile(_by_first_letter(tuple(map(re.escape, _ALL_CUE_WORDS))))
+_ANY_CUE_WORD = re.compile(by_first_letter(tuple(map(re.escape, _ALL_CUE_WORDS))))
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ Pure: no Django, no database.
 import re
 from dataclasses import dataclass
 
+from .casefold import by_first_letter
+
 # --- Sentence boundaries ---------------------------------------------------------------
 
 # A candidate end: terminal punctuation, any closing quotes or brackets, then a space or
@@ -148,19 +150,8 @@ _SPEECH_VERBS = (
 )  # fmt: skip
 
 
-def _by_first_letter(words: tuple[str, ...]) -> str:
-    """The words as one alternation, grouped by their first letter, in order within each
-    group: it matches what the plain alternation matches (two words that start with
-    different letters never match at the same place), but at each place the regex tries
-    one group instead of every word."""
-    groups: dict[str, list[str]] = {}
-    for word in words:
-        groups.setdefault(word[0], []).append(word[1:])
-    return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
-
-
 _SPEECH_VERB = re.compile(
-    rf"\b(?:{_by_first_letter(_SPEECH_VERBS)})\b"
+    rf"\b(?:{by_first_letter(_SPEECH_VERBS)})\b"
 )  # case-sensitive: "Washington Signals Progress" is a headline, not a speech verb
 _ACCORDING_TO = re.compile(r"\b[Aa]ccording to\s+")
 _PROPER = re.compile(r"[A-Z][\w’'.&-]*")  # Bessent, U.S., Trump-Xi, China’s, AT&T

@@ -8,7 +8,7 @@ import re
 from dataclasses import replace
 from datetime import date, datetime
 
-from ..casefold import Words, for_lowered, lowered
+from ..casefold import Words, folds_to_ascii, for_lowered, lowered
 from .context import Context, counted_from_a_day, in_context
 from .match import MAX_MENTION_CHARS, DateMatch
 from .matchers import MATCHERS
@@ -37,8 +37,8 @@ def _resolve(matcher, m: re.Match, s: Sentence) -> DateMatch | str | None:
 
 # Letters the patterns' IGNORECASE takes for plain ones, but the words looked up do not: the
 # long s ("thiſ week"), the dotless and the dotted i ("thıs", "THİS"), the Kelvin sign.
+# (They are casefold.FOLDS_TO_ASCII.)
 LOOKALIKES = str.maketrans({"ſ": "s", "ı": "i", "İ": "I", "\u212a": "K"})
-LOOKALIKE_CHARS = tuple(chr(code) for code in LOOKALIKES)
 
 
 def find_dates(text: str, published: date, context: Context | None = None) -> list[DateMatch]:
@@ -64,9 +64,9 @@ def find_dates(text: str, published: date, context: Context | None = None) -> li
     """
     if isinstance(published, datetime):
         published = published.date()
-    # A substring test per lookalike first: translate reads the sentence a character at a
-    # time through the table, many times slower, and nearly no sentence holds one.
-    if any(char in text for char in LOOKALIKE_CHARS):
+    # Tested first: translate reads the sentence a character at a time through the table,
+    # many times slower, and nearly no sentence holds a lookalike.
+    if folds_to_ascii(text):
         plain = text.translate(LOOKALIKES)
         # Read as the plain letters, one for one, so the offsets hold; each mention keeps
         # the words as written.
