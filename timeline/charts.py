@@ -19,9 +19,10 @@ from decimal import Decimal
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from articles.pipeline.dates.periods import PRECISIONS, describe_range, period_end
+from articles.pipeline.dates.periods import PRECISIONS, describe_period, period_end
 
 from .models import TariffPoint
+from .paging import containing
 from .tariffs import LEVELS, THREATS, Reading, percent, readings
 
 # Rows of the table under the chart per page: the chart draws every point, the table
@@ -133,7 +134,7 @@ class Mark:
 
     @property
     def when(self) -> str:
-        return describe_range(self.day, period_end(self.day, self.precision), self.precision)
+        return describe_period(self.day, self.precision)
 
     @property
     def tooltip(self) -> str:
@@ -294,10 +295,10 @@ def _panels(rows, frame: Frame, first: date, last: date, top: Decimal) -> list[P
     while month <= last:
         months.append(month)
         month = _next_month(month)
-    # Labels at least LABEL_GAP apart: every month, or every second, third… A month line
-    # is drawn where a label is (and at the last, which closes the last month): over years,
-    # a line a month would grey the whole plot.
-    # Past a year between labels, the years are labelled instead, at their Januaries.
+    # Labels at least LABEL_GAP apart: every month, or every second, third…; past a year
+    # between labels, the years instead, at their Januaries. A month line is drawn where a
+    # label is (and at the last, which closes the last month): over years, a line a month
+    # would grey the whole plot.
     every = max(1, -(-LABEL_GAP * (len(months) - 1) // frame.plot_width))
     x_ticks, year = [], None
     for i, m in enumerate(months):
@@ -361,7 +362,7 @@ def _grouped(readings_: list[Reading], fold: str) -> list[Mark]:
     for r in readings_:
         day, precision = r.day, r.precision
         if fold and PRECISIONS.index(fold) > PRECISIONS.index(precision):
-            day, precision = period_start(day, fold), fold
+            day, precision = containing(day, fold).start, fold
         key = (day, precision, r.point.status, r.point.value)
         grouped.setdefault(key, []).append(r)
     marks = []
@@ -370,15 +371,6 @@ def _grouped(readings_: list[Reading], fold: str) -> list[Mark]:
         marks.append(Mark(day, precision, value, status, sources))
     marks.sort(key=lambda m: (m.day, m.status != TariffPoint.Status.CUT, m.value))
     return marks
-
-
-def period_start(day: date, precision: str) -> date:
-    """The first day of the month, quarter or year `day` falls in."""
-    if precision == "month":
-        return day.replace(day=1)
-    if precision == "quarter":
-        return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-    return date(day.year, 1, 1)
 
 
 def _step_line(marks: list[Mark], statuses) -> str:

@@ -25,7 +25,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from articles.models import Claim, claim_url
-from articles.pipeline.dates.periods import describe_range, period_end
+from articles.pipeline.dates.periods import describe_period
 from articles.signals import content_changed
 
 from .linking import mark_reviewed
@@ -303,7 +303,7 @@ class Reading:
 
     @property
     def when(self) -> str:
-        return describe_range(self.day, period_end(self.day, self.precision), self.precision)
+        return describe_period(self.day, self.precision)
 
     @property
     def panel_key(self) -> str:

@@ -90,6 +90,15 @@ def describe_range(start: date, end: date, precision: str) -> str:
     return format_span(start, end)
 
 
+def describe_period(start: date, precision: str) -> str:
+    """The period of `precision` that begins at `start`, in words.
+
+    >>> describe_period(date(2025, 10, 1), "quarter")
+    'Q4 2025'
+    """
+    return describe_range(start, period_end(start, precision), precision)
+
+
 def period_end(start: date, precision: str) -> date:
     """The last day of the period of `precision` that begins at `start`.
 
