@@ -68,10 +68,15 @@ def without_article_texts(path: str = "article") -> list[str]:
     return [f"{path}__{name}" for name in HEAVY_ARTICLE_FIELDS]
 
 
+def claim_anchor(claim_pk: int) -> str:
+    """The id of a claim's sentence on its report's page."""
+    return f"claim-{claim_pk}"
+
+
 def claim_url(article_slug: str, claim_pk: int) -> str:
     """A claim's address, its sentence highlighted on its report's page, from two values: a
     list of thousands of claims need not make an object of each report to link them."""
-    return f"{reverse('article', args=[article_slug])}#claim-{claim_pk}"
+    return f"{reverse('article', args=[article_slug])}#{claim_anchor(claim_pk)}"
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -340,7 +345,7 @@ class Claim(models.Model):
 
     @property
     def anchor(self):
-        return f"claim-{self.pk}"
+        return claim_anchor(self.pk)
 
     @property
     def passage_offsets(self):
