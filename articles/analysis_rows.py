@@ -8,7 +8,9 @@ linked to an event, are kept and re-anchored in the corrected text.
 
 from django.db import models
 from django.db.models import prefetch_related_objects
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
+
+from tradewatch.history import bulk_create_with_history
 
 from .models import Article, Claim, DateMention, Passage, Topic
 from .pipeline.analysis import Analysis, ClaimDraft, draft_claim

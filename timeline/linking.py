@@ -20,11 +20,12 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from articles.models import Claim
 from articles.pipeline.dates import Known
 from articles.signals import content_changed
+from tradewatch.history import bulk_create_with_history
 
 from .models import Event, Evidence, StatusChange
 from .outcomes import Outcome, outcome_for

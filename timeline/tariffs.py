@@ -22,11 +22,12 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from articles.models import Claim, claim_url
 from articles.pipeline.dates.periods import describe_period
 from articles.signals import content_changed
+from tradewatch.history import bulk_create_with_history
 
 from .linking import mark_reviewed
 from .models import TariffPoint

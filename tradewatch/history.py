@@ -1,4 +1,5 @@
-"""django-simple-history's HistoricalRecords, with the `history` manager class built once.
+"""django-simple-history's HistoricalRecords, with the `history` manager class built once,
+and its bulk_create_with_history with the versions copied by the database.
 
 simple_history's descriptor builds a new manager class each time `Model.history` is read
 (Manager.from_queryset, which walks the queryset class with inspect.getmembers). The door
@@ -6,8 +7,15 @@ reads it for every bulk write with history and every saved report: some 2 ms a r
 the class is built when the model is, and each read only makes the manager.
 """
 
+import functools
+from itertools import batched
+
+from django.conf import settings
+from django.db import connections, router
+from django.utils import timezone
 from simple_history.manager import HistoryDescriptor
 from simple_history.models import HistoricalRecords as SimpleHistoricalRecords
+from simple_history.utils import get_change_reason_from_object
 
 
 class PreparedHistoryDescriptor(HistoryDescriptor):
@@ -31,3 +39,65 @@ class HistoricalRecords(SimpleHistoricalRecords):
                     descriptor.model, descriptor.manager_class, descriptor.queryset_class
                 ),
             )
+
+
+def bulk_create_with_history(objs, model, batch_size=None):
+    """simple_history's bulk_create_with_history, with each new row's first version copied
+    by the database (one INSERT … SELECT from the rows just written) instead of built as
+    an object and compiled field by field: the same versions, for a fraction of the cost.
+
+    What simple_history would write, column for column: the tracked fields as stored,
+    history_type "+", the user simple_history would name (the instance's `_history_user`,
+    else the signed-in editor of the current request, else none) and the instance's
+    `_change_reason` (else none). Every row of one call gets the same history_date. A
+    history model with columns beyond those (a custom field) is left to simple_history.
+    """
+    objs = model._default_manager.bulk_create(objs, batch_size=batch_size)
+    if not objs or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return objs
+    history = model.history.model
+    insert = _copy_statement(model, history)
+    if insert is None:
+        model.history.bulk_history_create(objs, batch_size=batch_size)
+        return objs
+    connection = connections[router.db_for_write(history)]
+    when = history._meta.get_field("history_date").get_db_prep_save(timezone.now(), connection)
+    rows: dict[tuple, list] = {}
+    for obj in objs:
+        user = history.get_default_history_user(obj)
+        reason = get_change_reason_from_object(obj)
+        rows.setdefault((getattr(user, "pk", None), reason), []).append(obj.pk)
+    with connection.cursor() as cursor:
+        for (user, reason), pks in rows.items():
+            for chunk in batched(pks, COPY_CHUNK):
+                cursor.execute(
+                    insert.format(pks=", ".join(["%s"] * len(chunk))),
+                    [when, reason, "+", user, *chunk],
+                )
+    return objs
+
+
+# Primary keys per INSERT … SELECT: well within every database's limit of parameters.
+COPY_CHUNK = 500
+
+EXTRA_COLUMNS = ("history_date", "history_change_reason", "history_type", "history_user")
+
+
+@functools.cache
+def _copy_statement(model, history) -> str | None:
+    """INSERT INTO <history> (<tracked columns>, <extras>) SELECT <tracked columns>,
+    %s, %s, %s, %s FROM <table> WHERE <pk> IN ({pks}); None when the history model has a
+    column this does not fill."""
+    quote = connections[router.db_for_write(history)].ops.quote_name
+    tracked = [field.column for field in history.tracked_fields]
+    extras = [history._meta.get_field(name).column for name in EXTRA_COLUMNS]
+    filled = {*tracked, *extras, history._meta.pk.column}
+    if {field.column for field in history._meta.concrete_fields} != filled:
+        return None
+    columns = ", ".join(quote(column) for column in tracked)
+    return (
+        f"INSERT INTO {quote(history._meta.db_table)} "
+        f"({columns}, {', '.join(quote(column) for column in extras)}) "
+        f"SELECT {columns}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
+        f"WHERE {quote(model._meta.pk.column)} IN ({{pks}})"
+    )

@@ -1,11 +1,15 @@
 """Every change to reports, claims, events and evidence is kept, with who and when, and an
 editor can see it and put an earlier version back."""
 
+from datetime import date
+
 import pytest
+from django.test import RequestFactory
 from django.urls import reverse
 
 from articles.models import Article, Claim
-from timeline.models import Event, Evidence
+from articles.services import ingest_report
+from timeline.models import Event, Evidence, TariffPoint
 
 from .test_views import page
 
@@ -107,3 +111,71 @@ def test_the_history_manager_is_built_once_per_model_and_still_reads_one_rows_ve
     assert versions.exists()
     assert {v.id for v in versions} == {row.pk}
     assert model.history.count() >= versions.count()
+
+
+def tracked(version) -> dict:
+    """A version's copy of the row, and who made it, how and why: all but its own id and time."""
+    values = {
+        f.attname: getattr(version, f.attname)
+        for f in version.instance_type.history.model.tracked_fields
+    }
+    return values | {
+        "history_type": version.history_type,
+        "history_user_id": version.history_user_id,
+        "history_change_reason": version.history_change_reason,
+    }
+
+
+@pytest.mark.parametrize("model", [Claim, Evidence, TariffPoint])
+def test_the_door_writes_the_first_versions_simple_history_would(model, seeded, editor):
+    # The door's bulk writes copy each new row's first version in the database
+    # (tradewatch.history.bulk_create_with_history). Written again by simple_history's own
+    # bulk_history_create from the same objects, each version must be the same, field for field.
+    from simple_history.models import HistoricalRecords
+
+    request = RequestFactory().get("/")
+    request.user = editor  # an editor signed in, as in the admin's upload
+    HistoricalRecords.context.request = request
+    try:
+        result = ingest_report(
+            title="Harbour duties rise",
+            outlet="Test Wire",
+            published=date(2025, 10, 20),
+            body=(
+                "Washington raised the additional tariff on Chinese goods to 30% on Oct. 14, "
+                "officials said on Monday. The Geneva truce talks resumed in Kuala Lumpur on "
+                "Oct. 25, the Treasury said."
+            ),
+        )
+        rows = list(model.objects.filter(**{LINK_TO_ARTICLE[model]: result.article}))
+        assert rows, "the report made none of these rows"
+        ours = {v.id: tracked(v) for v in model.history.filter(id__in=[r.pk for r in rows])}
+        # As simple_history's bulk_create_with_history calls it: no default change reason.
+        model.history.bulk_history_create(rows, default_change_reason=None)
+    finally:
+        del HistoricalRecords.context.request
+    theirs = {
+        v.id: tracked(v)
+        for v in model.history.filter(id__in=[r.pk for r in rows]).order_by("history_id")
+    }
+    assert len(ours) == len(rows)
+    for pk, version in ours.items():
+        assert version == theirs[pk], pk
+    assert {v["history_user_id"] for v in ours.values()} == {editor.pk}
+    assert {v["history_type"] for v in ours.values()} == {"+"}
+
+
+LINK_TO_ARTICLE = {Claim: "article", Evidence: "claim__article", TariffPoint: "claim__article"}
+
+
+def test_a_change_reason_set_on_a_new_row_is_kept_in_its_first_version(seeded):
+    from tradewatch.history import bulk_create_with_history
+
+    article = Article.objects.get(title="US China Trade Deal")
+    sentence = article.body[:40]
+    claim = Claim(article=article, sentence=sentence, start=0, end=len(sentence), kind="dated")
+    claim._change_reason = "added by hand"
+    [stored] = bulk_create_with_history([claim], Claim)
+    version = stored.history.get()
+    assert version.history_change_reason == "added by hand"
+    assert version.sentence == sentence and version.history_user is None
