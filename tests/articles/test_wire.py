@@ -124,6 +124,17 @@ def test_a_report_too_short_to_tell_a_copy_from_a_coincidence_has_no_signature()
     assert wire.signature(STORY) is not None
 
 
+def test_a_signature_is_the_minhash_datasketch_draws_for_the_shingles():
+    # The permutations are drawn once (wire.permutations); every stored signature must stay
+    # what a MinHash of the same seed, drawn afresh, makes of the same shingles.
+    from datasketch import LeanMinHash, MinHash
+
+    for passages in (STORY, EDITED, UNRELATED):
+        fresh = MinHash(num_perm=wire.NUM_PERM, seed=wire.SEED, scheme=wire.SCHEME)
+        fresh.update_batch([shingle.encode() for shingle in wire.shingles(passages)])
+        assert wire.load(wire.signature(passages)) == LeanMinHash(fresh)
+
+
 def test_copies_of_one_wire_story_are_one_group_with_the_earliest_as_origin(db):
     first, earliest, edited = fresh(wire_copies())
     assert first.wire_group == earliest.wire_group == edited.wire_group != ""
