@@ -21,7 +21,6 @@ from .sentences import (
     _DISCOURSE,
     _LINKS,
     _PROPER,
-    _PUNCT_CHARS,
     _ROLES,
     _bare,
     _phrase,
@@ -241,7 +240,10 @@ def _is_plural_role(word: str) -> bool:
 _OPENING = "“\"‘'(["
 
 
-def _mention(words: list[str]) -> str | None:
+@functools.lru_cache(maxsize=1024)
+def _mention(words: tuple[str, ...]) -> str | None:
+    """The name a run of words mentions, if any. A report names the same few people and
+    bodies again and again: each distinct run is read once."""
     while words and (
         _is_plural_role(words[0])
         or words[0].lower() in _DISCOURSE
@@ -249,7 +251,36 @@ def _mention(words: list[str]) -> str | None:
         or words[0] in ("The", "A", "An")
     ):
         words = words[1:]
-    return _phrase(words) or None
+    return _phrase(list(words)) or None
+
+
+# What a word is to name_mentions (_reading).
+_NAME = "name"  # a capitalised word or a title: part of a name
+_LINK = "link"  # "of", "to", "&": inside a name, not at its start ("Secretary of State")
+_OTHER = "other"  # anything else, "and" too: it ends the name before it
+
+
+@functools.lru_cache(maxsize=16384)
+def _reading(word: str) -> tuple[bool, str, bool, str]:
+    """How name_mentions reads a word of a sentence: whether it opens a quotation or a
+    bracket (and so starts a new name), the word bare (without the quote or bracket, the
+    punctuation after it and a possessive "’s"), whether it ends the name it is in
+    (punctuation, a possessive), and what it is (_NAME, _LINK or _OTHER). A sentence is
+    mostly words that reports use again and again: each distinct word is read once."""
+    opens = word[:1] in _OPENING
+    bare, closed = _bare(word.lstrip(_OPENING))
+    possessive = bare.endswith(("’s", "'s"))
+    if possessive:
+        bare = bare[:-2]
+    if bare == "and":
+        kind = _OTHER  # a list: "Presidents Donald Trump and Xi Jinping" names two
+    elif ("A" <= bare[:1] <= "Z" and _PROPER.fullmatch(bare)) or bare.lower() in _ROLES:
+        kind = _NAME
+    elif bare in _LINKS:
+        kind = _LINK
+    else:
+        kind = _OTHER
+    return opens, bare, closed or possessive, kind
 
 
 def name_mentions(sentence: str) -> tuple[str, ...]:
@@ -270,7 +301,7 @@ def name_mentions(sentence: str) -> tuple[str, ...]:
             return
         while run and run[-1] in _LINKS:
             run.pop()
-        name = _mention(run)
+        name = _mention(tuple(run))
         if name:
             found.append(name)
         run.clear()
@@ -278,38 +309,17 @@ def name_mentions(sentence: str) -> tuple[str, ...]:
     words = sentence.split()
     first = _bare(words[0].lstrip(_OPENING))[0] if words else ""
     for word in words:
-        # A lower-case word, perhaps with punctuation after it (what _bare takes off), the
-        # common case: no name, no title, and no link unless a run is open, so it only ends
-        # a run. (Such a word is its own lower case.)
-        plain = word.rstrip(_PUNCT_CHARS)
-        if (
-            plain.islower()
-            and plain.isalpha()
-            and plain not in _ROLES
-            and (not run or plain not in _LINKS)
-        ):
-            if run:
-                close()
-            continue
-        if word[:1] in _OPENING:
+        opens, bare, ends, kind = _reading(word)
+        if opens:
             close()  # a quotation or a bracket starts a new run
-        bare, closed = _bare(word.lstrip(_OPENING))
-        possessive = bare.endswith(("’s", "'s"))
-        if possessive:
-            bare = bare[:-2]
-        if bare == "and":
-            close()
-            continue
-        if ("A" <= bare[:1] <= "Z" and _PROPER.fullmatch(bare)) or bare.lower() in _ROLES:
+        if kind is _NAME or (kind is _LINK and run and run != [first]):
+            # A link only inside a run: "Secretary of State", but not "According to
+            # Bessent" or "One of Trump" (a sentence's first word is capitalised whatever
+            # it is).
             run.append(bare)
-        elif bare in _LINKS and run and run != [first]:
-            # "Secretary of State", but not "According to Bessent" or "One of Trump": a
-            # sentence's first word is capitalised whatever it is.
-            run.append(bare)
+            if ends:
+                close()
         else:
-            close()
-            continue
-        if closed or possessive:
             close()
     close()
     return tuple(found)
