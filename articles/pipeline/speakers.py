@@ -147,26 +147,34 @@ def tie_claim_speakers(drafts: Iterable, pronouns: Sequence[int | None] | None =
     each draft comes back with its resolved speaker as signals.attribution. `pronouns`, when
     given, is speaking_pronoun of each draft's sentence, read already."""
     known = _Known()
-    previous: list[str] = []  # the people the sentence before named, outside quotations
+    # The sentence before, outside quotations, and its name_mentions when it quotes nobody:
+    # whom it names is looked up only when a pronoun speaks next.
+    before: tuple[str, tuple[str, ...] | None] = ("", ())
     last_passage = None
     for index, draft in enumerate(drafts):
         if draft.passage is not None and last_passage is not None:
             if draft.passage > last_passage + 1:
-                previous = []  # a heading between: "he" may be anyone it named
+                before = ("", ())  # a heading between: "he" may be anyone it named
         last_passage = draft.passage
+        attribution = draft.signals.attribution
+        at = None
+        if not attribution:
+            at = speaking_pronoun(draft.sentence) if pronouns is None else pronouns[index]
+        # The people the sentence before named, at the fullest the report had named them by
+        # its end: so read here, before this sentence's names are known. Only a pronoun
+        # that speaks needs them, and few sentences have one.
+        previous = _people(before[0], known, before[1]) if at is not None else []
         mentions = name_mentions(draft.sentence)
         known.add(mentions)
-        attribution = draft.signals.attribution
         if attribution:
             known.add([attribution])
             fullest = known.fullest(attribution)
         else:
-            at = speaking_pronoun(draft.sentence) if pronouns is None else pronouns[index]
             fullest = _pronoun_speaker(draft.sentence, at, previous, known)
         if fullest != attribution:
             draft = replace(draft, signals=replace(draft.signals, attribution=fullest))
         unquoted = _unquoted(draft.sentence)
-        previous = _people(unquoted, known, mentions if unquoted == draft.sentence else None)
+        before = (unquoted, mentions if unquoted == draft.sentence else None)
         yield draft
 
 
