@@ -12,7 +12,7 @@ from ..casefold import Words, folds_to_ascii, for_lowered, lowered
 from .context import Context, counted_from_a_day, in_context
 from .match import MAX_MENTION_CHARS, DateMatch
 from .matchers import MATCHERS
-from .patterns import GATES, Gate
+from .patterns import ANCHORS, GATES, Anchor, Gate
 from .rules import BeyondCalendar, near_calendar_edge
 from .tense import Sentence
 
@@ -173,7 +173,8 @@ class _Plan:
                     any_of.append(sum(self._bit(gate) for gate in required))
                 else:
                     need |= self._bit(required)
-            self.steps.append((pattern, matcher, need, tuple(any_of), _on_lowered(pattern)))
+            fast, anchor = _on_lowered(pattern), ANCHORS.get(pattern)
+            self.steps.append((pattern, matcher, need, tuple(any_of), fast, anchor))
         # The words of all the Words gates, each with the bits of the gates that hold it:
         # one pass over them tells every such gate. The other gates are asked one by one.
         self.word_gates = [
@@ -197,8 +198,8 @@ class _Plan:
         steps = self._runs.get(held)
         if steps is None:
             steps = self._runs[held] = tuple(
-                (pattern, matcher, fast)
-                for pattern, matcher, need, any_of, fast in self.steps
+                (pattern, matcher, fast, anchor)
+                for pattern, matcher, need, any_of, fast, anchor in self.steps
                 # Else the sentence lacks words that every match of the pattern has.
                 if need & held == need and all(held & either for either in any_of)
             )
@@ -248,18 +249,68 @@ def _plan_of(matchers) -> _Plan:
     return _plan
 
 
-def _scan(pattern: re.Pattern, matcher, sentence: Sentence, found: list, fast=None, low=None):
+def _starts_near(text: str, at: int, words: int, pos: int) -> list[int]:
+    """Where a match that holds an anchor at `at` can begin, from `pos` on: where the last
+    `words` words or numbers before `at` begin (patterns.Anchor), and `at`."""
+    lo = max(0, at - _NEAR_CHARS)
+    starts = [m.start() for m in _WORD_OR_NUMBER.finditer(text, lo, at)]
+    if lo > 0:
+        del starts[:1]  # it may begin inside a word the window cuts
+        if len(starts) < words:  # long words: read from the start of the sentence
+            starts = [m.start() for m in _WORD_OR_NUMBER.finditer(text, 0, at)]
+    near = [start for start in starts[max(0, len(starts) - words) :] if start >= pos]
+    near.append(at)
+    return near
+
+
+_WORD_OR_NUMBER = re.compile(r"[^\W\d_]+|\d+")
+_NEAR_CHARS = 60  # holds the words before an anchor but where they are very long
+
+
+def _near_anchors(pattern: re.Pattern, text: str, anchor: Anchor):
+    """What pattern.finditer(text) finds, each match tried for only where it can begin
+    near an anchor (patterns.ANCHORS).
+
+    From `pos` on, a match holds an anchor at or after the first one, and so begins at or
+    after where that one's first possible start is; one that begins after the anchor holds
+    a later one. So the first anchor's starts are tried in turn, and failing them, the
+    next anchor's. Past the last anchor no match begins at all.
+    """
+    pos = 0
+    while (first := anchor.pattern.search(text, pos)) is not None:
+        for start in _starts_near(text, first.start(), anchor.words, pos):
+            m = pattern.match(text, start)
+            if m is not None:
+                yield m
+                pos = m.end()  # never empty: it holds an anchor
+                break
+        else:
+            pos = first.start() + 1
+
+
+def _scan(
+    pattern: re.Pattern,
+    matcher,
+    sentence: Sentence,
+    found: list,
+    fast=None,
+    low=None,
+    anchor: Anchor | None = None,
+):
     """The pattern's candidates in the sentence, resolved by the matcher, added to `found`.
 
     `fast` is the pattern made case-sensitive (_on_lowered) and `low` the lowered sentence:
     where both are given, the candidates are found in `low`, each then matched again in the
-    sentence at the same place for the words as written.
+    sentence at the same place for the words as written. Else `anchor`, if given
+    (patterns.ANCHORS), says where they may begin.
     """
     text = sentence.text
-    if fast is None or low is None:
-        candidates = pattern.finditer(text)
-    else:
+    if fast is not None and low is not None:
         candidates = (pattern.match(text, m.start()) for m in fast.finditer(low))
+    elif anchor is not None:
+        candidates = _near_anchors(pattern, text, anchor)
+    else:
+        candidates = pattern.finditer(text)
     for m in candidates:
         if m.end() - m.start() > MAX_MENTION_CHARS:
             continue
@@ -288,8 +339,8 @@ def _find_dates(text: str, published: date) -> list[DateMatch]:
         return []  # three sentences in four: no pattern can match
     sentence = Sentence(text, published)
     found: list[tuple[int, int, DateMatch | None]] = []
-    for pattern, matcher, fast in steps:
-        _scan(pattern, matcher, sentence, found, fast, low)
+    for pattern, matcher, fast, anchor in steps:
+        _scan(pattern, matcher, sentence, found, fast, low, anchor)
     kept: list[tuple[int, int, DateMatch | None]] = []  # disjoint, sorted by start
     for start, end, hit in sorted(found, key=lambda f: (f[0] - f[1], f[0])):  # longest first
         k = bisect.bisect_left(kept, (end,))  # kept[:k] start before this one ends

@@ -337,3 +337,39 @@ GATES: dict[re.Pattern, tuple[Gate | tuple[Gate, ...], ...]] = {
     WEEKDAY_PAIR: (_HAS_WEEKDAY,),
     HOLIDAY: (Written("Christmas", "Year", "Thanksgiving"),),
 }
+
+# --------------------------------------------------------------------------- anchors
+# Where a pattern's matches can begin. A pattern that opens with optional words ("since",
+# "early", "the end of") is tried at every character of a sentence, each try dear: 20-50 µs
+# a sentence for those that read the sentence as written (a case-insensitive one reads it
+# lowered, several times faster). Yet each of their matches holds a name a plain regex finds
+# fast (its anchor: a month's, a weekday's), and begins at it or at one of the few words or
+# numbers before it. find_dates so tries them only there.
+
+
+class Anchor:
+    """What every match of a pattern holds (`pattern`, read as the pattern reads it), and
+    how many words or numbers at most begin in a match before the place it holds it
+    (`words`; a run of letters is a word, of digits a number: "10th" is two).
+
+    A match begins at the start of a word or a number (a run of letters after a ``\\b``,
+    digits after no digit), or where its anchor does ("Nov. 10" in "xNov. 10").
+    """
+
+    def __init__(self, pattern: str, words: int):
+        self.pattern = re.compile(pattern)
+        self.words = words
+
+
+_MONTH_ANCHOR = r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"  # a name's first letters
+ANCHORS: dict[re.Pattern, Anchor] = {
+    # "since" / "this past", then "early" / "the end of" (or "end-"): the month.
+    BARE_MONTH: Anchor(_MONTH_FULL, words=2 + 3),
+    # "from", "Tuesday,", "10", "th", "of": the month. (Its name first: only the first two.)
+    EXPLICIT_DAY: Anchor(_MONTH_ANCHOR, words=5),
+    # "from 12th to 14th of" May: the month. ("from May 12-14": only "from".)
+    DAY_RANGE: Anchor(_MONTH_ANCHOR, words=7),
+    # "this coming" / "this past": the weekday.
+    WEEKDAY: Anchor(_WEEKDAY, words=2),
+    WEEKDAY_PAIR: Anchor(_WEEKDAY, words=1),  # "on", "from", "between": the first weekday
+}
