@@ -32,7 +32,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from .match import DateMatch
-from .patterns import SMALL_NUMBERS
+from .patterns import SMALL_NUMBERS, Anchor
 from .periods import add_months, format_day, month_span, week_start
 from .tense import Sentence
 
@@ -166,8 +166,10 @@ ANAPHORA = re.compile(
     r"|\b(?i:that)\s+(?P<same>same\s+)?day\b"
     r"|\b(?i:the)\s+day\s+(?P<side>after|before)(?=\s*[,.;:!?)]|\s+(?:and|but|when|as|with)\b)",
 )
-# Every match of ANAPHORA holds one of these, as written (its units are lower case).
+# Every match of ANAPHORA holds one of these, as written (its units are lower case), with at
+# most two words before it ("the next day", "that same day"): it is looked for only there.
 _ANAPHORA_WORDS = ("day", "week", "month")
+_ANAPHORA_ANCHOR = Anchor("|".join(_ANAPHORA_WORDS), words=2)
 _STEP = {"next": 1, "following": 1, "previous": -1, "preceding": -1, "same": 0}
 
 
@@ -176,7 +178,7 @@ def counted_from_a_day(text: str, found: list[DateMatch], context: Context | Non
     extra = []
     if not any(word in text for word in _ANAPHORA_WORDS):
         return sorted(found, key=lambda f: f.start)
-    for m in ANAPHORA.finditer(text):
+    for m in _ANAPHORA_ANCHOR.finditer(ANAPHORA, text):
         if any(f.start < m.end() and m.start() < f.end for f in found):
             continue
         earlier = [

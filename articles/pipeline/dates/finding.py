@@ -249,45 +249,6 @@ def _plan_of(matchers) -> _Plan:
     return _plan
 
 
-def _starts_near(text: str, at: int, words: int, pos: int) -> list[int]:
-    """Where a match that holds an anchor at `at` can begin, from `pos` on: where the last
-    `words` words or numbers before `at` begin (patterns.Anchor), and `at`."""
-    lo = max(0, at - _NEAR_CHARS)
-    starts = [m.start() for m in _WORD_OR_NUMBER.finditer(text, lo, at)]
-    if lo > 0:
-        del starts[:1]  # it may begin inside a word the window cuts
-        if len(starts) < words:  # long words: read from the start of the sentence
-            starts = [m.start() for m in _WORD_OR_NUMBER.finditer(text, 0, at)]
-    near = [start for start in starts[max(0, len(starts) - words) :] if start >= pos]
-    near.append(at)
-    return near
-
-
-_WORD_OR_NUMBER = re.compile(r"[^\W\d_]+|\d+")
-_NEAR_CHARS = 60  # holds the words before an anchor but where they are very long
-
-
-def _near_anchors(pattern: re.Pattern, text: str, anchor: Anchor):
-    """What pattern.finditer(text) finds, each match tried for only where it can begin
-    near an anchor (patterns.ANCHORS).
-
-    From `pos` on, a match holds an anchor at or after the first one, and so begins at or
-    after where that one's first possible start is; one that begins after the anchor holds
-    a later one. So the first anchor's starts are tried in turn, and failing them, the
-    next anchor's. Past the last anchor no match begins at all.
-    """
-    pos = 0
-    while (first := anchor.pattern.search(text, pos)) is not None:
-        for start in _starts_near(text, first.start(), anchor.words, pos):
-            m = pattern.match(text, start)
-            if m is not None:
-                yield m
-                pos = m.end()  # never empty: it holds an anchor
-                break
-        else:
-            pos = first.start() + 1
-
-
 def _scan(
     pattern: re.Pattern,
     matcher,
@@ -301,14 +262,18 @@ def _scan(
 
     `fast` is the pattern made case-sensitive (_on_lowered) and `low` the lowered sentence:
     where both are given, the candidates are found in `low`, each then matched again in the
-    sentence at the same place for the words as written. Else `anchor`, if given
+    sentence at the same place for the words as written. `anchor`, if given
     (patterns.ANCHORS), says where they may begin.
     """
     text = sentence.text
     if fast is not None and low is not None:
-        candidates = (pattern.match(text, m.start()) for m in fast.finditer(low))
+        if anchor is None:
+            in_low = fast.finditer(low)
+        else:
+            in_low = anchor.finditer(fast, low, lowered=True)
+        candidates = (pattern.match(text, m.start()) for m in in_low)
     elif anchor is not None:
-        candidates = _near_anchors(pattern, text, anchor)
+        candidates = anchor.finditer(pattern, text)
     else:
         candidates = pattern.finditer(text)
     for m in candidates:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 
-from ..casefold import Words
+from ..casefold import Words, for_lowered
 
 # --------------------------------------------------------------------------- vocabulary
 
@@ -341,10 +341,10 @@ GATES: dict[re.Pattern, tuple[Gate | tuple[Gate, ...], ...]] = {
 # --------------------------------------------------------------------------- anchors
 # Where a pattern's matches can begin. A pattern that opens with optional words ("since",
 # "early", "the end of") is tried at every character of a sentence, each try dear: 20-50 µs
-# a sentence for those that read the sentence as written (a case-insensitive one reads it
-# lowered, several times faster). Yet each of their matches holds a name a plain regex finds
-# fast (its anchor: a month's, a weekday's), and begins at it or at one of the few words or
-# numbers before it. find_dates so tries them only there.
+# a sentence as written, a few times less in the lowered one. Yet each of its matches holds
+# a name or a phrase a plain regex finds fast (its anchor: a month's name, a weekday's, "this
+# week"), and begins at it or at one of the few words or numbers before it. Such a pattern
+# is tried only there (Anchor.finditer).
 
 
 class Anchor:
@@ -356,11 +356,49 @@ class Anchor:
     digits after no digit), or where its anchor does ("Nov. 10" in "xNov. 10").
     """
 
-    def __init__(self, pattern: str, words: int):
-        self.pattern = re.compile(pattern)
+    def __init__(self, pattern: str, words: int, flags: int = 0):
+        self.pattern = re.compile(pattern, flags)
         self.words = words
+        # For a case-insensitive pattern read in the lowered text (casefold.for_lowered).
+        self.on_lowered = for_lowered(self.pattern) if flags & re.IGNORECASE else None
+
+    def finditer(self, pattern: re.Pattern, text: str, *, lowered: bool = False):
+        """What pattern.finditer(text) finds, each match tried for only where it can begin
+        (`lowered`: the text is lowered, the pattern made to read it so).
+
+        From `pos` on, a match holds an anchor at or after the first one, and so begins at
+        or after where that one's first possible start is; one that begins after that
+        anchor holds a later one. So the first anchor's starts are tried in turn, failing
+        them the next anchor's; past the last anchor no match begins at all.
+        """
+        anchor = self.on_lowered if lowered else self.pattern
+        pos = 0
+        while (first := anchor.search(text, pos)) is not None:
+            for start in self._starts(text, first.start(), pos):
+                m = pattern.match(text, start)
+                if m is not None:
+                    yield m
+                    pos = m.end()  # never empty: it holds an anchor
+                    break
+            else:
+                pos = first.start() + 1
+
+    def _starts(self, text: str, at: int, pos: int) -> list[int]:
+        """Where a match that holds the anchor at `at` can begin, from `pos` on: where the
+        last `words` words or numbers before `at` begin, and `at`."""
+        lo = max(0, at - _NEAR_CHARS)
+        starts = [m.start() for m in _WORD_OR_NUMBER.finditer(text, lo, at)]
+        if lo > 0:
+            del starts[:1]  # it may begin inside a word the window cuts
+            if len(starts) < self.words:  # long words: read from the start of the text
+                starts = [m.start() for m in _WORD_OR_NUMBER.finditer(text, 0, at)]
+        near = [start for start in starts[max(0, len(starts) - self.words) :] if start >= pos]
+        near.append(at)
+        return near
 
 
+_WORD_OR_NUMBER = re.compile(r"[^\W\d_]+|\d+")
+_NEAR_CHARS = 60  # holds the words before an anchor but where they are very long
 _MONTH_ANCHOR = r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"  # a name's first letters
 ANCHORS: dict[re.Pattern, Anchor] = {
     # "since" / "this past", then "early" / "the end of" (or "end-"): the month.
@@ -369,6 +407,13 @@ ANCHORS: dict[re.Pattern, Anchor] = {
     EXPLICIT_DAY: Anchor(_MONTH_ANCHOR, words=5),
     # "from 12th to 14th of" May: the month. ("from May 12-14": only "from".)
     DAY_RANGE: Anchor(_MONTH_ANCHOR, words=7),
+    # "from the beginning of the" current week, "since earlier in" the year, "from the
+    # middle of" the month, "by next the" year's end: a word that says which, and the unit.
+    RELATIVE_PERIOD: Anchor(
+        rf"(?:this|next|last|current|previous|the)\s+(?:{_UNIT})|year(?:{_APOS}s\s+|-|\s+)end",
+        words=5,
+        flags=re.IGNORECASE,
+    ),
     # "this coming" / "this past": the weekday.
     WEEKDAY: Anchor(_WEEKDAY, words=2),
     WEEKDAY_PAIR: Anchor(_WEEKDAY, words=1),  # "on", "from", "between": the first weekday
