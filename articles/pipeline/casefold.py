@@ -15,8 +15,9 @@ FOLDS_TO_ASCII = "\u0130\u0131\u017f\u212a"
 
 def folds_to_ascii(text: str) -> bool:
     """Whether the text holds a character of FOLDS_TO_ASCII (nearly no text does)."""
-    # A substring test each: faster than a regex of them, or a translate of the text.
-    return any(char in text for char in FOLDS_TO_ASCII)
+    # A substring test each, spelled out: faster than a regex of them, a translate of the
+    # text, or any() over them (ten times this, and the steps ask it of every sentence).
+    return "\u0130" in text or "\u0131" in text or "\u017f" in text or "\u212a" in text
 
 
 def lowered(text: str) -> str | None:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import articles.pipeline.dates
+from articles.pipeline.casefold import FOLDS_TO_ASCII, folds_to_ascii
 from articles.pipeline.dates import (
     Context,
     DateMatch,
@@ -848,6 +849,18 @@ def test_a_season_has_a_precision_of_its_own():
         m = table_match(row)
         if row["class"] == "season" and m is not None:
             assert m.precision == "season", row["words"]
+
+
+def test_the_letters_that_fold_to_ascii_are_the_ones_a_case_insensitive_regex_reads_so():
+    # casefold's premise: outside these few, a lowered text holds an ASCII word exactly
+    # where a case-insensitive pattern finds it.
+    letters = re.compile("(?i)[a-z]")
+    folding = {
+        chr(code) for code in range(128, 0x110000) if letters.fullmatch(chr(code)) is not None
+    }
+    assert folding == set(FOLDS_TO_ASCII)
+    assert all(folds_to_ascii(f"week{letter}end") for letter in FOLDS_TO_ASCII)
+    assert not folds_to_ascii("Tariffs rose this weekend in Istanbul.")
 
 
 @pytest.mark.parametrize(
