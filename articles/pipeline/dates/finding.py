@@ -8,7 +8,7 @@ import re
 from dataclasses import replace
 from datetime import date, datetime
 
-from ..casefold import Words, folds_to_ascii, for_lowered, lowered
+from ..casefold import AS_ASCII, FOLDS_TO_ASCII, Words, folds_to_ascii, for_lowered, lowered
 from .context import Context, counted_from_a_day, in_context
 from .match import MAX_MENTION_CHARS, DateMatch
 from .matchers import MATCHERS
@@ -37,8 +37,7 @@ def _resolve(matcher, m: re.Match, s: Sentence) -> DateMatch | str | None:
 
 # Letters the patterns' IGNORECASE takes for plain ones, but the words looked up do not: the
 # long s ("thiſ week"), the dotless and the dotted i ("thıs", "THİS"), the Kelvin sign.
-# (They are casefold.FOLDS_TO_ASCII.)
-LOOKALIKES = str.maketrans({"ſ": "s", "ı": "i", "İ": "I", "\u212a": "K"})
+LOOKALIKES = str.maketrans(FOLDS_TO_ASCII, AS_ASCII)
 
 
 def find_dates(text: str, published: date, context: Context | None = None) -> list[DateMatch]:
