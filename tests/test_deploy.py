@@ -4,10 +4,14 @@ settings.py reads the environment once, at import, so tests of what an environme
 produces run Python in a subprocess; tests of behaviour override the setting values.
 """
 
+import http.client
 import json
 import logging
 import os
+import re
 import secrets
+import signal
+import socket
 import subprocess
 import sys
 import time
@@ -425,3 +429,48 @@ def test_two_writers_on_one_sqlite_database_each_wait_their_turn(tmp_path):
     code = "from articles.models import Outlet; print(Outlet.objects.count())"
     counted = manage("shell", "-c", code, env=env)
     assert counted.stdout.split()[-1] == "300"
+
+
+def test_gunicorn_workers_set_aside_what_they_build_once_from_the_garbage_collector(tmp_path):
+    """Started as docs/deployment.md says, from the project's root, gunicorn reads
+    gunicorn.conf.py: each worker freezes what it has built once it has loaded the
+    application, and again after its first request (tradewatch/long_lived.py)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = production(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'site.sqlite3'}")
+    log = tmp_path / "gunicorn.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "tradewatch.wsgi", "-w", "1"]
+            + ["-b", f"127.0.0.1:{port}", "--timeout", "30", "--no-control-socket"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            status = None
+            for _ in range(300):  # up to 30 s for the worker to start
+                try:
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                    conn.request("GET", "/health/", headers={"Host": "example.org"})
+                    status = conn.getresponse().status
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            assert status == 200, log.read_text()
+            said = []
+            for _ in range(100):  # the second line comes after the response is sent
+                said = re.findall(r"([\d,]+) long-lived objects set aside", log.read_text())
+                if len(said) == 2:
+                    break
+                time.sleep(0.1)
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+    counts = [int(n.replace(",", "")) for n in said]
+    assert len(counts) == 2, log.read_text()
+    loaded, after_first = counts
+    assert loaded > 10_000  # Django, the app's modules, the date parser's data
+    assert after_first > loaded  # what the first request built lazily is added
