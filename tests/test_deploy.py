@@ -356,6 +356,42 @@ def test_a_request_that_opens_the_connection_sets_it_and_a_command_after_it_does
 
 
 @on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_persistent_connection_is_sent_the_timeout_once_not_once_a_request(
+    client, settings, monkeypatch
+):
+    """A cached page costs one round trip (the content version), not two."""
+    import psycopg
+
+    settings.WEB_STATEMENT_TIMEOUT_MS = 1234
+    sent = []
+    execute = psycopg.Connection.execute
+
+    def spy(self, query, *args, **kwargs):
+        if "statement_timeout" in str(query):
+            sent.append(str(query))
+        return execute(self, query, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.Connection, "execute", spy)
+    try:
+        connection.close()
+        for _ in range(3):
+            assert client.get("/health/").status_code == 200
+            assert client.get("/").status_code == 200
+        assert sent == ["SET statement_timeout = 1234"]
+        assert show_statement_timeout() == "1234ms"
+
+        settings.WEB_STATEMENT_TIMEOUT_MS = 2500  # a new value is sent
+        assert client.get("/").status_code == 200
+        connection.close()  # a new connection is sent it again
+        assert client.get("/").status_code == 200
+        assert sent[1:] == ["SET statement_timeout = 2500"] * 2
+        assert show_statement_timeout() == "2500ms"
+    finally:
+        connection.close()  # no timeout left behind for later tests
+
+
+@on_postgresql
 def test_a_statement_timeout_of_zero_leaves_the_server_setting_alone(db, client, settings):
     before = show_statement_timeout()
     settings.WEB_STATEMENT_TIMEOUT_MS = 0

@@ -8,7 +8,9 @@ opens one. Management commands never start a request, so they never get it.
 
 The SET runs on the driver's connection, not through Django's cursor, so it is not
 counted in a page's queries (tests count them). A connection keeps the setting once
-set; in a web process every request sets it again anyway.
+set outside a transaction, so a persistent connection is sent it once, not once a
+request: a cached page then costs one round trip to the database, not two. A SET made
+inside a transaction (a test's, say) is undone by its rollback, so it is sent again.
 """
 
 import logging
@@ -22,11 +24,18 @@ logger = logging.getLogger(__name__)
 
 # Set on a connection wrapper while a request is being answered: the timeout it wants.
 PENDING = "tradewatch_statement_timeout_ms"
+# Set on a connection wrapper by a SET that lasts: (the driver's connection, the timeout).
+KEPT = "tradewatch_statement_timeout_kept"
 
 
 def set_statement_timeout(connection, ms: int) -> None:
+    raw = connection.connection
+    kept = getattr(connection, KEPT, None)
+    if kept is not None and kept[0] is raw and kept[1] == ms:
+        return  # this very connection has it already
     with connection.wrap_database_errors:
-        connection.connection.execute(f"SET statement_timeout = {int(ms)}")
+        raw.execute(f"SET statement_timeout = {int(ms)}")
+    setattr(connection, KEPT, (raw, ms) if connection.get_autocommit() else None)
 
 
 def on_request_started(sender, **kwargs):
