@@ -3,7 +3,6 @@
     .venv/bin/python bench/pages.py [--sizes 100,1000,10000] [--engines sqlite,postgresql]
                                     [--database-url postgres://…@127.0.0.1:5432/tw_bench_pages_{n}]
                                     [--requests 5] [--rebuild] [--explain] [--measured]
-                                    [--postgresql-from-sqlite] [--amplify-from N]
                                     [--build-only]
 
 Prints figures; asserts nothing. What it does:
@@ -16,17 +15,9 @@ Prints figures; asserts nothing. What it does:
    postgres://postgres@127.0.0.1:5432/tw_bench_pages_<n> (created from template0). The
    build is kept: a rerun measures what is there; --rebuild builds it again. It refuses
    the project's db.sqlite3, a PostgreSQL host other than 127.0.0.1 and a database whose
-   name does not start tw_bench. The seed takes about 0.15-0.3 s an event on SQLite and
-   several times that on PostgreSQL on a busy machine (each curated quote is looked up,
-   accepted and written to the history one by one), so with --postgresql-from-sqlite a
-   missing PostgreSQL database is filled instead from the SQLite build of its size: it is
-   migrated, then every table of articles and timeline is copied row for row (COPY, in
-   one transaction): the same rows, in seconds rather than dumpdata/loaddata's minutes.
-   The door builds 1,000 events in about 18 minutes on a busy 2-CPU machine and 10,000 in
-   well over an hour; with --amplify-from 1000 a missing larger database is made instead
-   from the 1,000-event one, its timeline copied in SQL (amplify(): the same reports and
-   claims, ten times the events, evidence and history, months ten times denser) — not the
-   door, and said so in the output.
+   name does not start tw_bench. On this 2-core machine the door builds 1,000 events in
+   about a minute on SQLite and a minute and a half on PostgreSQL, 10,000 events in about
+   7 and 9 minutes.
 2. Measures each database in a fresh Python process, in process with django.test.Client
    (DEBUG off, as in production): for the timeline `/` as a reader gets it, the timeline
    of its busiest month (`/?period=YYYY-MM`), the busiest event's page, the report page
@@ -104,19 +95,6 @@ def main(argv=None) -> int:
         "measurement is kept in /tmp/tw_bench_pages/measured-<engine>-<n>.json)",
     )
     parser.add_argument(
-        "--amplify-from",
-        type=int,
-        default=0,
-        metavar="N",
-        help="build a missing database larger than N events from the N-event one, its "
-        "timeline copied in SQL (not the door: see amplify())",
-    )
-    parser.add_argument(
-        "--postgresql-from-sqlite",
-        action="store_true",
-        help="build a missing PostgreSQL database by copying the SQLite build of its size",
-    )
-    parser.add_argument(
         "--database-url",
         metavar="URL",
         help="where one engine's databases go, {n} standing for the size, e.g. "
@@ -135,11 +113,7 @@ def main(argv=None) -> int:
     if not set(engines) <= set(ENGINES) or not all(10 <= n <= 20_000 for n in sizes):
         parser.error("engines: sqlite, postgresql; sizes: 10 to 20,000 events")
     WORK.mkdir(exist_ok=True)
-    records = {
-        (e, n): ensure_built(e, n, args.rebuild, args.postgresql_from_sqlite, args.amplify_from)
-        for e in engines
-        for n in sizes
-    }
+    records = {(e, n): ensure_built(e, n, args.rebuild) for e in engines for n in sizes}
     if args.build_only:
         for (engine, events), record in records.items():
             print(f"{engine} {events}: {json.dumps(record)}")
