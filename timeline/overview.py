@@ -212,22 +212,30 @@ class Overview:
 
 
 def build(
-    whole, *, today: date, shown: set[str], chosen: tuple[date | None, date | None]
+    whole,
+    *,
+    today: date,
+    shown: set[str],
+    chosen: tuple[date | None, date | None],
+    months: list[tuple[date, int]] | None = None,
 ) -> Overview | None:
     """The overview of `whole` (the timeline's events under every filter but the date
     range); `shown`: slugs of the cards on this page, linked in place; `chosen`: the date
-    range asked for, drawn as the selection. None when there is no event."""
+    range asked for, drawn as the selection; `months`: the month counts of `whole`
+    (paging.month_counts) when the caller has them already. None when there is no event."""
     limit = marks_limit()
-    events = list(
-        whole.order_by("start", "end", "title", "pk").only(
-            "title", "slug", "start", "end", "precision", "status"
-        )[: limit + 1]
-    )
-    if not events:
-        return None
-    # Two queries either way: the events' changes (for the day each is now due), or the
-    # number of events in each month.
-    if len(events) <= limit:
+    # Two queries at most: the events and their changes (for the day each is now due), or
+    # the number of events in each month, unless the caller counted them.
+    events = []
+    if months is None or sum(n for _, n in months) <= limit:
+        events = list(
+            whole.order_by("start", "end", "title", "pk").only(
+                "title", "slug", "start", "end", "precision", "status"
+            )[: limit + 1]
+        )
+        if not events:
+            return None
+    if events and len(events) <= limit:
         prefetch_related_objects(events, "changes")
         first = min(e.start for e in events)
         last = max([today, *(max(e.due, e.last_day) for e in events)])
@@ -235,7 +243,7 @@ def build(
         overview.marks, overview.lanes = _marks(events, overview.axis, shown)
         days = [e.start for e in events]
     else:
-        months = paging.month_counts(whole)
+        months = months if not events else paging.month_counts(whole)
         first = months[0][0]
         last = max(today, period_end(months[-1][0], "month"))
         overview = Overview(Axis(first, last), today, sum(n for _, n in months))

@@ -87,6 +87,8 @@ def timeline(request):
                 today=now,
                 shown=shown,
                 chosen=(chosen.get("start"), chosen.get("end")),
+                # Without a date range the overview's events are the page's: counted once.
+                months=None if chosen.get("start") or chosen.get("end") else months,
             ),
             "shown": shown,
             "today": now,
