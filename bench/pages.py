@@ -212,7 +212,7 @@ def print_plain(engine: str, events: int, plain: dict) -> None:
 
 
 SEQ_SCAN = re.compile(
-    r"Seq Scan on (\w+)(?: \w+)?\s+\(cost=.*?rows=(\d+).*?"
+    r"Seq Scan on (\w+)(?: \"?\w+\"?)?\s+\(cost=.*?rows=(\d+).*?"
     r"\(actual time=[\d.]+\.\.([\d.]+) rows=(\d+) loops=(\d+)"
 )
 INDEX_SCAN = re.compile(r"(Index(?: Only)? Scan|Bitmap Index Scan) (?:using|on) (\w+)")
