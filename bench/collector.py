@@ -14,7 +14,7 @@ page to build what is built lazily (URL resolver, templates, translations), then
 - set aside: tradewatch.long_lived.set_aside() after setting up and again after the first
   request, as gunicorn.conf.py does.
 
-For each: wall and CPU time a request (median, p90, max), the collections of each
+For each: wall time a request (median, p90, max, mean) and CPU time (mean), the collections of each
 generation and the time spent in them (gc.callbacks), and the objects the collector still
 walks at the end (gc.get_objects() of every generation, the frozen ones excluded).
 """
@@ -60,14 +60,14 @@ def main(argv=None) -> int:
         f"{args.requests} uncached requests a mode, each mode in a fresh process\n"
     )
     print(
-        f"  {'mode':<10} {'wall p50':>9} {'p90':>7} {'max':>7} {'CPU/req':>8} "
+        f"  {'mode':<10} {'wall p50':>9} {'p90':>7} {'max':>7} {'mean':>7} {'CPU/req':>8} "
         f"{'gen-2 runs':>10} {'gen-2 ms/req':>12} {'gen 0+1 ms/req':>14} "
         f"{'walked':>9} {'frozen':>9}"
     )
     for mode, r in results.items():
         n = r["requests"]
         print(
-            f"  {mode:<10} {r['p50']:>9.1f} {r['p90']:>7.1f} {r['max']:>7.1f} "
+            f"  {mode:<10} {r['p50']:>9.1f} {r['p90']:>7.1f} {r['max']:>7.1f} {r['mean']:>7.1f} "
             f"{r['cpu'] / n:>8.1f} {r['runs'][2]:>10} {r['gc ms'][2] / n:>12.1f} "
             f"{(r['gc ms'][0] + r['gc ms'][1]) / n:>14.1f} {r['walked']:>9,} {r['frozen']:>9,}"
         )
@@ -130,6 +130,7 @@ def measure(mode: str, requests: int, path: str) -> dict:
         "p50": statistics.median(walls),
         "p90": walls[max(0, round(0.9 * len(walls)) - 1)],
         "max": walls[-1],
+        "mean": statistics.fmean(walls),
         "cpu": cpu,
         "runs": runs,
         "gc ms": spent,
