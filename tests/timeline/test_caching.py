@@ -4,6 +4,7 @@ These tests commit for real (transaction=True), as the site does: the content ve
 bumped when a change's transaction commits, never before.
 """
 
+import gzip
 from datetime import date
 
 import pytest
@@ -145,6 +146,39 @@ def test_a_client_with_the_page_revalidates_with_a_304(busan, reader):
     assert changed.status_code == 200
     assert "Gyeongju" in changed.content.decode()
     assert changed["ETag"] != first["ETag"]
+
+
+def test_a_browser_that_accepts_gzip_gets_the_same_page_compressed(busan, reader):
+    browser = {"Accept-Encoding": "gzip, deflate, br"}
+    plain = reader.get("/")
+    for expected in ("miss", "hit"):
+        packed = Client().get("/?status=held", headers=browser)
+        assert packed["X-Cache"] == expected
+        assert packed["Content-Encoding"] == "gzip"
+        assert gzip.decompress(packed.content) == reader.get("/?status=held").content
+    packed = Client().get("/", headers=browser)
+    assert gzip.decompress(packed.content) == plain.content
+    assert len(packed.content) < len(plain.content) / 3
+    # Caches between the site and its readers keep the two apart.
+    assert "Accept-Encoding" in packed["Vary"] and "Accept-Encoding" in plain["Vary"]
+    assert "Content-Encoding" not in plain
+    # Either copy revalidates the other: the same page, so the same (weak) ETag.
+    assert packed["ETag"] == "W/" + plain["ETag"]
+    again = Client().get("/", headers={**browser, "If-None-Match": packed["ETag"]})
+    assert again.status_code == 304 and again.content == b""
+
+    busan.title = "Trump and Xi meet in Gyeongju"
+    busan.save()
+    fresh = Client().get("/", headers={**browser, "If-None-Match": packed["ETag"]})
+    assert fresh.status_code == 200
+    assert "Gyeongju" in gzip.decompress(fresh.content).decode()
+
+
+def test_an_answer_too_small_to_gain_is_sent_as_it_is(busan, reader):
+    for _ in ("miss", "hit"):
+        empty = reader.get("/api/v1/events?status=cancelled", headers={"Accept-Encoding": "gzip"})
+        assert empty.json()["items"] == []
+        assert "Content-Encoding" not in empty
 
 
 def test_editors_are_never_served_a_readers_copy(busan, reader, editor_client):
