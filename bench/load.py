@@ -26,14 +26,17 @@ With --pages it measures instead what the page cache buys (docs/load.md, "Pages"
 
     .venv/bin/python bench/load.py --pages [--seconds 15] [--readers 4] [--workers 2]
                                    [--database-url URL] [--redis-url redis://127.0.0.1:6379/7]
+                                   [--accept-encoding "gzip, deflate, br"]
 
 readers fetch only the timeline `/` with gunicorn started three times, uncached
 (PAGE_CACHE_SECONDS=0), cached in each worker's memory (locmem) and cached in Redis
 (REDIS_URL, a dedicated db number, emptied with FLUSHDB first), and then only the bare
 view `/health/` (no database, no cache); each phase lasts --seconds (at most 30). It checks
 each mode by the X-Cache header of a repeated request (hit when cached, none when not) and
-prints requests/s and p50/p90/p99 for each phase. A --database-url is used as it is (only
-migrated, never seeded): e.g. a database bench/pages.py built, 1,000 events.
+prints requests/s and p50/p90/p99 for each phase. The readers send the Accept-Encoding of
+a browser (so cached pages come gzipped; --accept-encoding "" asks for them as they are).
+A --database-url is used as it is (only migrated, never seeded): e.g. a database
+bench/pages.py built, 1,000 events.
 
 Everything is bounded: one address (127.0.0.1), a deadline for every loop, a cap on the
 requests of every thread, a timeout on every request and every subprocess; it stops by
@@ -105,8 +108,9 @@ class Stats:
                 self.errors[group, label] += 1
 
 
-def drive(port, group, targets, stats, deadline, seed):
-    """Fetch the targets round robin until the deadline (or the request cap)."""
+def drive(port, group, targets, stats, deadline, seed, headers=None):
+    """Fetch the targets round robin until the deadline (or the request cap), each request
+    with `headers`."""
     rng = random.Random(seed)
     order = list(targets)
     rng.shuffle(order)
@@ -116,7 +120,7 @@ def drive(port, group, targets, stats, deadline, seed):
         label, path = order[n % len(order)]
         started = time.perf_counter()
         try:
-            status, _ = get(port, path, timeout=REQUEST_TIMEOUT)
+            status, _ = get(port, path, timeout=REQUEST_TIMEOUT, headers=headers)
         except (OSError, http.client.HTTPException) as exc:
             status = type(exc).__name__
         stats.add(group, label, time.perf_counter() - started, status)
@@ -265,13 +269,15 @@ def x_cache(port: int, path: str) -> str:
         conn.close()
 
 
-def phase(port: int, label: str, path: str, readers: int, seconds: float) -> Stats:
-    """Readers fetching one path for `seconds`."""
+def phase(port: int, label: str, path: str, readers: int, seconds: float, headers: dict) -> Stats:
+    """Readers fetching one path for `seconds`, each request with `headers`."""
     stats = Stats()
     deadline = time.monotonic() + seconds
     threads = [
         threading.Thread(
-            target=drive, args=(port, "readers", [(label, path)], stats, deadline, i), daemon=True
+            target=drive,
+            args=(port, "readers", [(label, path)], stats, deadline, i, headers),
+            daemon=True,
         )
         for i in range(readers)
     ]
@@ -286,6 +292,8 @@ def pages_main(args, workdir: Path) -> int:
     """The --pages mode: `/` uncached, cached (locmem), cached (Redis), then `/health/`."""
     seconds = max(1.0, min(args.seconds, MAX_PAGES_PHASE))
     readers = max(1, min(args.readers, 64))
+    # What a browser sends; --accept-encoding "" for clients that take no compression.
+    headers = {"Accept-Encoding": args.accept_encoding} if args.accept_encoding else {}
     created_db = server = None
     try:
         database_url, created_db = database_for(args)
@@ -321,9 +329,10 @@ def pages_main(args, workdir: Path) -> int:
             wait_until_up(port, server, seconds=120)
             seen = [x_cache(port, "/") for _ in range(2 * args.workers)]
             log(f"{label}: X-Cache of {len(seen)} requests: {' '.join(seen)}")
-            results.append((f"/ {label}", "/", phase(port, "/", "/", readers, seconds), seen[-1]))
+            timeline = phase(port, "/", "/", readers, seconds, headers)
+            results.append((f"/ {label}", "/", timeline, seen[-1]))
             if redis:
-                bare = phase(port, "/health/", "/health/", readers, seconds)
+                bare = phase(port, "/health/", "/health/", readers, seconds, headers)
                 results.append(("/health/ (bare view)", "/health/", bare, "-"))
             stop(server)
             server = None
@@ -338,6 +347,7 @@ def pages_main(args, workdir: Path) -> int:
             f"TradeWatch pages: {seconds:.0f} s a phase, {readers} readers, gunicorn -w "
             f"{args.workers} (sync), DEBUG off, {engine}"
             + (f" ({args.database_url})" if args.database_url else ", the seed")
+            + f"; readers send Accept-Encoding: {args.accept_encoding or '(none)'}"
         )
         print(
             f"\n  {'phase':<44} {'reqs':>6} {'errors':>6} {'p50 ms':>8} {'p90 ms':>8} "
@@ -391,6 +401,12 @@ def main(argv=None) -> int:
         "--pages",
         action="store_true",
         help="the timeline uncached, cached (locmem) and cached (Redis), and /health/",
+    )
+    parser.add_argument(
+        "--accept-encoding",
+        default="gzip, deflate, br",
+        help="--pages: the Accept-Encoding the readers send, as a browser does "
+        '(default "%(default)s"; "" for none)',
     )
     parser.add_argument(
         "--redis-url",

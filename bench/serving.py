@@ -126,11 +126,11 @@ def stop(proc: subprocess.Popen) -> None:
         proc.wait(timeout=5)
 
 
-def get(port: int, path: str, timeout: float = REQUEST_TIMEOUT):
+def get(port: int, path: str, timeout: float = REQUEST_TIMEOUT, headers: dict | None = None):
     """(status, body) of one GET to 127.0.0.1; raises on no answer."""
     conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
     try:
-        conn.request("GET", path, headers={"Host": HOST, "Connection": "close"})
+        conn.request("GET", path, headers={"Host": HOST, "Connection": "close", **(headers or {})})
         response = conn.getresponse()
         return response.status, response.read()
     finally:
