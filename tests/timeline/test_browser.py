@@ -133,6 +133,23 @@ def test_on_a_wide_screen_the_events_read_in_date_order(site, open_page):
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
+@pytest.mark.page_cache
+def test_a_cached_timeline_comes_gzipped_and_reads_the_same(site, browser):
+    from timeline.models import Event
+
+    shown = Event.objects.sourced().on_timeline().count()
+    for expected in ("miss", "hit"):
+        # A reader of their own each time: nothing in the browser's cache.
+        context = browser.new_context(viewport=WIDE)
+        page = context.new_page()
+        response = page.goto(site + "/")
+        assert response.header_value("x-cache") == expected
+        assert response.header_value("content-encoding") == "gzip"
+        assert page.locator("article.event").count() == shown
+        assert page.locator("blockquote.quote a.quote-text").count() > shown
+        context.close()
+
+
 def test_choosing_a_status_and_a_topic_in_the_filter_form_narrows_the_timeline(site, open_page):
     from timeline.models import Event
 
