@@ -4,7 +4,7 @@ A worker holds about 150,000 objects that live as long as it does: the modules, 
 resolver, compiled templates and patterns, the date parser's language data. Python's
 full collection walks every one of them each time enough new objects have outlived the
 young generations, which an uncached page of a hundred events makes happen every few
-requests: about 40 ms a page on average, and a 100–180 ms pause for the request that
+requests: 30–55 ms a page on average, and a 100–180 ms pause for the request that
 triggers it (docs/performance.md, "The garbage collector"). gc.freeze() moves the
 objects that exist to a permanent generation that no collection walks again; what a
 request makes is still collected as before.
