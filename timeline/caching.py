@@ -29,7 +29,6 @@ BREACH attack nothing to find.
 """
 
 import hashlib
-import re
 from datetime import UTC, datetime
 from functools import cache as cache_for_process
 from functools import wraps
@@ -43,6 +42,7 @@ from django.db.models.functions import Now
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpResponse
+from django.middleware.gzip import re_accepts_gzip
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.dateparse import parse_datetime
@@ -56,7 +56,6 @@ from .models import ContentVersion
 
 WATCHED_APPS = {"articles", "timeline"}
 KEY_PREFIX = "tradewatch:page"
-ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 # Below this, gzip's own header and trailer outweigh what it saves.
 SMALLEST_COMPRESSED = 512
 
@@ -181,7 +180,7 @@ def cached(view):
                     front.set(key, stored, seconds())
         if stored is not None:
             patch_vary_headers(response, ["Accept-Encoding"])
-            if stored.get("gzip") and ACCEPTS_GZIP.search(
+            if stored.get("gzip") and re_accepts_gzip.search(
                 request.headers.get("Accept-Encoding", "")
             ):
                 compressed(response, stored["gzip"])
