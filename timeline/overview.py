@@ -225,8 +225,8 @@ def build(
     (paging.month_counts) when the caller has them already. None when there is no event."""
     limit = marks_limit()
     # Two queries at most: the events and their changes (for the day each is now due), or
-    # the number of events in each month, unless the caller counted them.
-    events = []
+    # the number of events in each month (none when the caller counted them already).
+    events = None
     if months is None or sum(n for _, n in months) <= limit:
         events = list(
             whole.order_by("start", "end", "title", "pk").only(
@@ -235,7 +235,9 @@ def build(
         )
         if not events:
             return None
-    if events and len(events) <= limit:
+        if len(events) > limit:
+            events, months = None, paging.month_counts(whole)
+    if events is not None:
         prefetch_related_objects(events, "changes")
         first = min(e.start for e in events)
         last = max([today, *(max(e.due, e.last_day) for e in events)])
@@ -243,7 +245,6 @@ def build(
         overview.marks, overview.lanes = _marks(events, overview.axis, shown)
         days = [e.start for e in events]
     else:
-        months = months if not events else paging.month_counts(whole)
         first = months[0][0]
         last = max(today, period_end(months[-1][0], "month"))
         overview = Overview(Axis(first, last), today, sum(n for _, n in months))
