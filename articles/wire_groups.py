@@ -72,16 +72,20 @@ def group(article, passages: Iterable[str], *, model=None, bands=None) -> None:
         articles.filter(
             Q(pk__in=[pk for pk in ranked if not groups[pk]]) | Q(wire_group__in=merged)
         ).update(wire_group=key)
+    # A report in no group is no origin; in one, mark_origin() below decides.
     article.wire_signature, article.agency, article.wire_group = stored, agency, key
-    articles.filter(pk=article.pk).update(wire_signature=stored, agency=agency, wire_group=key)
-    marked = {before, key} - {""}
-    for name in marked:
-        mark_origin(name, model=model)
-    if marked:
-        # As mark_origin() left them (a report in no group, before or now, is no origin).
-        article.wire_group, article.wire_origin = (
-            articles.filter(pk=article.pk).values_list("wire_group", "wire_origin").get()
-        )
+    article.wire_origin = False
+    articles.filter(pk=article.pk).update(
+        wire_signature=stored, agency=agency, wire_group=key, wire_origin=False
+    )
+    if before and before != key:
+        mark_origin(before, model=model)
+    if key:
+        origin = mark_origin(key, model=model)
+        # As mark_origin() left it: the group's origin, or in no group once it is dissolved.
+        article.wire_origin = origin == article.pk
+        if origin is None:
+            article.wire_group = ""
 
 
 # Names the PostgreSQL advisory lock that one_at_a_time() takes (any 64-bit number will do,
@@ -101,9 +105,10 @@ def one_at_a_time(using: str) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [WIRE_LOCK])
 
 
-def mark_origin(key: str, *, model=None) -> None:
+def mark_origin(key: str, *, model=None):
     """The earliest published report of a group is its origin. A copy group left with
-    one report is no group (an agency's stays: the report is still the agency's copy)."""
+    one report is no group (an agency's stays: the report is still the agency's copy).
+    Returns the origin's pk, or None when the group is empty or no longer one."""
     if model is None:
         from .models import Article as model
 
@@ -111,9 +116,11 @@ def mark_origin(key: str, *, model=None) -> None:
     ordered = list(members.order_by("published", "pk").values_list("pk", flat=True)[:2])
     if len(ordered) == 1 and key not in AGENCIES:
         members.update(wire_group="", wire_origin=False)
-        return
-    if ordered:
-        members.update(wire_origin=Q(pk=ordered[0]))
+        return None
+    if not ordered:
+        return None
+    members.update(wire_origin=Q(pk=ordered[0]))
+    return ordered[0]
 
 
 def regroup(*, model=None, passage_model=None, bands=None) -> int:

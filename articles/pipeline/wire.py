@@ -107,9 +107,12 @@ def agency_named(
         for key, pattern in _DATELINES.items():
             if pattern.match(line.strip()):
                 return key
-    # The credit that comes first in the text, when a report credits more than one.
+    # The credit that comes first in the text, when a report credits more than one. Every
+    # credit holds the agency's name as written: a text without it is not searched.
     found = [
-        (match.start(), key) for key, pattern in _CREDITS.items() if (match := pattern.search(body))
+        (match.start(), key)
+        for key, pattern in _CREDITS.items()
+        if any(name in body for name in AGENCIES[key][1]) and (match := pattern.search(body))
     ]
     return min(found)[1] if found else ""
 

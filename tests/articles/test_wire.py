@@ -208,6 +208,42 @@ def test_a_corrected_report_that_no_longer_copies_the_story_leaves_its_group(db)
     assert earliest.wire_group != "" and earliest.wire_origin
 
 
+def test_the_origin_corrected_out_of_its_group_is_no_origin_and_the_next_earliest_is(db):
+    first, earliest, edited = wire_copies()
+    corrected = ingest_report(
+        article=earliest,
+        title="B",
+        outlet="The Saurashtra",
+        published=date(2025, 10, 26),
+        body="\n\n".join(["A Corrected Headline", *UNRELATED]),
+    ).article
+    stored = fresh([first, earliest, edited])
+    assert [(a.wire_group != "", a.wire_origin) for a in stored] == [
+        (True, True),
+        (False, False),
+        (True, False),
+    ]
+    # What the door hands back is what it stored.
+    assert (corrected.wire_group, corrected.wire_origin) == ("", False)
+
+
+def test_the_door_hands_back_each_copy_as_grouping_left_it(db):
+    for paragraphs, outlet, day in [
+        (STORY, "One", 27),
+        (STORY, "Two", 26),
+        (EDITED, "Three", 28),
+        (UNRELATED, "Four", 27),
+    ]:
+        article = report(
+            paragraphs, outlet=outlet, published=date(2025, 10, day), title=outlet
+        ).article
+        stored = Article.objects.get(pk=article.pk)
+        assert (article.wire_group, article.wire_origin) == (
+            stored.wire_group,
+            stored.wire_origin,
+        ), outlet
+
+
 def test_a_copy_group_left_with_one_report_is_no_group(db):
     copy = report(STORY, outlet="One", published=date(2025, 10, 26), title="One").article
     other = report(STORY[:4], outlet="Two", published=date(2025, 10, 27), title="Two").article
