@@ -13,6 +13,7 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.module_loading import import_string
 from django.utils.text import slugify
 
@@ -197,14 +198,19 @@ def store_report(
     if article is not None and expected_version is not None:
         if article.version != expected_version:
             raise EditConflict(article)
+    # The stored reports with its URL or its text (each unique): one read, locked.
+    found = list(
+        articles.filter(Q(content_hash=digest) | Q(url=url) if url else Q(content_hash=digest))
+    )
+    by_url = next((a for a in found if url and a.url == url), None)
+    same_text = next((a for a in found if a.content_hash == digest), None)
     if article is None and url:
-        article = articles.filter(url=url).first()
-    elif url and Article.objects.filter(url=url).exclude(pk=article.pk).exists():
+        article = by_url
+    elif url and by_url is not None and by_url.pk != article.pk:
         raise ReportError(f"another report already has the URL {url}")
-    same_text = Article.objects.filter(content_hash=digest).first()
     if article is None and same_text and not (url and same_text.url):
         # Same text, and no URL on one side or the other: the same report.
-        article = articles.get(pk=same_text.pk)
+        article = same_text
     if same_text and same_text != article:
         raise ReportError(
             f"duplicate report: same text as '{same_text.title}' "
