@@ -36,7 +36,7 @@ def group(article, passages: Iterable[str], *, model=None, bands=None) -> None:
     if bands is not None:
         if article.wire_signature is not None:
             bands._default_manager.filter(article=article).delete()
-        bands._default_manager.bulk_create(bands(article=article, key=key) for key in keys)
+        store_bands(bands, article.pk, keys, articles.db)
     agency = agency_named(
         article.body,
         byline=article.byline,
@@ -86,6 +86,23 @@ def group(article, passages: Iterable[str], *, model=None, bands=None) -> None:
         article.wire_origin = origin == article.pk
         if origin is None:
             article.wire_group = ""
+
+
+def store_bands(bands, article_pk, keys: list[int], using: str) -> None:
+    """A report's band keys, in one INSERT written by hand: as model rows through
+    bulk_create they cost some 0.5 ms a report, ten times the statement."""
+    if not keys:
+        return
+    db = connections[using]
+    quote = db.ops.quote_name
+    fields = bands._meta
+    columns = ", ".join(quote(fields.get_field(name).column) for name in ("article", "key"))
+    with db.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(fields.db_table)} ({columns}) VALUES "
+            + ", ".join(["(%s, %s)"] * len(keys)),
+            [value for key in keys for value in (article_pk, key)],
+        )
 
 
 # Names the PostgreSQL advisory lock that one_at_a_time() takes (any 64-bit number will do,
