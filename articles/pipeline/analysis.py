@@ -158,15 +158,6 @@ def _placed(draft: ClaimDraft, topics: dict[str, list[str]]) -> ClaimDraft:
     return replace(draft, places=places_in(sentence), topics=named)
 
 
-def _kept(draft: ClaimDraft, topics: dict[str, list[str]], clock: "_Clock") -> ClaimDraft:
-    """A sentence kept as a claim, completed: its places and topics (_placed), and its
-    figures typed. Whether it gives a figure at all is its signals' to say, so the figures
-    are typed only in the sentences kept."""
-    draft = clock.run("sentences", _placed, draft, topics)
-    figures = clock.run("figures", typed_figures, draft.sentence, draft.signals.figures)
-    return replace(draft, figures=figures)
-
-
 def draft_claim(
     sentence: str,
     *,
@@ -185,12 +176,12 @@ def draft_claim(
     `timings`, when given, gets the seconds each step took added to it (see analyse).
     """
     draft, _ = _draft(sentence, start, published, passage, context, heading, timings)
-    return _kept(draft, _lowered_topics(topics), _Clock(timings))
+    return _Clock(timings).run("sentences", _placed, draft, _lowered_topics(topics))
 
 
 def _draft(sentence, start, published, passage, context, heading, timings):
-    """draft_claim's draft, but for what only a kept claim needs (_kept), and where the
-    pronoun that speaks stands in the sentence."""
+    """draft_claim's draft, but for its places and topics (_placed), and where the pronoun
+    that speaks stands in the sentence."""
     clock = _Clock(timings)
     dates, explanations = clock.run("dates", _dates, sentence, published, passage, context)
     sig, pronoun, outcomes = clock.run("sentences", _marks, sentence)
@@ -206,6 +197,7 @@ def _draft(sentence, start, published, passage, context, heading, timings):
         places=(),
         topics=(),
         outcomes=outcomes,
+        figures=clock.run("figures", typed_figures, sentence, sig.figures),
         heading=heading,
     )
     return draft, pronoun
@@ -250,5 +242,5 @@ def analyse(
     # Speakers are tied across the whole report ("Bessent said" → the "U.S. Treasury
     # Secretary Scott Bessent" named earlier), so every sentence passes through, claim or not.
     tied = clock.run("figures", list, tie_claim_speakers(drafts, pronouns))
-    claims = tuple(_kept(d, keywords, clock) for d in tied if d.worth_citing)
+    claims = tuple(clock.run("sentences", _placed, d, keywords) for d in tied if d.worth_citing)
     return Analysis(cleaned=cleaned, passages=passages, claims=claims)
