@@ -138,30 +138,22 @@ def events_near(window: tuple[date, date]) -> list[Event]:
 @cache
 def _near_sql(vendor: str) -> str:
     """events_near's statement (one per database vendor: the quoting may differ)."""
-    q = connection.ops.quote_name
-    table = q(Event._meta.db_table)
-    changes = StatusChange._meta
-    event_id = q(changes.get_field("event").column)
+    table, changes = _table(Event), _table(StatusChange)
+    pk, start, end, precision, title = _columns(Event, "pk", "start", "end", "precision", "title")
+    event, new_date = _columns(StatusChange, "event", "new_date")
     # Whether the event has a story at all: most have none, and need no read of it.
-    story = f"EXISTS (SELECT 1 FROM {q(changes.db_table)} WHERE {event_id} = {table}.{q('id')})"
-    columns = (
-        ", ".join(q(f.column) for f in Event._meta.concrete_fields) + f", {story} AS has_story"
-    )
-    start, end, precision = (
-        q(Event._meta.get_field(n).column) for n in ("start", "end", "precision")
-    )
+    story = f"EXISTS (SELECT 1 FROM {changes} WHERE {event} = {table}.{pk})"
+    columns = ", ".join([*_columns(Event), f"{story} AS has_story"])
     open_ended = " OR ".join(
         f"({precision} = %s AND {start} BETWEEN %s AND %s)" for _ in PERIOD_REACH
     )
-    ordering = ", ".join(q(Event._meta.get_field(n).column) for n in ("start", "title", "id"))
     return (
         f"SELECT {columns} FROM {table} WHERE {start} BETWEEN %s AND %s"
         f" OR ({end} >= %s AND {start} <= %s)"
         f" OR ({end} IS NULL AND ({open_ended}))"
-        f" UNION SELECT {columns} FROM {table} WHERE {q('id')} IN"
-        f" (SELECT {event_id} FROM {q(changes.db_table)}"
-        f" WHERE {q(changes.get_field('new_date').column)} >= %s) AND {start} <= %s"
-        f" ORDER BY {ordering}"
+        f" UNION SELECT {columns} FROM {table} WHERE {pk} IN"
+        f" (SELECT {event} FROM {changes} WHERE {new_date} >= %s) AND {start} <= %s"
+        f" ORDER BY {start}, {title}, {pk}"
     )
 
 
@@ -189,6 +181,18 @@ def read_stories_and_topics(events: list[Event]) -> dict[int, set[str]]:
     return topics
 
 
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _columns(model, *names: str) -> list[str]:
+    """The quoted columns of the model's fields by name ("pk": its primary key), or of all
+    its fields: for the statements this module writes out once."""
+    quote, meta = connection.ops.quote_name, model._meta
+    fields = [meta.pk if n == "pk" else meta.get_field(n) for n in names] or meta.concrete_fields
+    return [quote(field.column) for field in fields]
+
+
 def _in(count: int) -> str:
     return ", ".join(["%s"] * count)
 
@@ -196,30 +200,22 @@ def _in(count: int) -> str:
 @lru_cache(maxsize=256)
 def _stories_sql(vendor: str, count: int) -> str:
     """The status changes of `count` events, in the order Event.changes gives them."""
-    q = connection.ops.quote_name
-    changes = StatusChange._meta
-    columns = ", ".join(q(f.column) for f in changes.concrete_fields)
-    event, effective, decided, pk = (
-        q(changes.get_field(name).column) for name in ("event", "effective", "decided", "id")
-    )
+    event, effective, decided, pk = _columns(StatusChange, "event", "effective", "decided", "pk")
     return (
-        f"SELECT {columns} FROM {q(changes.db_table)} WHERE {event} IN ({_in(count)})"
-        f" ORDER BY {event}, {effective}, {decided}, {pk}"
+        f"SELECT {', '.join(_columns(StatusChange))} FROM {_table(StatusChange)}"
+        f" WHERE {event} IN ({_in(count)}) ORDER BY {event}, {effective}, {decided}, {pk}"
     )
 
 
 @lru_cache(maxsize=256)
 def _topics_sql(vendor: str, count: int) -> str:
     """(event pk, topic slug) of the topics of `count` events."""
-    q = connection.ops.quote_name
-    through = Event.topics.through._meta
-    topic = Event.topics.field.related_model._meta
-    event_id, topic_id = (q(through.get_field(name).column) for name in ("event", "topic"))
-    slug, pk = q(topic.get_field("slug").column), q(topic.pk.column)
+    through, topic = Event.topics.through, Event.topics.field.related_model
+    event, tagged = _columns(through, "event", "topic")
+    slug, pk = _columns(topic, "slug", "pk")
     return (
-        f"SELECT t.{event_id}, o.{slug} FROM {q(through.db_table)} t"
-        f" JOIN {q(topic.db_table)} o ON o.{pk} = t.{topic_id}"
-        f" WHERE t.{event_id} IN ({_in(count)})"
+        f"SELECT t.{event}, o.{slug} FROM {_table(through)} t"
+        f" JOIN {_table(topic)} o ON o.{pk} = t.{tagged} WHERE t.{event} IN ({_in(count)})"
     )
 
 
@@ -460,13 +456,10 @@ def known_dates(published: date) -> list[Known]:
 def _known_sql(vendor: str) -> str:
     """known_dates' read, written out once for the reason events_near's is: the events
     starting between two days, with what the pipeline needs of them."""
-    q = connection.ops.quote_name
-    events = Event._meta
-    columns = [q(events.get_field(n).column) for n in ("id", *KNOWN_FIELDS)]
-    start = q(events.get_field("start").column)
+    pk, title, start = _columns(Event, "pk", "title", "start")
     return (
-        f"SELECT {', '.join(columns)} FROM {q(events.db_table)}"
-        f" WHERE {start} BETWEEN %s AND %s ORDER BY {start}, {columns[1]}, {columns[0]}"
+        f"SELECT {', '.join(_columns(Event, 'pk', *KNOWN_FIELDS))} FROM {_table(Event)}"
+        f" WHERE {start} BETWEEN %s AND %s ORDER BY {start}, {title}, {pk}"
     )
 
 
