@@ -157,6 +157,28 @@ def _near_sql(vendor: str) -> str:
     )
 
 
+def event_indexes(windows) -> dict[tuple[date, date], tuple[EventIndex, dict[int, set[str]]]]:
+    """For each window of days, an index of the events near it and their topics' slugs.
+
+    Windows that overlap share one read of the events near them all (an index answers
+    for each window what an index of its own events would: its lookups are by day), so a
+    batch of reports about the same weeks reads them once.
+    """
+    spans: list[list] = []  # [first, last, windows] of overlapping windows, by first day
+    for window in sorted(set(windows)):
+        if spans and window[0] <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], window[1])
+            spans[-1][2].append(window)
+        else:
+            spans.append([window[0], window[1], [window]])
+    indexes = {}
+    for first, last, members in spans:
+        events = events_near((first, last))
+        found = (EventIndex(events), read_stories_and_topics(events))
+        indexes.update(dict.fromkeys(members, found))
+    return indexes
+
+
 def read_stories_and_topics(events: list[Event]) -> dict[int, set[str]]:
     """Give each event its story (an event's story says the day it is now due, Event.due),
     read only for those that have one (events_near's `has_story`); and the slugs of each
@@ -321,37 +343,47 @@ def unlinked_claims(queryset=None):
     )
 
 
-@transaction.atomic(savepoint=False)
 def link_article(article, claims=None, *, new=False) -> list[Evidence]:
-    """Refresh the suggested evidence of one article's claims.
+    """Refresh the suggested evidence of one article's claims (link_articles, for one).
 
-    Editors' decisions (accepted or rejected rows) are never touched; suggestions that
-    no longer hold are removed, new ones are added. Reads the events near the report's
-    dates only, and writes in a few statements whatever the number of rows, each row's
-    version in the history all the same. All or nothing: inside an ingest's transaction
-    it takes no savepoint of its own, since a failure undoes the whole ingest.
     `claims`: all the article's claims as the door just stored them, with their passage,
     mentions and topics (read from the database when not given); `new`: the article was
     created in this transaction, so no evidence can point at its claims yet.
     """
-    if claims is None:
-        claims = article.claims.select_related("passage").prefetch_related("mentions", "topics")
-    claims = [claim for claim in claims if claim.anchor_state != Claim.AnchorState.ORPHANED]
-    window = report_window(claims, article.published)
-    events = events_near(window)
-    event_topics = read_stories_and_topics(events)
-    index = EventIndex(events)
+    return link_articles([(article, claims, new)])
+
+
+@transaction.atomic(savepoint=False)
+def link_articles(articles) -> list[Evidence]:
+    """Refresh the suggested evidence of the claims of several articles:
+    (article, claims or None, new) each, as link_article takes them.
+
+    Editors' decisions (accepted or rejected rows) are never touched; suggestions that
+    no longer hold are removed, new ones are added. Reads the events near the reports'
+    dates only (once for reports whose dates overlap, as a batch of the door's mostly
+    do), and writes in a few statements whatever the number of rows, each row's version
+    in the history all the same. All or nothing: inside an ingest's transaction it takes
+    no savepoint of its own, since a failure undoes the whole ingest.
+    """
+    reports = []
+    for article, claims, new in articles:
+        if claims is None:
+            claims = article.claims.select_related("passage").prefetch_related("mentions", "topics")
+        claims = [claim for claim in claims if claim.anchor_state != Claim.AnchorState.ORPHANED]
+        reports.append((article, claims, new, report_window(claims, article.published)))
+    indexes = event_indexes([window for *_, window in reports])
+    old = [article for article, _, new, _ in reports if not new]
     existing = (
-        {}
-        if new
-        else {
-            (ev.event_id, ev.claim_id): ev for ev in Evidence.objects.filter(claim__article=article)
-        }
+        {(ev.event_id, ev.claim_id): ev for ev in Evidence.objects.filter(claim__article__in=old)}
+        if old
+        else {}
     )
     wanted = {}
-    for claim in claims:
-        for s in suggest(claim, index, event_topics, window):
-            wanted[(s.event.pk, claim.pk)] = (claim, s)
+    for _, claims, _, window in reports:
+        index, event_topics = indexes[window]
+        for claim in claims:
+            for s in suggest(claim, index, event_topics, window):
+                wanted[(s.event.pk, claim.pk)] = (claim, s)
 
     stale = [
         ev.pk
