@@ -204,18 +204,27 @@ def refresh_points(article, claims=None, *, new: bool = False) -> int:
     they are. `claims`: the article's claims with their mentions, as the door just stored
     them (read when not given); `new`: the article was created in this transaction.
     """
-    if claims is None:
-        claims = article.claims.prefetch_related("mentions")
-    wanted = {}
-    for claim in claims:
-        if claim.anchor_state == Claim.AnchorState.ORPHANED or not claim.figures:
-            continue
-        for draft in read_points(claim.figures, claim.sentence, claim.mentions.all()):
-            wanted[claim.pk, draft.figure] = (claim, draft)
+    return refresh_points_of([(article, claims, new)])
+
+
+def refresh_points_of(articles) -> int:
+    """refresh_points for several articles at once, (article, claims or None, new) each:
+    one write of each kind for them all."""
+    wanted, old = {}, []
+    for article, claims, new in articles:
+        if claims is None:
+            claims = article.claims.prefetch_related("mentions")
+        if not new:
+            old.append(article)
+        for claim in claims:
+            if claim.anchor_state == Claim.AnchorState.ORPHANED or not claim.figures:
+                continue
+            for draft in read_points(claim.figures, claim.sentence, claim.mentions.all()):
+                wanted[claim.pk, draft.figure] = (claim, draft)
     existing = (
-        {}
-        if new
-        else {(p.claim_id, p.figure): p for p in TariffPoint.objects.filter(claim__article=article)}
+        {(p.claim_id, p.figure): p for p in TariffPoint.objects.filter(claim__article__in=old)}
+        if old
+        else {}
     )
     stale = [
         point.pk
