@@ -7,6 +7,10 @@ the report_ingested signal; the passages and claims it writes are articles.analy
 """
 
 import hashlib
+import logging
+from collections.abc import Iterable
+from contextlib import nullcontext
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -36,9 +40,11 @@ from .reports import (
     check_passages,
     check_text,
 )
-from .signals import report_ingested
+from .signals import report_ingested, reports_ingested
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -130,9 +136,10 @@ def ingest_report(
         published_note=published_note,
         today=today(),
     )
-    topics = topics_by_slug()  # read once: the analysis and the stored claims both want them
+    # Read once: the analysis and the stored claims both want them (and once for a batch).
+    topics = read_once("topics", topics_by_slug)
     keywords = topic_keywords(topics)
-    analysis = analyse(body, published, keywords, known_dates(published))
+    analysis = analyse(body, published, keywords, known_dates_once(published))
     dated = dateline(analysis, published) if published_estimated else None
     if dated is not None and EARLIEST_PUBLISHED <= dated[0] <= today():
         # The page's own dateline says when it was published: it confirms or corrects the
@@ -141,7 +148,7 @@ def ingest_report(
         published_note = f"from the dateline “{line}” (estimated {published.isoformat()})"
         if day != published:
             published = day
-            analysis = analyse(body, published, keywords, known_dates(published))
+            analysis = analyse(body, published, keywords, known_dates_once(published))
         published_estimated = False
     if not analysis.body.strip():
         raise ReportError("empty body: nothing is left once boilerplate is removed")
@@ -172,6 +179,97 @@ def ingest_report(
                     "another ingest stored a report with the same URL, text or title at the "
                     "same moment, and this one could not be reconciled; run it again"
                 ) from None
+
+
+@dataclass
+class _Batch:
+    """The ingest_reports batch under way: the reports stored so far, and what was read
+    for them (the topics, and the timeline's dates around each day: ingesting changes
+    neither, so the batch's reports share one read)."""
+
+    stored: list = field(default_factory=list)
+    reads: dict = field(default_factory=dict)
+
+
+_batch: ContextVar[_Batch | None] = ContextVar("tradewatch_ingest_batch", default=None)
+
+
+def read_once(key, read):
+    """`read()`, or in a batch what it gave the first time a report of the batch asked."""
+    batch = _batch.get()
+    if batch is None:
+        return read()
+    if key not in batch.reads:
+        batch.reads[key] = read()
+    return batch.reads[key]
+
+
+def known_dates_once(published: date) -> tuple[Known, ...]:
+    return read_once(("known dates", published), lambda: known_dates(published))
+
+
+# Reports a batch holds at most: one transaction, so the write lock (SQLite) or the wire
+# grouping lock (PostgreSQL) is held while they all go in, a second or so.
+BATCH_SIZE = 25
+
+
+def ingest_reports(reports: Iterable[dict]) -> list[IngestResult | Exception]:
+    """Many reports through the door, BATCH_SIZE at a time: for each, in order, its
+    IngestResult, or the exception that kept it out (a ReportError says why; anything
+    else is a fault, for the caller to log).
+
+    Each batch is one transaction and each report a savepoint in it, stored exactly as
+    ingest_report stores it, so a report that cannot go in leaves nothing and the rest
+    still go in. What hears report_ingested hears it once for the batch instead
+    (reports_ingested, before the batch commits): the timeline reads the events near
+    all the batch's reports once and writes their evidence in one go. Should that fail,
+    the batch's reports go in again one at a time.
+    `reports`: ingest_report's keyword arguments, each.
+    """
+    reports = list(reports)
+    results: list[IngestResult | Exception] = []
+    for start in range(0, len(reports), BATCH_SIZE):
+        results += _ingest_batch(reports[start : start + BATCH_SIZE])
+    return results
+
+
+def _ingest_batch(reports: list[dict]) -> list[IngestResult | Exception]:
+    results: list[IngestResult | Exception] = []
+    batch = _Batch()
+    stored = batch.stored
+    try:
+        with transaction.atomic():
+            token = _batch.set(batch)
+            try:
+                for report in reports:
+                    results.append(_one(report, savepoint=True))
+            finally:
+                _batch.reset(token)
+            if stored:
+                # A report stored twice in one batch (a correction after it) is said once,
+                # as it now stands: the claims it was first stored with may be gone.
+                latest = {
+                    article.pk: (article, status, claims) for article, status, claims in stored
+                }
+                reports_ingested.send(sender=Article, reports=list(latest.values()))
+    except Exception:  # noqa: BLE001 — the batch is rolled back; each report goes in alone
+        logger.warning(
+            "a batch of %d reports failed; ingesting them one at a time",
+            len(reports),
+            exc_info=True,
+        )
+        return [_one(report) for report in reports]
+    return results
+
+
+def _one(report: dict, *, savepoint: bool = False) -> IngestResult | Exception:
+    """One report through the door, or what kept it out. In a batch, in a savepoint of
+    its own: whatever fails, reads included, undoes that report only."""
+    try:
+        with transaction.atomic() if savepoint else nullcontext():
+            return ingest_report(**report)
+    except Exception as exc:  # noqa: BLE001 — one bad report must not stop the rest
+        return exc
 
 
 def store_report(
@@ -261,7 +359,11 @@ def store_report(
     wire_groups.group(
         article, [p.text for p in analysis.passages if p.kind != Passage.Kind.HEADING]
     )
-    report_ingested.send(sender=Article, article=article, status=status, claims=claims)
+    batch = _batch.get()
+    if batch is None:
+        report_ingested.send(sender=Article, article=article, status=status, claims=claims)
+    else:
+        batch.stored.append((article, status, claims))  # said once, at the batch's end
     return IngestResult(article, status, claims)
 
 
