@@ -310,7 +310,6 @@ def test_jobs_must_be_at_least_one_and_at_most_twice_the_cpus(tmp_path, jobs):
 @pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 def test_a_report_whose_process_dies_is_named_and_not_counted_as_stored(tmp_path, monkeypatch):
     from articles import services
-    from timeline.management.commands import ingest as command
 
     real = services.ingest_report
 
@@ -320,7 +319,7 @@ def test_a_report_whose_process_dies_is_named_and_not_counted_as_stored(tmp_path
         return real(**fields)
 
     # Forked processes inherit the patched door.
-    monkeypatch.setattr(command, "ingest_report", dies_on_the_fatal_report)
+    monkeypatch.setattr(services, "ingest_report", dies_on_the_fatal_report)
     fine = write_report(tmp_path, "fine.txt", title="Fine", url="https://example.com/fine")
     fatal = write_report(tmp_path, "fatal.txt", title="Fatal", url="https://example.com/fatal")
 

@@ -18,7 +18,7 @@ from django.db import connections
 
 from articles.reports import ReportError, decode, parse_report
 from articles.saved_pages import read_page
-from articles.services import ingest_report
+from articles.services import BATCH_SIZE, ingest_reports
 from timeline.models import Evidence
 
 logger = logging.getLogger(__name__)
@@ -62,11 +62,7 @@ class Command(BaseCommand):
         show_progress = not as_json and len(files) > 1 and sys.stderr.isatty()
         shown = (lambda n, path: progress(n, len(files), path.name)) if show_progress else None
         if jobs == 1 or len(files) == 1:
-            rows = []
-            for n, path in enumerate(files, start=1):
-                if shown:
-                    shown(n, path)
-                rows.append(ingest_file(path))
+            rows = ingest_files(files, shown)
         else:
             rows = ingest_at_once(files, jobs, shown)
         if show_progress:
@@ -102,10 +98,10 @@ def progress(n: int, total: int, name: str, width: int = 30) -> None:
 
 
 def ingest_at_once(files: list[Path], jobs: int, shown=None) -> list[dict]:
-    """ingest_file for each file, `jobs` at a time in processes of their own; the rows in
-    the order of the files.
+    """ingest_files for each chain of files, `jobs` at a time in processes of their own;
+    the rows in the order of the files.
 
-    Each report goes through the door in its own transaction as it would one by one; the
+    Each chain's reports go through the door in batches, as they would in one process; the
     door already settles two ingests that meet (the same report, the same outlet or slug)
     and wire grouping waits its turn. What parallel processes would get wrong is order: a
     corrected version must not be overtaken by the one it corrects, so the files that name
@@ -169,7 +165,7 @@ def is_page(path: Path) -> bool:
 
 def url_of(path: Path) -> str:
     """The URL a report file's header (or a saved page) gives; "" for a file that cannot be
-    read or parsed (ingest_file will say why)."""
+    read or parsed (read_file will say why)."""
     try:
         if is_page(path):
             return read_page(path.read_bytes()).url
@@ -180,36 +176,58 @@ def url_of(path: Path) -> str:
 
 def ingest_chain(paths: list[Path]) -> list[dict]:
     """In a process of ingest_at_once's: the files, in order."""
-    return [ingest_file(path) for path in paths]
+    return ingest_files(paths)
 
 
-def ingest_file(path: Path) -> dict:
-    """Ingest one file; never raises for a bad report, returns a failed row that says why."""
+def ingest_files(paths: list[Path], shown=None) -> list[dict]:
+    """Each file's row, in order: the reports go through the door in batches
+    (articles.services.ingest_reports), so a bad file fails alone and the rest go in."""
+    rows = []
+    for start in range(0, len(paths), BATCH_SIZE):
+        chunk = paths[start : start + BATCH_SIZE]
+        read = [read_file(path) for path in chunk]
+        results = iter(ingest_reports(fields for fields, _ in read if fields is not None))
+        for path, (fields, row) in zip(chunk, read, strict=True):
+            rows.append(row if fields is None else row_of(path, next(results), row))
+            if shown:
+                shown(len(rows), path)
+    return rows
+
+
+def read_file(path: Path) -> tuple[dict | None, dict]:
+    """A file's report as ingest_report's arguments and its row so far (the warnings its
+    reading gave); or None and a failed row that says why it cannot be read."""
     row = {"file": str(path), "status": "failed", "error": None, "slug": None, "url": None}
     try:
         data = path.read_bytes()
     except OSError as exc:
-        row["error"] = f"cannot read file: {exc.strerror}"
-        return row | {"claims": []}
+        return None, row | {"error": f"cannot read file: {exc.strerror}", "claims": []}
     try:
         if is_page(path):
             # A page without its title, site name or date is refused here with what it
             # lacks: completing it takes the admin's form, which a command cannot show.
             page = read_page(data, source_name=path.name)
             report = page.report()
-            result = ingest_report(**report.fields(), raw_html=page.html)
+            fields = report.fields() | {"raw_html": page.html}
         else:
             report = parse_report(decode(data), source_name=path.name)
-            result = ingest_report(**report.fields())
+            fields = report.fields()
     except ReportError as exc:
-        row["error"] = str(exc)
-        return row | {"claims": []}
-    except Exception as exc:  # noqa: BLE001 — one bad file must not stop the batch
-        # Nothing of this file was written (the door's transaction rolled back); the
-        # message names the file and the error so the report can be fixed and re-run.
-        logger.exception("ingest of %s failed", path)
-        row["error"] = f"could not be ingested ({type(exc).__name__}: {exc})"
-        return row | {"claims": []}
+        return None, row | {"error": str(exc), "claims": []}
+    return fields, row | {"warnings": list(report.warnings)}
+
+
+def row_of(path: Path, result, read: dict) -> dict:
+    """The file's row, from what the door did with its report."""
+    row = {name: value for name, value in read.items() if name != "warnings"}
+    if isinstance(result, ReportError):
+        return row | {"error": str(result), "claims": []}
+    if isinstance(result, Exception):
+        # Nothing of this file was written (its savepoint, or its transaction, rolled
+        # back); the message names the file and the error so it can be fixed and re-run.
+        logger.error("ingest of %s failed", path, exc_info=result)
+        error = f"could not be ingested ({type(result).__name__}: {result})"
+        return row | {"error": error, "claims": []}
     article = result.article
     return row | {
         "status": result.status,
@@ -219,7 +237,7 @@ def ingest_file(path: Path) -> dict:
         "outlet": article.outlet.name,
         "published": article.published.isoformat(),
         "published_estimated": article.published_estimated,
-        "warnings": list(report.warnings),
+        "warnings": read["warnings"],
         "claims": claims_json(result.claims),
     }
 
