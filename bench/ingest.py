@@ -14,7 +14,9 @@ missing.) Prints figures; asserts nothing. What it does:
    report_ingested signal runs timeline.linking.link_article): reports/s, ms per report.
    Inside the door it times the analysis, the linking, the wire grouping and the reads, by
    wrapping those functions for this run only: the database writes are the door less the
-   analysis and the linking.
+   analysis and the linking. Then N more reports (the next N make_reports gives) through
+   articles.services.ingest_reports, the batch door manage.py ingest sends files through:
+   reports/s and queries per report, its wall time only.
 3. Runs the same texts through the pipeline alone, with no database (analyse, with the
    topics and known dates read beforehand), and then through analyse again with its
    per-step timing hook (analyse(..., timings=...)), which adds up inside that one call the
@@ -176,6 +178,28 @@ def run_door(reports: list[dict], warmup: dict) -> tuple[list[dict], float]:
             )
         wall = time.perf_counter() - wall
     return rows, wall
+
+
+def run_batch(reports: list[dict]) -> tuple[float, int, list[str]]:
+    """The reports through ingest_reports, the batch door `manage.py ingest` uses: the wall
+    time, the queries, and what became of each report."""
+    from django.db import connection
+
+    from articles.services import ingest_reports
+
+    queries = [0]
+
+    def count(execute, sql, params, many, context):
+        queries[0] += 1
+        return execute(sql, params, many, context)
+
+    empty_caches()
+    with connection.execute_wrapper(count):
+        start = time.perf_counter()
+        results = ingest_reports(reports)
+        wall = time.perf_counter() - start
+    statuses = [getattr(r, "status", type(r).__name__) for r in results]
+    return wall, queries[0], statuses
 
 
 def run_pipeline(inputs, rounds: int) -> tuple[list[float], list]:
@@ -345,13 +369,16 @@ def main(argv=None) -> int:
     prepare_database(config, args.reset)
     print(f"# {machine(connection.vendor)}", flush=True)
 
+    from articles import services
     from articles.clock import today
     from articles.services import known_dates, topic_keywords
 
     seeds = load_seeds()
     rng = random.Random(args.seed)
     [warmup] = make_reports(seeds, 1, rng, today(), first=10_000)
-    reports = make_reports(seeds, args.reports, rng, today())
+    # Twice as many: the batch door gets the second half (the first is what it gave alone).
+    made = make_reports(seeds, 2 * args.reports, rng, today())
+    reports, batched = made[: args.reports], made[args.reports :]
     counts = [words(r["body"]) for r in reports]
     total_words = sum(counts)
     print(
@@ -364,6 +391,8 @@ def main(argv=None) -> int:
     door, wall = run_door(reports, warmup)
     refused = [row["status"] for row in door if row["status"] != "created"]
     print(f"# door done in {wall:.1f} s", flush=True)
+    batch_wall, batch_queries, batch_statuses = run_batch(batched)
+    print(f"# batch door done in {batch_wall:.1f} s", flush=True)
 
     keywords = topic_keywords()
     known = {}
@@ -406,6 +435,22 @@ def main(argv=None) -> int:
         + (f"; NOT CREATED: {len(refused)} ({', '.join(set(refused))})" if refused else "")
     )
     print()
+    batch_words = sum(words(r["body"]) for r in batched) / len(batched)
+    batch_refused = [status for status in batch_statuses if status != "created"]
+    batch_rate = len(batched) / batch_wall
+    print(
+        f"Batch door (ingest_reports, {services.BATCH_SIZE} reports a transaction, as "
+        f"manage.py ingest sends them), the next {len(batched)} reports "
+        f"({batch_words:.0f} words each): {batch_wall:.1f} s = {batch_rate:.2f} reports/s, "
+        f"{1000 / batch_rate:.1f} ms per report, "
+        f"{batch_queries / len(batched):.1f} SQL queries per report"
+        + (
+            f"; NOT CREATED: {len(batch_refused)} ({', '.join(set(batch_refused))})"
+            if batch_refused
+            else ""
+        )
+    )
+    print()
     print(f"{'stage':<44} {'ms/report':>9} {'ms/1k words':>12} {'of door':>9}")
     print(f"{'':<44} {'(median)':>9} {'(median)':>12} {'(total)':>9}")
     print("-- pipeline steps inside analyse (its timing hook), no database" + rounds)
@@ -435,6 +480,11 @@ def main(argv=None) -> int:
     print(
         f"  search_dates takes {ratio_pipeline:.2f}x the pipeline's time (analyse, no database)"
         f" and {ratio_door:.2f}x the whole door's (pipeline + linking + writes)"
+    )
+    per_report = sum(searched) / len(searched)
+    print(
+        f"  search_dates, mean {1000 * per_report:.1f} ms per report: "
+        f"{per_report / (batch_wall / len(batched)):.2f}x the batch door's mean time per report"
     )
     n = recall["mentions"]
     print(
