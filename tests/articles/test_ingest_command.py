@@ -145,6 +145,11 @@ def test_without_json_it_prints_a_summary_and_names_failures(tmp_path):
 
 
 HOSTILE_FILES = {
+    "too-long.txt": (
+        "Title: Too long\nOutlet: Test Wire\nPublished: 2025-10-27\n\n"
+        + "Talks on Sunday. " * 60_000,
+        "the limit is 1,000,000",
+    ),
     "nul.txt": (
         "Title: A report\nOutlet: Test Wire\nPublished: 2025-10-27\n\nTalks\x00 on Sunday.",
         "NUL character",

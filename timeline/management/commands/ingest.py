@@ -16,7 +16,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
-from articles.reports import ReportError, decode, parse_report
+from articles.reports import ReportError, check_text, decode, parse_report
 from articles.saved_pages import read_page
 from articles.services import BATCH_SIZE, ingest_reports
 from timeline.models import Evidence
@@ -211,6 +211,8 @@ def read_file(path: Path) -> tuple[dict | None, dict]:
             fields = report.fields() | {"raw_html": page.html}
         else:
             report = parse_report(decode(data), source_name=path.name)
+            # Refused now, not when its batch goes in: a batch holds its reports' texts.
+            check_text(report.body)
             fields = report.fields()
     except ReportError as exc:
         return None, row | {"error": str(exc), "claims": []}
