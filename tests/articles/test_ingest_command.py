@@ -236,6 +236,27 @@ def test_an_unexpected_error_in_one_file_is_named_and_the_batch_goes_on(tmp_path
     assert f"{bad}: could not be ingested (RuntimeError: boom)" in err
 
 
+@pytest.mark.django_db
+def test_an_unexpected_error_reading_one_file_is_named_and_the_rest_go_in(tmp_path, monkeypatch):
+    # The same, when what fails is the reading of the file itself, before the door.
+    from timeline.management.commands import ingest as command
+
+    real = command.parse_report
+
+    def explode_on_marker(text, *args, **kwargs):
+        if "EXPLODE" in text:
+            raise RuntimeError("unreadable")
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(command, "parse_report", explode_on_marker)
+    bad = write_report(tmp_path, "bad.txt", title="Bad", body="EXPLODE on Sunday.")
+    good = write_report(tmp_path, "good.txt", title="Good")
+    doc, _, failed = ingest(bad, good)
+    assert failed
+    assert [r["status"] for r in doc["articles"]] == ["failed", "created"]
+    assert doc["articles"][0]["error"] == "could not be ingested (RuntimeError: unreadable)"
+
+
 def what_was_stored(doc) -> list:
     """Per file, what a reader would check: its status or error, and its claims with their
     dates and events (not their ids)."""

@@ -216,6 +216,8 @@ def read_file(path: Path) -> tuple[dict | None, dict]:
             fields = report.fields()
     except ReportError as exc:
         return None, row | {"error": str(exc), "claims": []}
+    except Exception as exc:  # noqa: BLE001 — one bad file must not stop the others
+        return None, row_of(path, exc, row)
     return fields, row | {"warnings": list(report.warnings)}
 
 
