@@ -1,5 +1,6 @@
 """The ingest command, end to end: files in, rows and a summary out."""
 
+import importlib
 import io
 import json
 import os
@@ -213,19 +214,29 @@ def test_a_batch_with_hostile_files_reports_each_and_ingests_the_rest(tmp_path):
 
 
 @pytest.mark.django_db
-def test_an_unexpected_error_in_one_file_is_named_and_the_batch_goes_on(tmp_path, monkeypatch):
-    # A failure nobody foresaw (here: the pipeline raising on one text) must not stop the
-    # batch: the file is named with the error, the next file still goes in.
-    from articles import services
+@pytest.mark.parametrize(
+    "module, name",
+    [
+        # The pipeline raising on one text, inside the door.
+        ("articles.services", "analyse"),
+        # The reading of the file itself, before the door.
+        ("timeline.management.commands.ingest", "parse_report"),
+    ],
+)
+def test_an_unexpected_error_in_one_file_is_named_and_the_batch_goes_on(
+    tmp_path, monkeypatch, module, name
+):
+    # A failure nobody foresaw must not stop the batch: the file is named with the error,
+    # the next file still goes in.
+    target = importlib.import_module(module)
+    real = getattr(target, name)
 
-    real = services.analyse
-
-    def explode_on_marker(body, *args, **kwargs):
-        if "EXPLODE" in body:
+    def explode_on_marker(text, *args, **kwargs):
+        if "EXPLODE" in text:
             raise RuntimeError("boom")
-        return real(body, *args, **kwargs)
+        return real(text, *args, **kwargs)
 
-    monkeypatch.setattr(services, "analyse", explode_on_marker)
+    monkeypatch.setattr(target, name, explode_on_marker)
     bad = write_report(tmp_path, "bad.txt", title="Bad", body="EXPLODE on Sunday.")
     good = write_report(tmp_path, "good.txt", title="Good")
     doc, err, failed = ingest(bad, good)
@@ -234,27 +245,6 @@ def test_an_unexpected_error_in_one_file_is_named_and_the_batch_goes_on(tmp_path
     assert doc["articles"][0]["error"] == "could not be ingested (RuntimeError: boom)"
     _, err, _ = ingest(bad, as_json=False)
     assert f"{bad}: could not be ingested (RuntimeError: boom)" in err
-
-
-@pytest.mark.django_db
-def test_an_unexpected_error_reading_one_file_is_named_and_the_rest_go_in(tmp_path, monkeypatch):
-    # The same, when what fails is the reading of the file itself, before the door.
-    from timeline.management.commands import ingest as command
-
-    real = command.parse_report
-
-    def explode_on_marker(text, *args, **kwargs):
-        if "EXPLODE" in text:
-            raise RuntimeError("unreadable")
-        return real(text, *args, **kwargs)
-
-    monkeypatch.setattr(command, "parse_report", explode_on_marker)
-    bad = write_report(tmp_path, "bad.txt", title="Bad", body="EXPLODE on Sunday.")
-    good = write_report(tmp_path, "good.txt", title="Good")
-    doc, _, failed = ingest(bad, good)
-    assert failed
-    assert [r["status"] for r in doc["articles"]] == ["failed", "created"]
-    assert doc["articles"][0]["error"] == "could not be ingested (RuntimeError: unreadable)"
 
 
 def what_was_stored(doc) -> list:
