@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from django.db import connections
 from django.db.models import Q
 
+from tradewatch import statements
+
 from .pipeline.wire import AGENCIES, WINDOW, agency_named, band_keys, signature, similar
 from .signals import content_changed
 
@@ -94,12 +96,10 @@ def store_bands(bands, article_pk, keys: list[int], using: str) -> None:
     if not keys:
         return
     db = connections[using]
-    quote = db.ops.quote_name
-    fields = bands._meta
-    columns = ", ".join(quote(fields.get_field(name).column) for name in ("article", "key"))
+    columns = ", ".join(statements.columns(db, bands, "article", "key"))
     with db.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {quote(fields.db_table)} ({columns}) VALUES "
+            f"INSERT INTO {statements.table(db, bands)} ({columns}) VALUES "
             + ", ".join(["(%s, %s)"] * len(keys)),
             [value for key in keys for value in (article_pk, key)],
         )

@@ -51,6 +51,7 @@ from django.utils.text import compress_string
 
 from articles.clock import today
 from articles.signals import content_changed as bulk_content_changed
+from tradewatch import statements
 
 from .models import ContentVersion
 
@@ -89,13 +90,9 @@ def current() -> tuple[int, datetime]:
 
 @cache_for_process
 def version_sql(alias: str) -> str:
-    quote = connections[alias].ops.quote_name
-    fields = ContentVersion._meta
-    return (
-        f"SELECT {quote(fields.get_field('number').column)}, "
-        f"{quote(fields.get_field('changed').column)} FROM {quote(fields.db_table)} "
-        f"WHERE {quote(fields.pk.column)} = %s"
-    )
+    db = connections[alias]
+    number, changed, pk = statements.columns(db, ContentVersion, "number", "changed", "pk")
+    return f"SELECT {number}, {changed} FROM {statements.table(db, ContentVersion)} WHERE {pk} = %s"
 
 
 def bump() -> None:

@@ -26,6 +26,7 @@ from articles.analysis_rows import remember
 from articles.models import Claim
 from articles.pipeline.dates import Known
 from articles.signals import content_changed
+from tradewatch import statements
 from tradewatch.history import bulk_create_with_history
 
 from .models import Event, Evidence, StatusChange
@@ -204,28 +205,21 @@ def read_stories_and_topics(events: list[Event]) -> dict[int, set[str]]:
 
 
 def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
+    return statements.table(connection, model)
 
 
 def _columns(model, *names: str) -> list[str]:
-    """The quoted columns of the model's fields by name ("pk": its primary key), or of all
-    its fields: for the statements this module writes out once."""
-    quote, meta = connection.ops.quote_name, model._meta
-    fields = [meta.pk if n == "pk" else meta.get_field(n) for n in names] or meta.concrete_fields
-    return [quote(field.column) for field in fields]
-
-
-def _in(count: int) -> str:
-    return ", ".join(["%s"] * count)
+    return statements.columns(connection, model, *names)
 
 
 @lru_cache(maxsize=256)
 def _stories_sql(vendor: str, count: int) -> str:
     """The status changes of `count` events, in the order Event.changes gives them."""
     event, effective, decided, pk = _columns(StatusChange, "event", "effective", "decided", "pk")
+    events = statements.placeholders(count)
     return (
         f"SELECT {', '.join(_columns(StatusChange))} FROM {_table(StatusChange)}"
-        f" WHERE {event} IN ({_in(count)}) ORDER BY {event}, {effective}, {decided}, {pk}"
+        f" WHERE {event} IN ({events}) ORDER BY {event}, {effective}, {decided}, {pk}"
     )
 
 
@@ -235,9 +229,10 @@ def _topics_sql(vendor: str, count: int) -> str:
     through, topic = Event.topics.through, Event.topics.field.related_model
     event, tagged = _columns(through, "event", "topic")
     slug, pk = _columns(topic, "slug", "pk")
+    events = statements.placeholders(count)
     return (
         f"SELECT t.{event}, o.{slug} FROM {_table(through)} t"
-        f" JOIN {_table(topic)} o ON o.{pk} = t.{tagged} WHERE t.{event} IN ({_in(count)})"
+        f" JOIN {_table(topic)} o ON o.{pk} = t.{tagged} WHERE t.{event} IN ({events})"
     )
 
 
