@@ -9,7 +9,6 @@ the report_ingested signal; the passages and claims it writes are articles.analy
 import hashlib
 import logging
 from collections.abc import Iterable
-from contextlib import nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
@@ -183,11 +182,13 @@ def ingest_report(
 
 @dataclass
 class _Batch:
-    """The ingest_reports batch under way: the reports stored so far, and what was read
-    for them (the topics, and the timeline's dates around each day: ingesting changes
-    neither, so the batch's reports share one read)."""
+    """The ingest_reports batch under way: the reports stored so far, by article (a report
+    stored twice, a correction after it, counts as it now stands: the claims it was first
+    stored with may be gone), and what was read for them (the topics, and the timeline's
+    dates around each day: ingesting changes neither, so the batch's reports share one
+    read)."""
 
-    stored: list = field(default_factory=list)
+    stored: dict = field(default_factory=dict)  # article pk → (article, status, claims)
     reads: dict = field(default_factory=dict)
 
 
@@ -234,24 +235,16 @@ def ingest_reports(reports: Iterable[dict]) -> list[IngestResult | Exception]:
 
 
 def _ingest_batch(reports: list[dict]) -> list[IngestResult | Exception]:
-    results: list[IngestResult | Exception] = []
     batch = _Batch()
-    stored = batch.stored
     try:
         with transaction.atomic():
             token = _batch.set(batch)
             try:
-                for report in reports:
-                    results.append(_one(report, savepoint=True))
+                results = [_one(report) for report in reports]
             finally:
                 _batch.reset(token)
-            if stored:
-                # A report stored twice in one batch (a correction after it) is said once,
-                # as it now stands: the claims it was first stored with may be gone.
-                latest = {
-                    article.pk: (article, status, claims) for article, status, claims in stored
-                }
-                reports_ingested.send(sender=Article, reports=list(latest.values()))
+            if batch.stored:
+                reports_ingested.send(sender=Article, reports=list(batch.stored.values()))
     except Exception:  # noqa: BLE001 — the batch is rolled back; each report goes in alone
         logger.warning(
             "a batch of %d reports failed; ingesting them one at a time",
@@ -262,11 +255,11 @@ def _ingest_batch(reports: list[dict]) -> list[IngestResult | Exception]:
     return results
 
 
-def _one(report: dict, *, savepoint: bool = False) -> IngestResult | Exception:
-    """One report through the door, or what kept it out. In a batch, in a savepoint of
-    its own: whatever fails, reads included, undoes that report only."""
+def _one(report: dict) -> IngestResult | Exception:
+    """One report through the door, or what kept it out, in a transaction of its own (a
+    savepoint, in a batch): whatever fails, reads included, undoes that report only."""
     try:
-        with transaction.atomic() if savepoint else nullcontext():
+        with transaction.atomic():
             return ingest_report(**report)
     except Exception as exc:  # noqa: BLE001 — one bad report must not stop the rest
         return exc
@@ -363,7 +356,7 @@ def store_report(
     if batch is None:
         report_ingested.send(sender=Article, article=article, status=status, claims=claims)
     else:
-        batch.stored.append((article, status, claims))  # said once, at the batch's end
+        batch.stored[article.pk] = (article, status, claims)  # said once, at the batch's end
     return IngestResult(article, status, claims)
 
 
