@@ -114,7 +114,7 @@ def ingest_at_once(files: list[Path], jobs: int, shown=None) -> list[dict]:
     context = multiprocessing.get_context("fork")
     done = 0
     with ProcessPoolExecutor(max_workers=min(jobs, len(chains)), mp_context=context) as pool:
-        running = {pool.submit(ingest_chain, [files[i] for i in chain]): chain for chain in chains}
+        running = {pool.submit(ingest_files, [files[i] for i in chain]): chain for chain in chains}
         for future in as_completed(running):
             chain = running[future]
             try:
@@ -172,11 +172,6 @@ def url_of(path: Path) -> str:
         return parse_report(decode(path.read_bytes())).url.strip()
     except (OSError, ReportError):
         return ""
-
-
-def ingest_chain(paths: list[Path]) -> list[dict]:
-    """In a process of ingest_at_once's: the files, in order."""
-    return ingest_files(paths)
 
 
 def ingest_files(paths: list[Path], shown=None) -> list[dict]:
