@@ -112,6 +112,17 @@ class Clock:
         return spent
 
 
+class Queries:
+    """The SQL statements run on a connection while it is installed (execute_wrapper)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
 @contextlib.contextmanager
 def patched(targets):
     """Replace module attributes for the length of a pass: [(module, name, replacement)]."""
@@ -141,12 +152,7 @@ def run_door(reports: list[dict], warmup: dict) -> tuple[list[dict], float]:
     import timeline.receivers as receivers
 
     clock_ = Clock()
-    queries = [0]
-
-    def count(execute, sql, params, many, context):
-        queries[0] += 1
-        return execute(sql, params, many, context)
-
+    queries = Queries()
     targets = [
         (services, "analyse", clock_.wrap("analyse", services.analyse)),
         (services, "known_dates", clock_.wrap("reads", services.known_dates)),
@@ -156,7 +162,7 @@ def run_door(reports: list[dict], warmup: dict) -> tuple[list[dict], float]:
         (receivers, "link_article", clock_.wrap("link", receivers.link_article)),
     ]
     rows = []
-    with patched(targets), connection.execute_wrapper(count):
+    with patched(targets), connection.execute_wrapper(queries):
         with transaction.atomic():  # the warm-up leaves nothing behind
             services.ingest_report(**warmup)
             transaction.set_rollback(True)
@@ -164,7 +170,7 @@ def run_door(reports: list[dict], warmup: dict) -> tuple[list[dict], float]:
         empty_caches()
         wall = time.perf_counter()
         for report in reports:
-            queries[0] = 0
+            queries.count = 0
             start = time.perf_counter()
             result = services.ingest_report(**report)
             door = time.perf_counter() - start
@@ -172,7 +178,7 @@ def run_door(reports: list[dict], warmup: dict) -> tuple[list[dict], float]:
             if "link" not in parts:
                 raise SystemExit("the linking did not run: is timeline's receiver connected?")
             rows.append(
-                {"door": door, "queries": queries[0], "status": result.status}
+                {"door": door, "queries": queries.count, "status": result.status}
                 | {name: parts.get(name, 0.0) for name in ("analyse", "reads", "store", "wire")}
                 | {"link": parts["link"]}
             )
@@ -191,19 +197,14 @@ def run_batch(reports: list[dict], warmup: dict) -> tuple[float, int, list[str]]
         ingest_report(**warmup)
         transaction.set_rollback(True)
 
-    queries = [0]
-
-    def count(execute, sql, params, many, context):
-        queries[0] += 1
-        return execute(sql, params, many, context)
-
+    queries = Queries()
     empty_caches()
-    with connection.execute_wrapper(count):
+    with connection.execute_wrapper(queries):
         start = time.perf_counter()
         results = ingest_reports(reports)
         wall = time.perf_counter() - start
     statuses = [getattr(r, "status", type(r).__name__) for r in results]
-    return wall, queries[0], statuses
+    return wall, queries.count, statuses
 
 
 def run_pipeline(inputs, rounds: int) -> tuple[list[float], list]:
