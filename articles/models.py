@@ -207,11 +207,18 @@ class WireBand(models.Model):
 
     Derived, like the signature, on every ingest. Reports sharing a band's key are the
     only ones a new report is compared with, so grouping reads its likely copies, however
-    many reports were published the same weeks.
+    many reports were published the same weeks. The band keeps its report's publication
+    day, so that the reports sharing a key are read only within days of a new one: a story
+    reprinted for months shares its keys with every copy, and a new copy is compared only
+    with those of its own weeks.
     """
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="wire_bands")
-    key = models.BigIntegerField(db_index=True)
+    key = models.BigIntegerField()
+    published = models.DateField(help_text="The report's publication day, as it was grouped.")
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "published"], name="wireband_key_published")]
 
     def __str__(self):
         return f"{self.article_id}: {self.key}"

@@ -38,7 +38,7 @@ def group(article, passages: Iterable[str], *, model=None, bands=None) -> None:
     if bands is not None:
         if article.wire_signature is not None:
             bands._default_manager.filter(article=article).delete()
-        store_bands(bands, article.pk, keys, articles.db)
+        store_bands(bands, article, keys, articles.db)
     agency = agency_named(
         article.body,
         byline=article.byline,
@@ -48,13 +48,15 @@ def group(article, passages: Iterable[str], *, model=None, bands=None) -> None:
     before = article.wire_group
     groups, matches = {}, {}
     if stored is not None:
-        near = articles.exclude(pk=article.pk).filter(
-            wire_signature__isnull=False,
-            published__gte=article.published - WINDOW,
-            published__lte=article.published + WINDOW,
+        window = dict(
+            published__gte=article.published - WINDOW, published__lte=article.published + WINDOW
         )
+        near = articles.exclude(pk=article.pk).filter(wire_signature__isnull=False, **window)
         if bands is not None:
-            near = near.filter(pk__in=bands._default_manager.filter(key__in=keys).values("article"))
+            # The bands' own days bound the read: a key shared by months of copies is read
+            # only for the copies within WINDOW (the index on key and day).
+            sharing = bands._default_manager.filter(key__in=keys, **window)
+            near = near.filter(pk__in=sharing.values("article"))
         rows = list(near.order_by().values_list("pk", "wire_signature", "wire_group"))
         groups = {pk: key for pk, _, key in rows}
         matches = similar(stored, ((pk, sig) for pk, sig, _ in rows))
@@ -90,18 +92,20 @@ def group(article, passages: Iterable[str], *, model=None, bands=None) -> None:
             article.wire_group = ""
 
 
-def store_bands(bands, article_pk, keys: list[int], using: str) -> None:
-    """A report's band keys, in one INSERT written by hand: as model rows through
-    bulk_create they cost some 0.5 ms a report, ten times the statement."""
+def store_bands(bands, article, keys: list[int], using: str) -> None:
+    """A report's band keys, with its publication day, in one INSERT written by hand: as
+    model rows through bulk_create they cost some 0.5 ms a report, ten times the
+    statement."""
     if not keys:
         return
     db = connections[using]
-    columns = ", ".join(statements.columns(db, bands, "article", "key"))
+    columns = ", ".join(statements.columns(db, bands, "article", "key", "published"))
+    published = bands._meta.get_field("published").get_db_prep_save(article.published, db)
     with db.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {statements.table(db, bands)} ({columns}) VALUES "
-            + ", ".join(["(%s, %s)"] * len(keys)),
-            [value for key in keys for value in (article_pk, key)],
+            + ", ".join(["(%s, %s, %s)"] * len(keys)),
+            [value for key in keys for value in (article.pk, key, published)],
         )
 
 
@@ -136,7 +140,12 @@ def mark_origin(key: str, *, model=None):
         return None
     if not ordered:
         return None
-    members.update(wire_origin=Q(pk=ordered[0]))
+    # Only the rows whose mark changes: a group of hundreds of copies gains one report at a
+    # time, and its origin seldom moves.
+    origin = Q(pk=ordered[0])
+    members.filter((origin & Q(wire_origin=False)) | (~origin & Q(wire_origin=True))).update(
+        wire_origin=origin
+    )
     return ordered[0]
 
 

@@ -72,7 +72,7 @@ def store(count: int, story: list[str], copies: int, vocabulary, rng, outlet, fi
     Article.objects.bulk_create(articles, batch_size=500)
     WireBand.objects.bulk_create(
         (
-            WireBand(article=a, key=key)
+            WireBand(article=a, key=key, published=a.published)
             for a, keys in zip(articles, bands, strict=True)
             for key in keys
         ),

@@ -275,6 +275,47 @@ def test_grouping_reads_signatures_never_the_other_reports_texts(db):
     assert Article.objects.get(pk=article.pk).wire_group != ""
 
 
+def test_a_band_keeps_its_report_s_day_and_moves_with_a_corrected_one(db):
+    a, b, c = wire_copies()
+    assert set(WireBand.objects.values_list("article", "published")) == {
+        (x.pk, x.published) for x in (a, b, c)
+    }
+    # The editor corrects C's day: its bands move with it, and it is still a copy.
+    ingest_report(
+        title="C",
+        outlet="Mint Wire",
+        published=date(2025, 10, 30),
+        body=Article.objects.get(pk=c.pk).raw_body,
+        article=c,
+    )
+    assert set(WireBand.objects.filter(article=c).values_list("published", flat=True)) == {
+        date(2025, 10, 30)
+    }
+    assert len({x.wire_group for x in fresh([a, b, c])}) == 1
+
+
+def test_a_copy_joining_a_large_group_rewrites_its_own_row_only(db):
+    copies = wire_copies() + [
+        report(STORY, outlet=f"Desk {n}", published=date(2025, 10, 27), title=f"E{n}").article
+        for n in range(4)
+    ]
+    changed = []
+
+    def count_changes(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if sql.lstrip().upper().startswith("UPDATE") and Article._meta.db_table in sql:
+            changed.append(context["cursor"].rowcount)
+        return result
+
+    article = report(EDITED, outlet="Late", published=date(2025, 10, 29), title="D").article
+    with connection.execute_wrapper(count_changes):
+        wire_groups.group(article, EDITED)
+    # The group's origin (B, the earliest) stays: no other member is written again.
+    assert sum(changed) == 1
+    assert [x.wire_origin for x in fresh(copies)] == [False, True] + [False] * 5
+    assert Article.objects.get(pk=article.pk).wire_group == fresh(copies)[0].wire_group != ""
+
+
 def unrelated_reports(count: int, published: date) -> list[Article]:
     """Reports of the same days that copy nothing: words drawn at random."""
     rng = random.Random(count)
