@@ -7,6 +7,8 @@ add no version to a report's history.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
 
 from django.db import connections
 from django.db.models import Q
@@ -48,16 +50,7 @@ def group(article, passages: Iterable[str], *, model=None, bands=None) -> None:
     before = article.wire_group
     groups, matches = {}, {}
     if stored is not None:
-        window = dict(
-            published__gte=article.published - WINDOW, published__lte=article.published + WINDOW
-        )
-        near = articles.exclude(pk=article.pk).filter(wire_signature__isnull=False, **window)
-        if bands is not None:
-            # The bands' own days bound the read: a key shared by months of copies is read
-            # only for the copies within WINDOW (the index on key and day).
-            sharing = bands._default_manager.filter(key__in=keys, **window)
-            near = near.filter(pk__in=sharing.values("article"))
-        rows = list(near.order_by().values_list("pk", "wire_signature", "wire_group"))
+        rows = near_signatures(model, bands, article, keys, articles.db)
         groups = {pk: key for pk, _, key in rows}
         matches = similar(stored, ((pk, sig) for pk, sig, _ in rows))
     # The most similar first: its group decides when the report names no agency.
@@ -72,16 +65,15 @@ def group(article, passages: Iterable[str], *, model=None, bands=None) -> None:
         key = f"copy-{article.content_hash[:12]}"
     # Copies bridged by this report become one group; an agency's group keeps its name.
     merged = {k for k in touched if k != key and k not in AGENCIES}
-    if key:
-        articles.filter(
-            Q(pk__in=[pk for pk in ranked if not groups[pk]]) | Q(wire_group__in=merged)
-        ).update(wire_group=key)
+    alone = [pk for pk in ranked if not groups[pk]]
+    if key and (alone or merged):
+        articles.filter(Q(pk__in=alone) | Q(wire_group__in=merged)).update(wire_group=key)
     # A report in no group is no origin; in one, mark_origin() below decides.
     article.wire_signature, article.agency, article.wire_group = stored, agency, key
     article.wire_origin = False
-    articles.filter(pk=article.pk).update(
-        wire_signature=stored, agency=agency, wire_group=key, wire_origin=False
-    )
+    with connections[articles.db].cursor() as cursor:
+        mark = _statements(articles.db, model).mark
+        cursor.execute(mark, [stored, agency, key, False, article.pk])
     if before and before != key:
         mark_origin(before, model=model)
     if key:
@@ -133,20 +125,85 @@ def mark_origin(key: str, *, model=None):
     if model is None:
         from .models import Article as model
 
-    members = model._default_manager.filter(wire_group=key)
-    ordered = list(members.order_by("published", "pk").values_list("pk", flat=True)[:2])
-    if len(ordered) == 1 and key not in AGENCIES:
-        members.update(wire_group="", wire_origin=False)
-        return None
-    if not ordered:
-        return None
-    # Only the rows whose mark changes: a group of hundreds of copies gains one report at a
-    # time, and its origin seldom moves.
-    origin = Q(pk=ordered[0])
-    members.filter((origin & Q(wire_origin=False)) | (~origin & Q(wire_origin=True))).update(
-        wire_origin=origin
-    )
+    using = model._default_manager.db
+    sql = _statements(using, model)
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql.first_two, [key])
+        ordered = [pk for (pk,) in cursor.fetchall()]
+        if len(ordered) == 1 and key not in AGENCIES:
+            cursor.execute(sql.dissolve, [False, key])
+            return None
+        if not ordered:
+            return None
+        # Only the rows whose mark changes: a group of hundreds of copies gains one report
+        # at a time, and its origin seldom moves.
+        cursor.execute(sql.origin, [ordered[0], key, ordered[0]])
     return ordered[0]
+
+
+def near_signatures(model, bands, article, keys: list[int], using: str) -> list[tuple]:
+    """(pk, signature, group) of the other signed reports published within WINDOW of
+    `article`; with `bands`, only those that share one of its band `keys`, read by the
+    bands' own days: a key shared by months of copies is read only for the copies of
+    these weeks (the index on key and day)."""
+    db = connections[using]
+    first, last = (
+        db.ops.adapt_datefield_value(article.published + sign * WINDOW) for sign in (-1, 1)
+    )
+    params = [article.pk, first, last]
+    if bands is not None:
+        params += [*keys, first, last]
+    with db.cursor() as cursor:
+        cursor.execute(_near_sql(using, model, bands, len(keys)), params)
+        return cursor.fetchall()
+
+
+# Grouping runs for every report ingested; its statements are written out once (the
+# ORM took longer to build each than the database took to run it).
+
+
+@dataclass(frozen=True)
+class _Statements:
+    mark: str  # the report's own signature, agency and group; no origin yet
+    first_two: str  # a group's two earliest reports
+    dissolve: str  # a group of one is no group
+    origin: str  # the origin marked, and only the rows whose mark changes
+
+
+@lru_cache(maxsize=16)
+def _statements(using: str, model) -> _Statements:
+    db = connections[using]
+    table = statements.table(db, model)
+    pk, signed, agency, group, origin, published = statements.columns(
+        db, model, "pk", "wire_signature", "agency", "wire_group", "wire_origin", "published"
+    )
+    return _Statements(
+        mark=f"UPDATE {table} SET {signed} = %s, {agency} = %s, {group} = %s,"
+        f" {origin} = %s WHERE {pk} = %s",
+        first_two=f"SELECT {pk} FROM {table} WHERE {group} = %s ORDER BY {published}, {pk} LIMIT 2",
+        dissolve=f"UPDATE {table} SET {group} = '', {origin} = %s WHERE {group} = %s",
+        origin=f"UPDATE {table} SET {origin} = ({pk} = %s)"
+        f" WHERE {group} = %s AND {origin} <> ({pk} = %s)",
+    )
+
+
+@lru_cache(maxsize=64)
+def _near_sql(using: str, model, bands, keys: int) -> str:
+    db = connections[using]
+    pk, signed, group, published = statements.columns(
+        db, model, "pk", "wire_signature", "wire_group", "published"
+    )
+    sql = (
+        f"SELECT {pk}, {signed}, {group} FROM {statements.table(db, model)}"
+        f" WHERE {pk} <> %s AND {signed} IS NOT NULL AND {published} BETWEEN %s AND %s"
+    )
+    if bands is None:
+        return sql
+    article, key, day = statements.columns(db, bands, "article", "key", "published")
+    return (
+        f"{sql} AND {pk} IN (SELECT {article} FROM {statements.table(db, bands)}"
+        f" WHERE {key} IN ({statements.placeholders(keys)}) AND {day} BETWEEN %s AND %s)"
+    )
 
 
 def regroup(*, model=None, passage_model=None, bands=None) -> int:
