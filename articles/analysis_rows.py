@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import prefetch_related_objects
 from simple_history.utils import bulk_update_with_history
 
+from tradewatch import statements
 from tradewatch.history import bulk_create_with_history
 
 from .models import Article, Claim, DateMention, Passage, Topic
@@ -64,7 +65,7 @@ def store_analysis(
     body = analysis.body
     if not new:
         article.passages.all().delete()
-    passages = Passage.objects.bulk_create(
+    passages = [
         Passage(
             article=article,
             position=i,
@@ -74,7 +75,8 @@ def store_analysis(
             end=block.end,
         )
         for i, block in enumerate(analysis.passages, start=1)
-    )
+    ]
+    statements.insert(Passage, passages)
     claims = [] if new else list(article.claims.all())
     # Decided before anything changes: whose kind, attribution and topics are the editors'.
     edited = {claim.pk for claim in claims if keeps_edits(claim)}
@@ -266,8 +268,8 @@ def store_details(
                 for match, why in zip(draft.dates, draft.explanations, strict=True)
             ],
         )
-    DateMention.objects.bulk_create(
-        mention for claim, _ in stored for mention in claim.mentions.all()
+    statements.insert(
+        DateMention, [mention for claim, _ in stored for mention in claim.mentions.all()]
     )
     derived = [(claim, draft) for claim, draft in stored if claim.pk not in keep_topics]
     tagged = Claim.topics.through
@@ -276,10 +278,13 @@ def store_details(
         tagged.objects.filter(claim__in=retagged).delete()
     for claim, draft in derived:
         remember(claim, "topics", [topics[slug] for slug in draft.topics if slug in topics])
-    tagged.objects.bulk_create(
-        tagged(claim_id=claim.pk, topic_id=topic.pk)
-        for claim, _ in derived
-        for topic in claim.topics.all()
+    statements.insert(
+        tagged,
+        [
+            tagged(claim_id=claim.pk, topic_id=topic.pk)
+            for claim, _ in derived
+            for topic in claim.topics.all()
+        ],
     )
 
 

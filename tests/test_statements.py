@@ -1,0 +1,108 @@
+"""The rows the door inserts without the ORM's compiler are the rows bulk_create stores."""
+
+from datetime import date
+
+import pytest
+from django.forms.models import model_to_dict
+
+from articles.models import Article, Claim, DateMention, Passage, Topic
+from articles.services import ingest_report
+from tradewatch import statements
+
+BODY = (
+    "Negotiators met in Kuala Lumpur on Sunday, Oct. 26, and agreed a framework.\n\n"
+    "The truce that expires on November 10 will be extended, officials said."
+)
+
+
+def a_report(title: str) -> Article:
+    return ingest_report(
+        title=title, outlet="Wire Desk", published=date(2025, 10, 27), body=BODY
+    ).article
+
+
+def stored(model, **match):
+    """The stored rows of `model` matching `match`, without their own keys, in order."""
+    return [
+        {k: v for k, v in model_to_dict(row).items() if k not in ("id", *match)}
+        for row in model.objects.filter(**match).order_by("pk")
+    ]
+
+
+def passages_of(article, offset=0):
+    return [
+        Passage(article=article, position=100 + offset + i, kind=kind, text=text, start=s, end=e)
+        for i, (kind, text, s, e) in enumerate(
+            [("heading", "Talks", 0, 5), (Passage.Kind.LIST_ITEM, "Soybeans again", 10, 24)]
+        )
+    ]
+
+
+def mentions_of(claim, count):
+    return [
+        DateMention(
+            claim=claim,
+            text=f"November {n % 28 + 1}",
+            start=n,
+            end=n + len(f"November {n % 28 + 1}"),
+            date_start=date(2025, 11, n % 28 + 1),
+            date_end=date(2025, 11, n % 28 + 1),
+            precision=DateMention.Precision.DAY,
+            method="absolute",
+            explanation=f"mention {n}",
+        )
+        for n in range(count)
+    ]
+
+
+def test_inserted_rows_are_the_rows_bulk_create_stores(db):
+    one = a_report("One")
+    other = ingest_report(
+        title="Other", outlet="Wire Desk", published=date(2025, 10, 27), body=BODY + "\n\nMore."
+    ).article
+    by_orm, by_hand = passages_of(one), passages_of(other)
+    Passage.objects.bulk_create(by_orm)
+    statements.insert(Passage, by_hand)
+
+    assert [p.pk for p in by_hand] == sorted(p.pk for p in by_hand)
+    assert all(p.pk and not p._state.adding and p._state.db == "default" for p in by_hand)
+    assert [Passage.objects.get(pk=p.pk).text for p in by_hand] == ["Talks", "Soybeans again"]
+    orm_rows = [r for r in stored(Passage, article=one) if r["position"] >= 100]
+    hand_rows = [r for r in stored(Passage, article=other) if r["position"] >= 100]
+    assert hand_rows == orm_rows
+    # An inserted row is a row like any other: other rows point at it.
+    claim = one.claims.first()
+    claim.passage = by_hand[1]
+    claim.save()
+    assert Claim.objects.get(pk=claim.pk).passage.text == "Soybeans again"
+
+
+def test_many_rows_go_in_several_statements_in_order(db, monkeypatch):
+    claim = a_report("One").claims.first()
+    claim.mentions.all().delete()
+    monkeypatch.setattr(statements, "MAX_PARAMETERS", 9 * 100)  # 100 mentions a statement
+    rows = mentions_of(claim, 450)
+
+    statements.insert(DateMention, rows)
+
+    assert len({m.pk for m in rows}) == 450
+    assert [
+        (m.text, m.start, m.date_start, m.precision, m.explanation)
+        for m in claim.mentions.order_by("pk")
+    ] == [(m.text, m.start, m.date_start, m.precision, m.explanation) for m in rows]
+
+
+def test_topic_links_inserted_are_the_claim_s_topics(db):
+    claim = a_report("One").claims.first()
+    tagged = Claim.topics.through
+    topics = [Topic.objects.create(slug=f"t{n}", name=f"Topic {n}") for n in range(3)]
+    claim.topics.clear()
+
+    statements.insert(tagged, [tagged(claim_id=claim.pk, topic_id=t.pk) for t in topics])
+
+    assert set(Claim.objects.get(pk=claim.pk).topics.all()) == set(topics)
+
+
+def test_a_model_the_database_fills_in_is_refused(db):
+    with pytest.raises(TypeError, match="the database fills in created"):
+        statements.insert(Claim, [Claim(article=a_report("One"), sentence="x")])
