@@ -103,6 +103,22 @@ def test_topic_links_inserted_are_the_claim_s_topics(db):
     assert set(Claim.objects.get(pk=claim.pk).topics.all()) == set(topics)
 
 
-def test_a_model_the_database_fills_in_is_refused(db):
-    with pytest.raises(TypeError, match="the database fills in created"):
-        statements.insert(Claim, [Claim(article=a_report("One"), sentence="x")])
+def test_what_the_database_fills_in_is_read_back_as_the_orm_reads_it(db):
+    article = a_report("One")
+    claim = Claim(article=article, sentence="Negotiators met in Kuala Lumpur", start=0, end=31)
+
+    statements.insert(Claim, [claim])
+
+    assert claim.created == Claim.objects.get(pk=claim.pk).created
+    assert claim.created.tzinfo is not None  # a time, as a read gives it, not the raw text
+
+
+def test_rows_already_saved_or_half_left_to_the_database_are_refused(db):
+    article = a_report("One")
+    with pytest.raises(ValueError, match="new rows only"):
+        statements.insert(Claim, list(article.claims.all()))
+    claims = [Claim(article=article, sentence="x"), Claim(article=article, sentence="y")]
+    claims[1].created = article.created
+    with pytest.raises(ValueError, match="created: set on some rows, left on others"):
+        statements.insert(Claim, claims)
+    assert article.claims.filter(sentence__in=["x", "y"]).count() == 0

@@ -17,6 +17,8 @@ from simple_history.manager import HistoryDescriptor
 from simple_history.models import HistoricalRecords as SimpleHistoricalRecords
 from simple_history.utils import get_change_reason_from_object
 
+from tradewatch import statements
+
 
 class PreparedHistoryDescriptor(HistoryDescriptor):
     def __init__(self, model, manager, queryset):
@@ -42,9 +44,11 @@ class HistoricalRecords(SimpleHistoricalRecords):
 
 
 def bulk_create_with_history(objs, model, batch_size=None):
-    """simple_history's bulk_create_with_history, with each new row's first version copied
-    by the database (one INSERT … SELECT from the rows just written) instead of built as
-    an object and compiled field by field: the same versions, for a fraction of the cost.
+    """simple_history's bulk_create_with_history, with the rows inserted by
+    tradewatch.statements.insert, and each new row's first version copied by the database
+    (one INSERT … SELECT from the rows just written) instead of built as an object and
+    compiled field by field: the same rows and versions, for a fraction of the cost.
+    `batch_size` goes to simple_history where it writes the versions itself.
 
     What simple_history would write, column for column: the tracked fields as stored,
     history_type "+", the user simple_history would name (the instance's `_history_user`,
@@ -52,7 +56,8 @@ def bulk_create_with_history(objs, model, batch_size=None):
     `_change_reason` (else none). Every row of one call gets the same history_date. A
     history model with columns beyond those (a custom field) is left to simple_history.
     """
-    objs = model._default_manager.bulk_create(objs, batch_size=batch_size)
+    objs = list(objs)
+    statements.insert(model, objs)  # bulk_create's rows, through statements written out
     if not objs or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return objs
     history = model.history.model

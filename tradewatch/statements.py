@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from itertools import batched
 
 from django.db import connections, models, router
+from django.db.models.expressions import DatabaseDefault
+from django.db.models.sql import InsertQuery
 
 
 def table(connection, model) -> str:
@@ -33,34 +35,52 @@ def placeholders(count: int) -> str:
 
 
 def insert(model, objs: Sequence, using: str | None = None) -> None:
-    """Save new rows of a plain model, as bulk_create does, in INSERT … RETURNING
-    statements written here: each instance gets its primary key and is marked saved.
+    """Save new rows, as bulk_create does, in INSERT … RETURNING statements written here:
+    each instance gets its primary key (and what the database filled in) and is marked
+    saved.
 
-    For the rows the door writes by the dozen for every report (passages, date mentions,
-    topic links): bulk_create's compiler prepares each value through several layers, some
-    100 µs a passage against some 20 here. Every concrete field but the auto primary key
-    is written as the instance holds it (after its pre_save, through get_db_prep_save); a
-    model with a field the database fills in (db_default, a generated column) is not one
-    of these. Sends no signals, as bulk_create sends none.
+    For the rows the door writes by the dozen for every report (passages, claims, date
+    mentions, topic links, evidence): bulk_create's compiler prepares each value through
+    several layers, some 100 µs a passage against some 20 here. Every concrete field but
+    the automatic primary key is written as the instance holds it (after its pre_save,
+    through get_db_prep_save), but a field with a db_default that the rows leave to the
+    database (as new instances do): it is read back, converted as the ORM converts it.
+    A model with a generated column, or without an automatic primary key, is refused, as
+    are rows already saved. Sends no signals, as bulk_create sends none.
     """
     if not objs:
         return
+    if any(obj.pk is not None for obj in objs):
+        raise ValueError(f"{model._meta.label}: insert() saves new rows only")
     using = using or router.db_for_write(model)
     db = connections[using]
-    fields = _plain_fields(model)
-    head = f"INSERT INTO {table(db, model)} ({', '.join(columns(db, model, *fields))}) VALUES "
-    row = f"({placeholders(len(fields))})"
-    tail = f" RETURNING {columns(db, model, 'pk')[0]}"
-    fields = [model._meta.get_field(name) for name in fields]
-    size = max(1, min(db.ops.bulk_batch_size(fields, objs), MAX_PARAMETERS // len(fields)))
+    meta = model._meta
+    written, returned = [], [meta.pk]
+    for field in _insertable(model):
+        left = [isinstance(getattr(obj, field.attname), DatabaseDefault) for obj in objs]
+        if any(left) and not all(left):
+            raise ValueError(f"{meta.label}.{field.name}: set on some rows, left on others")
+        (returned if left[0] else written).append(field)
+    quote = db.ops.quote_name
+    head = f"INSERT INTO {table(db, model)} ({', '.join(quote(f.column) for f in written)}) VALUES "
+    row = f"({placeholders(len(written))})"
+    tail = f" RETURNING {', '.join(quote(f.column) for f in returned)}"
+    size = max(1, min(db.ops.bulk_batch_size(written, objs), MAX_PARAMETERS // len(written)))
+    convert = None
+    if len(returned) > 1:  # values of the database's own: converted as a read converts them
+        compiler = InsertQuery(model).get_compiler(using=using)
+        converters = compiler.get_converters([f.get_col(meta.db_table) for f in returned])
+        convert = (lambda rows: compiler.apply_converters(rows, converters)) if converters else None
     with db.cursor() as cursor:
         for chunk in batched(objs, size):
             cursor.execute(
                 head + ", ".join([row] * len(chunk)) + tail,
-                [f.get_db_prep_save(f.pre_save(obj, True), db) for obj in chunk for f in fields],
+                [f.get_db_prep_save(f.pre_save(obj, True), db) for obj in chunk for f in written],
             )
-            for obj, (pk,) in zip(chunk, cursor.fetchall(), strict=True):
-                obj.pk = pk
+            rows = cursor.fetchall()
+            for obj, values in zip(chunk, convert(rows) if convert else rows, strict=True):
+                for field, value in zip(returned, values, strict=True):
+                    setattr(obj, field.attname, value)
                 obj._state.adding, obj._state.db = False, using
 
 
@@ -69,13 +89,13 @@ MAX_PARAMETERS = 30_000
 
 
 @functools.cache
-def _plain_fields(model) -> tuple[str, ...]:
-    """The names of the fields insert() writes; TypeError for a model it cannot."""
+def _insertable(model) -> tuple:
+    """The fields insert() may write (all concrete ones but the primary key); TypeError
+    for a model it cannot insert into."""
     meta = model._meta
-    if not meta.pk.auto_created and not isinstance(meta.pk, models.AutoField):
+    if not isinstance(meta.pk, models.AutoField):
         raise TypeError(f"{meta.label}: insert() needs an automatic primary key")
-    fields = [f for f in meta.concrete_fields if f is not meta.pk]
-    filled = [f.name for f in fields if f.db_returning or f.has_db_default() or f.generated]
-    if filled:
-        raise TypeError(f"{meta.label}: the database fills in {', '.join(filled)}")
-    return tuple(f.name for f in fields)
+    generated = [f.name for f in meta.concrete_fields if f.generated]
+    if generated:
+        raise TypeError(f"{meta.label}: the database fills in {', '.join(generated)}")
+    return tuple(f for f in meta.concrete_fields if f is not meta.pk)
