@@ -20,6 +20,8 @@ from django.db.models import Q
 from django.utils.module_loading import import_string
 from django.utils.text import slugify
 
+from tradewatch.history import bulk_create_with_history
+
 from . import wire_groups
 from .analysis_rows import (
     store_analysis,
@@ -39,7 +41,7 @@ from .reports import (
     check_passages,
     check_text,
 )
-from .signals import report_ingested, reports_ingested
+from .signals import content_changed, report_ingested, reports_ingested
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
@@ -322,7 +324,9 @@ def store_report(
             added_by=user,
         )
         full_clean(article)
-        article.save()
+        # Inserted as the claims are, its first version copied by the database: save()
+        # built that version field by field, texts and all.
+        bulk_create_with_history([article], Article)
         status = CREATED
     else:
         same_text = article.content_hash == digest and article.raw_body == body
@@ -348,6 +352,7 @@ def store_report(
         status = UPDATED
 
     claims = store_analysis(article, analysis, new=status == CREATED, topics=topics)
+    content_changed.send(sender=Article)  # rows written in bulk send no model signal
     # Which reports print the same copy: from the passages, against stored signatures.
     wire_groups.group(
         article, [p.text for p in analysis.passages if p.kind != Passage.Kind.HEADING]
