@@ -12,14 +12,15 @@ from collections.abc import Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import IntegrityError, connections, transaction
 from django.utils.module_loading import import_string
 from django.utils.text import slugify
 
+from tradewatch import statements
 from tradewatch.history import bulk_create_with_history
 
 from . import wire_groups
@@ -291,10 +292,10 @@ def store_report(
     if article is not None and expected_version is not None:
         if article.version != expected_version:
             raise EditConflict(article)
-    # The stored reports with its URL or its text (each unique): one read, locked.
-    found = list(
-        articles.filter(Q(content_hash=digest) | Q(url=url) if url else Q(content_hash=digest))
-    )
+    # The stored reports with its URL or its text (each unique). Most reports are new: a
+    # statement written out once asks whether there are any, and those are read, locked.
+    known = stored_with(digest, url)
+    found = list(articles.filter(pk__in=known)) if known else []
     by_url = next((a for a in found if url and a.url == url), None)
     same_text = next((a for a in found if a.content_hash == digest), None)
     if article is None and url:
@@ -363,6 +364,21 @@ def store_report(
     else:
         batch.stored[article.pk] = (article, status, claims)  # said once, at the batch's end
     return IngestResult(article, status, claims)
+
+
+def stored_with(digest: str, url: str | None) -> list[int]:
+    """The pks of the stored reports with this cleaned text's hash or this URL."""
+    db = connections[Article.objects.db]
+    with db.cursor() as cursor:
+        cursor.execute(_identity_sql(db.alias), [digest, url or None])
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+@cache
+def _identity_sql(using: str) -> str:
+    db = connections[using]
+    pk, digest, url = statements.columns(db, Article, "pk", "content_hash", "url")
+    return f"SELECT {pk} FROM {statements.table(db, Article)} WHERE {digest} = %s OR {url} = %s"
 
 
 def dateline(analysis: Analysis, published: date) -> tuple[date, str] | None:
