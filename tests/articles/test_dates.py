@@ -9,10 +9,12 @@ import collections
 import doctest
 import json
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import articles.pipeline.dates
 from articles.pipeline.casefold import FOLDS_TO_ASCII, folds_to_ascii
@@ -881,3 +883,15 @@ def test_letters_that_look_like_i_or_s_are_read_as_them_and_kept_as_written(text
     ]
     assert [m.text for m in found] == [written]
     assert all(text[m.start : m.end] == m.text for m in found)
+
+
+@given(st.dates(), st.integers(min_value=0, max_value=400))
+def test_explanations_name_days_as_strftime_does_in_the_c_locale(start, length):
+    from articles.pipeline.dates.periods import format_day, format_span
+
+    end = start + timedelta(days=min(length, (date.max - start).days))
+    assert format_day(start) == f"{start:%a} {start.day} {start:%b %Y}"
+    if start.year == end.year and start.month != end.month:
+        assert format_span(start, end).startswith(f"{start:%a} {start.day} {start:%b} – ")
+    elif start.year == end.year and start != end:
+        assert format_span(start, end) == f"{start:%a} {start.day} – {format_day(end)}"

@@ -41,8 +41,15 @@ def season_span(year: int, first_month: int) -> tuple[date, date]:
     return start, month_span(end_year, end_month)[1]
 
 
+# The names strftime's %a and %b give in the C locale, which explanations are written in
+# whatever the process's locale; looked up, they cost a tenth of strftime.
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def format_day(d: date) -> str:
-    return f"{d:%a} {d.day} {d:%b %Y}"
+    """'Thu 30 Oct 2025'."""
+    return f"{WEEKDAYS[d.weekday()]} {d.day} {MONTHS[d.month - 1]} {d.year}"
 
 
 def format_span(start: date, end: date) -> str:
@@ -51,9 +58,10 @@ def format_span(start: date, end: date) -> str:
         return format_day(start)
     if start.year != end.year:
         return f"{format_day(start)} – {format_day(end)}"
+    first = f"{WEEKDAYS[start.weekday()]} {start.day}"
     if start.month != end.month:
-        return f"{start:%a} {start.day} {start:%b} – {format_day(end)}"
-    return f"{start:%a} {start.day} – {format_day(end)}"
+        return f"{first} {MONTHS[start.month - 1]} – {format_day(end)}"
+    return f"{first} – {format_day(end)}"
 
 
 def whole_months(start: date, end: date) -> bool:
