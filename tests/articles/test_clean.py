@@ -7,7 +7,7 @@ import pytest
 
 import articles.pipeline.clean
 from articles.pipeline.boilerplate import RULES
-from articles.pipeline.clean import Removal, clean, normalise_line, raw_lines
+from articles.pipeline.clean import Removal, _first_rule, clean, normalise_line, raw_lines
 from tests.seeds import SEED_NAMES
 from tests.seeds import seed_raw_body as seed_body
 
@@ -264,3 +264,23 @@ def test_page_furniture_is_removed_and_named(line, rule):
 )
 def test_a_sentence_that_mentions_an_update_or_a_read_is_kept(sentence):
     assert clean(sentence).text == sentence
+
+
+def test_one_pattern_of_all_rules_names_the_rule_asking_each_in_turn_would():
+    lines = [line for line, _ in PAGE_FURNITURE] + [
+        "Leave a Reply Cancel reply",
+        "Your email address will not be published.",
+        "Acme Rugged Systems offers the leading field tablet solutions, trusted by crews.",
+        "Advertisement",
+        "Share this article",
+        "Photo: Reuters",
+        "Talks were held on Sunday.",
+    ]
+    for prefix in SEED_NAMES:
+        lines += raw_lines(seed_body(prefix))
+    # Each rule keeps its own flags: the case-sensitive ones tell "ACME ROOFING" apart.
+    lines += [line.upper() for line in lines] + [line.lower() for line in lines]
+    for line in (normalise_line(line) for line in lines):
+        if line:
+            asked = next((rule for rule in RULES if rule.matches(line)), None)
+            assert _first_rule(line) is asked, line
