@@ -64,16 +64,40 @@ def content_hash(body: str) -> str:
 def unique_slug(model, text: str, max_length=80) -> str:
     base = slugify(text)[:max_length].strip("-") or "report"
     slug, n = base, 2
-    while model.objects.filter(slug=slug).exists():
+    while slug_taken(model, slug):
         slug = f"{base[: max_length - 4]}-{n}"
         n += 1
     return slug
 
 
+def slug_taken(model, slug: str) -> bool:
+    db = connections[model._default_manager.db]
+    with db.cursor() as cursor:
+        cursor.execute(_slug_sql(db.alias, model), [slug])
+        return cursor.fetchone() is not None
+
+
+@cache
+def _slug_sql(using: str, model) -> str:
+    db = connections[using]
+    (slug,) = statements.columns(db, model, "slug")
+    return f"SELECT 1 FROM {statements.table(db, model)} WHERE {slug} = %s LIMIT 1"
+
+
 def outlet_named(name: str) -> Outlet:
-    outlet = Outlet.objects.filter(name__iexact=name.strip()).first()
+    """The outlet of that name, whatever its case, created if there is none. In a batch,
+    an outlet found is remembered by its name as written: the batch's reports mostly come
+    from a few outlets. One created is not, until a later report finds it: the report
+    that created it may yet fail, and take the outlet with it."""
+    name = name.strip()
+    batch = _batch.get()
+    known = batch.outlets if batch is not None else {}
+    outlet = known.get(name)
     if outlet is None:
-        outlet = Outlet.objects.create(name=name.strip(), slug=unique_slug(Outlet, name))
+        outlet = Outlet.objects.filter(name__iexact=name).first()
+        if outlet is None:
+            return Outlet.objects.create(name=name, slug=unique_slug(Outlet, name))
+        known[name] = outlet
     return outlet
 
 
@@ -193,6 +217,7 @@ class _Batch:
 
     stored: dict = field(default_factory=dict)  # article pk → (article, status, claims)
     reads: dict = field(default_factory=dict)
+    outlets: dict = field(default_factory=dict)  # outlet_named's, by name as written
 
 
 _batch: ContextVar[_Batch | None] = ContextVar("tradewatch_ingest_batch", default=None)

@@ -173,3 +173,45 @@ def test_a_batch_reads_the_topics_and_the_events_near_its_reports_once(seeded):
     assert len(near(alone.captured_queries)) == len(topics(alone.captured_queries)) == 5
     assert len(near(together.captured_queries)) == len(topics(together.captured_queries)) == 1
     assert len(together.captured_queries) < len(alone.captured_queries)
+
+
+def outlet_reads(queries) -> list:
+    return [
+        q
+        for q in queries
+        if q["sql"].startswith('SELECT "articles_outlet"."id"') and "WHERE" in q["sql"]
+    ]
+
+
+def test_a_batch_reads_each_of_its_outlets_until_it_finds_it_stored(seeded):
+    reports = [r | {"outlet": "Harbor Desk"} for r in batch()[:5]]
+
+    with CaptureQueriesContext(connection) as together:
+        results = ingest_reports(reports)
+
+    assert [outcome(r) for r in results] == [CREATED] * 5
+    # The first report finds none and creates it; the second finds it; the rest ask nobody.
+    assert len(outlet_reads(together.captured_queries)) == 2
+    assert {a.outlet.name for a in Article.objects.filter(url__startswith="https://second.")} == {
+        "Harbor Desk"
+    }
+
+
+def test_an_outlet_created_by_a_report_that_failed_is_not_lent_to_the_next(
+    seeded, monkeypatch, caplog
+):
+    first, second = [r | {"outlet": "Ghost Desk"} for r in batch()[:2]]
+    store = services.store_analysis
+
+    def fails_after_the_outlet_is_made(article, analysis, **kwargs):
+        if article.title == first["title"]:
+            raise RuntimeError("the disk filled up")
+        return store(article, analysis, **kwargs)
+
+    monkeypatch.setattr(services, "store_analysis", fails_after_the_outlet_is_made)
+    results = ingest_reports([first, second, first | {"url": "https://second.example/again"}])
+
+    assert isinstance(results[0], RuntimeError) and isinstance(results[2], RuntimeError)
+    assert outcome(results[1]) == CREATED
+    assert Article.objects.get(url=second["url"]).outlet.name == "Ghost Desk"
+    assert "one at a time" not in caplog.text  # the batch itself went in
