@@ -65,7 +65,8 @@ def insert(model, objs: Sequence, using: str | None = None) -> None:
     head = f"INSERT INTO {table(db, model)} ({', '.join(quote(f.column) for f in written)}) VALUES "
     row = f"({placeholders(len(written))})"
     tail = f" RETURNING {', '.join(quote(f.column) for f in returned)}"
-    size = max(1, min(db.ops.bulk_batch_size(written, objs), MAX_PARAMETERS // len(written)))
+    per_row = max(1, len(written))
+    size = max(1, min(db.ops.bulk_batch_size(written, objs), MAX_PARAMETERS // per_row))
     convert = None
     if len(returned) > 1:  # values of the database's own: converted as a read converts them
         compiler = InsertQuery(model).get_compiler(using=using)
