@@ -91,12 +91,10 @@ def store_bands(bands, article, keys: list[int], using: str) -> None:
     if not keys:
         return
     db = connections[using]
-    columns = ", ".join(statements.columns(db, bands, "article", "key", "published"))
     published = bands._meta.get_field("published").get_db_prep_save(article.published, db)
     with db.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {statements.table(db, bands)} ({columns}) VALUES "
-            + ", ".join(["(%s, %s, %s)"] * len(keys)),
+            statements.insert_sql(db, bands, ["article", "key", "published"], len(keys)),
             [value for key in keys for value in (article.pk, key, published)],
         )
 

@@ -76,7 +76,7 @@ def bulk_create_with_history(objs, model, batch_size=None):
         for (user, reason), pks in rows.items():
             for chunk in batched(pks, COPY_CHUNK):
                 cursor.execute(
-                    insert.format(pks=", ".join(["%s"] * len(chunk))),
+                    insert.format(pks=statements.placeholders(len(chunk))),
                     [when, reason, "+", user, *chunk],
                 )
     return objs

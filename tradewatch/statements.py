@@ -55,16 +55,19 @@ def insert(model, objs: Sequence, using: str | None = None) -> None:
     using = using or router.db_for_write(model)
     db = connections[using]
     meta = model._meta
-    written, returned = [], [meta.pk]
-    for field in _insertable(model):
+    written, defaulted = _insertable(model)
+    returned = [meta.pk]
+    for field in defaulted:  # written if the rows set it, else the database's to fill in
         left = [isinstance(getattr(obj, field.attname), DatabaseDefault) for obj in objs]
         if any(left) and not all(left):
             raise ValueError(f"{meta.label}.{field.name}: set on some rows, left on others")
-        (returned if left[0] else written).append(field)
-    quote = db.ops.quote_name
-    head = f"INSERT INTO {table(db, model)} ({', '.join(quote(f.column) for f in written)}) VALUES "
-    row = f"({placeholders(len(written))})"
-    tail = f" RETURNING {', '.join(quote(f.column) for f in returned)}"
+        if left[0]:
+            returned.append(field)
+        else:
+            written = (*written, field)
+    sql = functools.partial(
+        insert_sql, db, model, [f.name for f in written], returning=[f.name for f in returned]
+    )
     per_row = max(1, len(written))
     size = max(1, min(db.ops.bulk_batch_size(written, objs), MAX_PARAMETERS // per_row))
     convert = None
@@ -75,7 +78,7 @@ def insert(model, objs: Sequence, using: str | None = None) -> None:
     with db.cursor() as cursor:
         for chunk in batched(objs, size):
             cursor.execute(
-                head + ", ".join([row] * len(chunk)) + tail,
+                sql(len(chunk)),
                 [f.get_db_prep_save(f.pre_save(obj, True), db) for obj in chunk for f in written],
             )
             rows = cursor.fetchall()
@@ -89,14 +92,31 @@ def insert(model, objs: Sequence, using: str | None = None) -> None:
 MAX_PARAMETERS = 30_000
 
 
+def insert_sql(connection, model, names: Sequence[str], rows: int, returning=()) -> str:
+    """INSERT INTO the model's table (the columns of the fields `names`) VALUES `rows` rows
+    of parameters, RETURNING the columns of the fields `returning`, if any."""
+    sql = (
+        f"INSERT INTO {table(connection, model)} ({', '.join(columns(connection, model, *names))})"
+        f" VALUES {', '.join([f'({placeholders(len(names))})'] * rows)}"
+    )
+    if returning:
+        sql += f" RETURNING {', '.join(columns(connection, model, *returning))}"
+    return sql
+
+
 @functools.cache
-def _insertable(model) -> tuple:
-    """The fields insert() may write (all concrete ones but the primary key); TypeError
-    for a model it cannot insert into."""
+def _insertable(model) -> tuple[tuple, tuple]:
+    """The fields insert() may write (all concrete ones but the primary key): those it
+    always writes, and those with a db_default the rows may leave to the database.
+    TypeError for a model it cannot insert into."""
     meta = model._meta
     if not isinstance(meta.pk, models.AutoField):
         raise TypeError(f"{meta.label}: insert() needs an automatic primary key")
     generated = [f.name for f in meta.concrete_fields if f.generated]
     if generated:
         raise TypeError(f"{meta.label}: the database fills in {', '.join(generated)}")
-    return tuple(f for f in meta.concrete_fields if f is not meta.pk)
+    fields = [f for f in meta.concrete_fields if f is not meta.pk]
+    return (
+        tuple(f for f in fields if not f.has_db_default()),
+        tuple(f for f in fields if f.has_db_default()),
+    )
