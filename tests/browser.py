@@ -11,6 +11,9 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.core.servers.basehttp import ThreadedWSGIServer, WSGIServer
+from django.db import connection
+from django.test.testcases import LiveServerThread
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -47,6 +50,24 @@ def browser():
     chromium.close()
     playwright.stop()
     env.undo()
+
+
+class OneRequestAtATime(WSGIServer):
+    """The live server, when the test database is SQLite held in memory: every request
+    thread would share the test's one connection to it, and two requests at once (the
+    embed page and the JSON it fetches, say) were seen to leave both waiting inside that
+    connection until the run was killed. Answered in turn, they cannot meet there."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def live_server_for_the_database():
+    if connection.vendor == "sqlite":  # its test database is held in memory
+        LiveServerThread.server_class = OneRequestAtATime
+    yield
+    LiveServerThread.server_class = ThreadedWSGIServer
 
 
 @pytest.fixture
