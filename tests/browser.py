@@ -56,7 +56,13 @@ class OneRequestAtATime(WSGIServer):
     """The live server, when the test database is SQLite held in memory: every request
     thread would share the test's one connection to it, and two requests at once (the
     embed page and the JSON it fetches, say) were seen to leave both waiting inside that
-    connection until the run was killed. Answered in turn, they cannot meet there."""
+    connection until the run was killed. Answered in turn, they cannot meet there.
+
+    Why they wait: Python's sqlite3 reads a row's values while holding the GIL, and each
+    read takes the connection's mutex; a query that runs a Python function inside SQLite
+    (the month counts' TruncMonth is Django's django_date_trunc) holds that mutex and
+    waits for the GIL to call it. One thread holds each lock and waits for the other.
+    PostgreSQL keeps the threaded server: each request thread has its own connection."""
 
     def __init__(self, *args, connections_override=None, **kwargs):
         super().__init__(*args, **kwargs)
