@@ -18,12 +18,18 @@ from .casefold import by_first_letter
 
 # A candidate end: terminal punctuation, any closing quotes or brackets, then a space or
 # the end of the text. "3.5%" and "U.S.-China" never qualify: no space after the dot.
-_CANDIDATE_END = re.compile(r"(?P<stop>[.!?…]+)(?P<close>[”\"’')\]]*)(?=\s|$)")
+# "[.!?…][.!?…]*" rather than "[.!?…]+": a pattern that opens on a plain character class
+# lets the regex engine skip to the next stop, while one that opens on a repeat is tried
+# at every character of the text (twice the cost of the whole split).
+_CANDIDATE_END = re.compile(r"(?P<stop>[.!?…][.!?…]*)(?P<close>[”\"’')\]]*)(?=\s|$)")
 _LINE = re.compile(r"[^\n]+")
 # What may open the next sentence: a capital, a digit, an opening quote or bracket.
 _OPENERS = "“\"‘'(["
-# The token just before a full stop, e.g. "U.S" in "the U.S. Trade Representative".
-_TOKEN_BEFORE = re.compile(r"[^\s“\"‘'(\[]+$")
+# The token just before a full stop, e.g. "U.S" in "the U.S. Trade Representative": read
+# with match() from the start of a stretch of text, it is what follows the stretch's last
+# space, quote or bracket. (A search() for the token alone would try every place in the
+# stretch, and at each one every length of what follows, to find where it ends.)
+_TOKEN_BEFORE = re.compile(r"(?s:.*[\s“\"‘'(\[])?(?P<token>[^\s“\"‘'(\[]+)$")
 _DOTTED_ACRONYM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")  # U.S, U.K, e.g, i.e
 _INITIAL = re.compile(r"[A-Z]")  # "J. Smith"
 # Abbreviations that do not end a sentence when followed by a capital ("Gov. Newsom",
@@ -50,12 +56,12 @@ _TOKEN_REACH = 40
 def _is_abbreviation(text: str, stop_at: int, following: str) -> bool:
     """Whether the full stop at text[stop_at] belongs to an abbreviation."""
     lo = max(0, stop_at - _TOKEN_REACH)
-    match = _TOKEN_BEFORE.search(text, lo, stop_at)
+    match = _TOKEN_BEFORE.match(text, lo, stop_at)
     if not match:
         return False
-    if match.start() == lo > 0 and _TOKEN_BEFORE.match(text, lo - 1, lo):
+    if match.start("token") == lo > 0 and _TOKEN_BEFORE.match(text, lo - 1, lo):
         return False  # the token runs on beyond the reach: no abbreviation is that long
-    token = match.group()
+    token = match.group("token")
     if _DOTTED_ACRONYM.fullmatch(token) or _INITIAL.fullmatch(token):
         return True
     word = token.lower()
