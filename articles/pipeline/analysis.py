@@ -21,7 +21,11 @@ from .vocabulary import PLACES
 PLACE_PATTERNS = tuple((place, re.compile(rf"\b{re.escape(place)}\b")) for place in PLACES)
 
 
-@dataclass(frozen=True)
+# Not frozen: a frozen dataclass sets each of its fields through object.__setattr__, which
+# made building the draft of every sentence (and remaking the kept ones with their places)
+# cost nearly as much as reading the sentence's signals. Nothing changes a draft once it is
+# built; dataclasses.replace makes another.
+@dataclass(slots=True)
 class ClaimDraft:
     passage: int | None  # index into Analysis.passages; None outside a whole analysis
     start: int  # offsets into the cleaned body
@@ -123,12 +127,12 @@ class _Clock:
     def __init__(self, timings: dict[str, float] | None):
         self.timings = timings
 
-    def run(self, step: str, fn, *args, **kwargs):
+    def run(self, step: str, fn, *args):
         if self.timings is None:
-            return fn(*args, **kwargs)
+            return fn(*args)
         start = time.perf_counter()
         try:
-            return fn(*args, **kwargs)
+            return fn(*args)
         finally:
             self.timings[step] = self.timings.get(step, 0.0) + time.perf_counter() - start
 
@@ -175,14 +179,14 @@ def draft_claim(
     knows; the sentence's dates are remembered in it for the sentences that follow.
     `timings`, when given, gets the seconds each step took added to it (see analyse).
     """
-    draft, _ = _draft(sentence, start, published, passage, context, heading, timings)
-    return _Clock(timings).run("sentences", _placed, draft, _lowered_topics(topics))
+    clock = _Clock(timings)
+    draft, _ = _draft(sentence, start, published, passage, context, heading, clock)
+    return clock.run("sentences", _placed, draft, _lowered_topics(topics))
 
 
-def _draft(sentence, start, published, passage, context, heading, timings):
+def _draft(sentence, start, published, passage, context, heading, clock: _Clock):
     """draft_claim's draft, but for its places and topics (_placed), and where the pronoun
     that speaks stands in the sentence."""
-    clock = _Clock(timings)
     dates, explanations = clock.run("dates", _dates, sentence, published, passage, context)
     sig, pronoun, outcomes = clock.run("sentences", _marks, sentence)
     draft = ClaimDraft(
@@ -232,7 +236,7 @@ def analyse(
             index,
             context,
             block.kind == "heading",
-            timings,
+            clock,
         )
         for index, block in enumerate(passages)
         for s, e in clock.run("sentences", split_sentences, block.text)
