@@ -11,8 +11,12 @@ import articles.pipeline.sentences
 from articles.pipeline.clean import clean
 from articles.pipeline.sentences import (
     _CANDIDATE_END,
+    _FIGURE,
+    _SPEECH_VERBS,
     _TOKEN_BEFORE,
     Signals,
+    _figures,
+    _speech_verbs,
     signals,
     split_sentences,
 )
@@ -359,3 +363,48 @@ def test_the_token_before_a_stop_is_what_the_plain_search_finds(text, bounds):
     assert (found and (found.start("token"), found.group("token"))) == (
         expected and (expected.start(), expected.group())
     )
+
+
+# Verbs of saying, bits of words, and what may stand around them: spaces, punctuation, word
+# characters and others outside ASCII, a lone surrogate.
+speech_text = st.lists(
+    st.sampled_from(
+        [*_SPEECH_VERBS, "signall", "emphasi", "un", "Said", "ed", "s", "_", "2", "²", "é", "ß"]
+        + list(" \n.,“”—-’\u00a0\u2028\ud800")
+    ),
+    max_size=12,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=speech_text)
+def test_speech_verbs_are_those_the_plain_pattern_finds(text):
+    plain = re.compile(
+        r"\b(?:said|says|say|told|tells|stated|states|noted|notes|added|adds|predicted|predicts"
+        r"|warned|warns|warn|confirmed|confirms|indicated|indicates|announced|announces"
+        r"|reported|reports|report|explained|explains|insisted|insists|argued|argues|claimed"
+        r"|stressed|emphasi[sz]ed|acknowledged|wrote|writes|declared|asked|replied|suggested"
+        r"|suggests|hinted|hints|signall?ed|signals|cautioned|characteri[sz]ed|described"
+        r"|vowed|pledged)\b"
+    )
+    assert [m.span() for m in _speech_verbs(text)] == [m.span() for m in plain.finditer(text)]
+
+
+# Numbers, currency signs and units, and what may stand around them: digits of other
+# scripts (Arabic-Indic, fullwidth), letters, spaces, punctuation.
+figure_text = st.lists(
+    st.sampled_from(
+        "US$ HK$ S$ A$ C$ $ € £ ¥ RMB CNY USD 1 25 3.5 1,200 ٣ ５ % percent billion bn tons"
+        " metric yuan ° C F - – , . x U A".split()
+        + list(" \n“’")
+    ),
+    max_size=12,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=figure_text)
+def test_figures_are_those_the_plain_pattern_finds(text):
+    plain = re.compile(_FIGURE.pattern.replace("(?=[\\d$€£¥ACHRSU])", "", 1), re.VERBOSE)
+    assert plain.pattern != _FIGURE.pattern
+    assert _figures(text) == tuple(m.group() for m in plain.finditer(text))
