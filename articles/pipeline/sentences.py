@@ -22,6 +22,9 @@ from .casefold import by_first_letter
 # lets the regex engine skip to the next stop, while one that opens on a repeat is tried
 # at every character of the text (twice the cost of the whole split).
 _CANDIDATE_END = re.compile(r"(?P<stop>[.!?…][.!?…]*)(?P<close>[”\"’')\]]*)(?=\s|$)")
+# The same in a text whose only stops are full stops, as most passages are: opening on a
+# plain character, it lets the engine skip to the next full stop several times faster still.
+_FULL_STOP_END = re.compile(r"(?P<stop>\.\.*)(?P<close>[”\"’')\]]*)(?=\s|$)")
 _LINE = re.compile(r"[^\n]+")
 # What may open the next sentence: a capital, a digit, an opening quote or bracket.
 _OPENERS = "“\"‘'(["
@@ -62,7 +65,7 @@ def _is_abbreviation(text: str, stop_at: int, following: str) -> bool:
     if match.start("token") == lo > 0 and _TOKEN_BEFORE.match(text, lo - 1, lo):
         return False  # the token runs on beyond the reach: no abbreviation is that long
     token = match.group("token")
-    if _DOTTED_ACRONYM.fullmatch(token) or _INITIAL.fullmatch(token):
+    if "." in token and _DOTTED_ACRONYM.fullmatch(token) or _INITIAL.fullmatch(token):
         return True
     word = token.lower()
     if word in _NUMBER_ABBREVIATIONS:
@@ -96,26 +99,31 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     >>> [text[s:e] for s, e in split_sentences(text)]
     ['It was “a preliminary consensus.”', 'Talks went on.']
     """
-    cuts = [m.end() for m in _CANDIDATE_END.finditer(text) if _ends_sentence(text, m)]
+    stops = _CANDIDATE_END if "!" in text or "?" in text or "…" in text else _FULL_STOP_END
     spans: list[tuple[int, int]] = []
-    for start, end in zip([0, *cuts], [*cuts, len(text)], strict=True):
-        spans.extend(_lines(text, start, end))
+    start = 0
+    for match in stops.finditer(text):
+        if _ends_sentence(text, match):
+            _add_lines(spans, text, start, match.end())
+            start = match.end()
+    _add_lines(spans, text, start, len(text))
     return spans
 
 
-def _lines(text: str, start: int, end: int):
-    """Non-blank stripped pieces of text[start:end], split at line breaks."""
+def _add_lines(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
+    """Add to spans the non-blank stripped pieces of text[start:end], split at line breaks."""
     if text.find("\n", start, end) < 0:  # one line, the common case
         piece = text[start:end]
-        if piece.strip():
+        stripped = piece.strip()
+        if stripped:
             lead = len(piece) - len(piece.lstrip())
-            yield start + lead, start + len(piece.rstrip())
+            spans.append((start + lead, start + lead + len(stripped)))
         return
     for match in _LINE.finditer(text, start, end):
         piece = match.group()
         if piece.strip():
             lead = len(piece) - len(piece.lstrip())
-            yield match.start() + lead, match.start() + len(piece.rstrip())
+            spans.append((match.start() + lead, match.start() + len(piece.rstrip())))
 
 
 # --- Figures --------------------------------------------------------------------------

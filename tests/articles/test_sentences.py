@@ -12,6 +12,7 @@ from articles.pipeline.clean import clean
 from articles.pipeline.sentences import (
     _CANDIDATE_END,
     _FIGURE,
+    _FULL_STOP_END,
     _SPEECH_VERBS,
     _TOKEN_BEFORE,
     Signals,
@@ -348,9 +349,13 @@ pattern_text = st.text(st.sampled_from(list("aZ9_é .!?…\n\t\u2028“”\"‘�
 @given(text=pattern_text)
 def test_candidate_ends_are_those_of_the_plain_pattern(text):
     plain = re.compile(r"(?P<stop>[.!?…]+)(?P<close>[”\"’')\]]*)(?=\s|$)")
-    assert [(m.span(), m.group("stop", "close")) for m in _CANDIDATE_END.finditer(text)] == [
-        (m.span(), m.group("stop", "close")) for m in plain.finditer(text)
-    ]
+
+    def ends(pattern, text):
+        return [(m.span(), m.group("stop", "close")) for m in pattern.finditer(text)]
+
+    assert ends(_CANDIDATE_END, text) == ends(plain, text)
+    full_stops_only = re.sub("[!?…]", "", text)
+    assert ends(_FULL_STOP_END, full_stops_only) == ends(plain, full_stops_only)
 
 
 @settings(max_examples=500, deadline=None)
