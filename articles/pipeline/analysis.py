@@ -6,7 +6,7 @@ module only strings them together. No database here: articles.services writes th
 
 import re
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 from .clean import Cleaned, clean
@@ -18,13 +18,20 @@ from .speakers import tie_claim_speakers
 from .split import Block, split_passages
 from .vocabulary import PLACES
 
-PLACE_PATTERNS = tuple((place, re.compile(rf"\b{re.escape(place)}\b")) for place in PLACES)
+# Each place as a whole word. The place's letters come first and the lookbehind after them
+# stands for a "\b" before them (a place opens with a word character): a pattern that opens
+# with "\b" is tried at every character of the sentence, one that opens with letters skips
+# to where they stand.
+PLACE_PATTERNS = tuple(
+    (place, re.compile(rf"{re.escape(place)}(?<!\w{re.escape(place)})\b")) for place in PLACES
+)
 
 
 # Not frozen: a frozen dataclass sets each of its fields through object.__setattr__, which
 # made building the draft of every sentence (and remaking the kept ones with their places)
-# cost nearly as much as reading the sentence's signals. Nothing changes a draft once it is
-# built; dataclasses.replace makes another.
+# cost nearly as much as reading the sentence's signals. Only _placed changes a draft, the
+# one it is handed, to fill in its places and topics; anything else makes another
+# (dataclasses.replace).
 @dataclass(slots=True)
 class ClaimDraft:
     passage: int | None  # index into Analysis.passages; None outside a whole analysis
@@ -154,12 +161,14 @@ def _marks(sentence: str):
 
 
 def _placed(draft: ClaimDraft, topics: dict[str, list[str]]) -> ClaimDraft:
-    """The draft with its places and topics (`topics` with their keywords lowered). They
+    """The draft, given its places and topics (`topics` with their keywords lowered). They
     make no sentence a claim, so analyse reads them only in the sentences it keeps (about
-    a third of a report's)."""
+    a third of a report's). The draft is filled in, not copied: it is one just drafted,
+    which nothing else holds (a copy by dataclasses.replace cost more than the places)."""
     sentence = draft.sentence
-    named = _topics_named(sentence.lower(), topics)
-    return replace(draft, places=places_in(sentence), topics=named)
+    draft.places = places_in(sentence)
+    draft.topics = _topics_named(sentence.lower(), topics)
+    return draft
 
 
 def draft_claim(
