@@ -12,8 +12,6 @@ Pure: no Django, no database.
 import re
 from dataclasses import dataclass
 
-from .casefold import by_first_letter
-
 # --- Sentence boundaries ---------------------------------------------------------------
 
 # A candidate end: terminal punctuation, any closing quotes or brackets, then a space or
@@ -183,7 +181,8 @@ def _figures(sentence: str) -> tuple[str, ...]:
 
 # --- Attribution ----------------------------------------------------------------------
 
-# Whole words, no patterns: _speech_verbs looks for them among a sentence's words.
+# Verbs of saying, case-sensitive: "Washington Signals Progress" is a headline, not a speech
+# verb. Whole words, no patterns: _speech_verbs looks for them among a sentence's words.
 _SPEECH_VERBS = (
     "said", "says", "say", "told", "tells", "stated", "states", "noted", "notes", "added",
     "adds", "predicted", "predicts", "warned", "warns", "warn", "confirmed", "confirms",
@@ -193,15 +192,14 @@ _SPEECH_VERBS = (
     "replied", "suggested", "suggests", "hinted", "hints", "signalled", "signaled", "signals",
     "cautioned", "characterised", "characterized", "described", "vowed", "pledged",
 )  # fmt: skip
-
-
-_SPEECH_VERB = re.compile(
-    rf"\b(?:{by_first_letter(_SPEECH_VERBS)})\b"
-)  # case-sensitive: "Washington Signals Progress" is a headline, not a speech verb
-_SPEECH_WORDS = frozenset(verb.encode() for verb in _SPEECH_VERBS)
+# Each verb as a whole word, by its UTF-8. The verb's letters come first and the lookbehind
+# after them stands for a "\b" before them: a pattern that opens with "\b" is tried at every
+# character of the sentence, one that opens with letters skips to where they stand.
+_SPEECH_VERB = {verb.encode(): re.compile(rf"{verb}(?<!\w{verb})\b") for verb in _SPEECH_VERBS}
 # Every byte but those of ASCII letters, digits and "_" made a space: a sentence's UTF-8
-# then splits into its runs of ASCII word characters, and every verb _SPEECH_VERB finds is
-# one of them (a character outside ASCII next to it becomes spaces too, word or not).
+# then splits into its runs of ASCII word characters, and every verb of saying it holds as
+# a whole word is one of them (a character outside ASCII next to one becomes spaces too,
+# word or not: the verb's pattern tells).
 _ASCII_WORDS = bytes(
     byte if chr(byte).isascii() and (chr(byte).isalnum() or chr(byte) == "_") else ord(" ")
     for byte in range(256)
@@ -209,12 +207,15 @@ _ASCII_WORDS = bytes(
 
 
 def _speech_verbs(sentence: str) -> list[re.Match[str]]:
-    """_SPEECH_VERB's matches in the sentence. The regex tries every character of it; the
-    words of most sentences hold no verb of saying, and show it for well under half that."""
+    """Where the sentence holds a verb of saying as a whole word, in no particular order.
+    Most sentences hold none: a look at their words shows it, and in the others only the
+    patterns of the verbs among their words are run."""
     words = sentence.encode("utf-8", "surrogatepass").translate(_ASCII_WORDS).split()
-    if _SPEECH_WORDS.isdisjoint(words):
-        return []
-    return list(_SPEECH_VERB.finditer(sentence))
+    return [
+        match
+        for verb in _SPEECH_VERB.keys() & words
+        for match in _SPEECH_VERB[verb].finditer(sentence)
+    ]
 
 
 _ACCORDING_TO = re.compile(r"\b[Aa]ccording to\s+")
