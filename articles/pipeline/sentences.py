@@ -259,7 +259,8 @@ _PREPOSITIONS = frozenset(
     "in on since until after before during near across outside inside by from with than".split()
 )
 # A body named in lower case: "The commerce ministry said", "China's tariff commission said".
-_BODY_HEADS = r"(?:ministry|commission|department|bureau|council)"
+_BODY_HEAD_WORDS = ("ministry", "commission", "department", "bureau", "council")
+_BODY_HEADS = rf"(?:{'|'.join(_BODY_HEAD_WORDS)})"
 _CAPITAL_WORD = r"(?!(?:Its|Their|His|Her|This|That|The)\b)[A-Z][\w’'.-]*\s+"
 _LOWER_BODY = (
     rf"(?:[Tt]he\s+(?:{_CAPITAL_WORD})?|{_CAPITAL_WORD})"
@@ -330,7 +331,13 @@ def _speaker_before(prefix: str) -> str | None:
         return None  # "…meeting,” said Greer": no subject before the verb
     if words[-1].endswith(("’s", "'s")):
         return None  # "Washington’s claims": the "verb" is a noun
-    body = _LOWER_BODY_BEFORE.search(" ".join(words[-5:]))
+    # A body named in lower case ("the commerce ministry") ends in its head noun: the regex,
+    # which tries every place of the words, runs only where the last word ends so.
+    body = (
+        _LOWER_BODY_BEFORE.search(" ".join(words[-5:]))
+        if words[-1].endswith(_BODY_HEAD_WORDS)
+        else None
+    )
     if body:
         return _lower_the(body.group("body"))
     phrase: list[str] = []

@@ -11,9 +11,11 @@ from hypothesis import strategies as st
 import articles.pipeline.sentences
 from articles.pipeline.clean import clean
 from articles.pipeline.sentences import (
+    _BODY_HEAD_WORDS,
     _CANDIDATE_END,
     _FIGURE,
     _FULL_STOP_END,
+    _LOWER_BODY_BEFORE,
     _MAY_OPEN_A_DIGIT,
     _SPEECH_VERBS,
     _TOKEN_BEFORE,
@@ -430,3 +432,18 @@ def test_every_decimal_digit_of_any_script_opens_with_a_byte_that_may_open_one()
 @given(text=st.text(st.characters(codec="utf-8"), max_size=40))
 def test_a_text_said_to_hold_no_digit_holds_none(text):
     assert _may_hold_digit(text) or not re.search(r"\d", text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    words=st.lists(
+        st.sampled_from(
+            [*_BODY_HEAD_WORDS, "The", "the", "Commerce", "commerce", "China’s", "trade", "x"]
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_a_body_named_in_lower_case_ends_in_the_last_words_head_noun(words):
+    found = _LOWER_BODY_BEFORE.search(" ".join(words))
+    assert found is None or words[-1].endswith(_BODY_HEAD_WORDS)
