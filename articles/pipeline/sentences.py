@@ -416,10 +416,12 @@ def _attribution_at(sentence: str) -> tuple[str, int | None]:
     """The speaker, and where a pronoun stands when a pronoun is all that speaks ("he
     said"); None for that when the speaker is named or there is none. The first speech
     verb with a subject decides: a name wins, a pronoun gives ""."""
-    quoted = [m.span() for m in _QUOTED.finditer(sentence)] if _opens_quote(sentence) else []
     candidates = [(m, "verb") for m in _speech_verbs(sentence)]
     if "ccording to" in sentence:  # what every match of _ACCORDING_TO holds
         candidates += [(m, "according") for m in _ACCORDING_TO.finditer(sentence)]
+    # The quotations, read only where a candidate may stand in one.
+    opens = candidates and _opens_quote(sentence)
+    quoted = [m.span() for m in _QUOTED.finditer(sentence)] if opens else []
     for match, kind in sorted(candidates, key=lambda c: c[0].start()):
         if any(a < match.start() < b for a, b in quoted):
             continue  # “The countermeasures China announced…”: said in the quotation
