@@ -6,7 +6,7 @@ module only strings them together. No database here: articles.services writes th
 
 import re
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 from .clean import Cleaned, clean
@@ -18,10 +18,21 @@ from .speakers import tie_claim_speakers
 from .split import Block, split_passages
 from .vocabulary import PLACES
 
-PLACE_PATTERNS = tuple((place, re.compile(rf"\b{re.escape(place)}\b")) for place in PLACES)
+# Each place as a whole word. The place's letters come first and the lookbehind after them
+# stands for a "\b" before them (a place opens with a word character): a pattern that opens
+# with "\b" is tried at every character of the sentence, one that opens with letters skips
+# to where they stand.
+PLACE_PATTERNS = tuple(
+    (place, re.compile(rf"{re.escape(place)}(?<!\w{re.escape(place)})\b")) for place in PLACES
+)
 
 
-@dataclass(frozen=True)
+# Not frozen: a frozen dataclass sets each of its fields through object.__setattr__, which
+# made building the draft of every sentence (and remaking the kept ones with their places)
+# cost nearly as much as reading the sentence's signals. Only _placed changes a draft, the
+# one it is handed, to fill in its places and topics; anything else makes another
+# (dataclasses.replace).
+@dataclass(slots=True)
 class ClaimDraft:
     passage: int | None  # index into Analysis.passages; None outside a whole analysis
     start: int  # offsets into the cleaned body
@@ -123,12 +134,12 @@ class _Clock:
     def __init__(self, timings: dict[str, float] | None):
         self.timings = timings
 
-    def run(self, step: str, fn, *args, **kwargs):
+    def run(self, step: str, fn, *args):
         if self.timings is None:
-            return fn(*args, **kwargs)
+            return fn(*args)
         start = time.perf_counter()
         try:
-            return fn(*args, **kwargs)
+            return fn(*args)
         finally:
             self.timings[step] = self.timings.get(step, 0.0) + time.perf_counter() - start
 
@@ -150,12 +161,14 @@ def _marks(sentence: str):
 
 
 def _placed(draft: ClaimDraft, topics: dict[str, list[str]]) -> ClaimDraft:
-    """The draft with its places and topics (`topics` with their keywords lowered). They
+    """The draft, given its places and topics (`topics` with their keywords lowered). They
     make no sentence a claim, so analyse reads them only in the sentences it keeps (about
-    a third of a report's)."""
+    a third of a report's). The draft is filled in, not copied: it is one just drafted,
+    which nothing else holds (a copy by dataclasses.replace cost more than the places)."""
     sentence = draft.sentence
-    named = _topics_named(sentence.lower(), topics)
-    return replace(draft, places=places_in(sentence), topics=named)
+    draft.places = places_in(sentence)
+    draft.topics = _topics_named(sentence.lower(), topics)
+    return draft
 
 
 def draft_claim(
@@ -175,14 +188,14 @@ def draft_claim(
     knows; the sentence's dates are remembered in it for the sentences that follow.
     `timings`, when given, gets the seconds each step took added to it (see analyse).
     """
-    draft, _ = _draft(sentence, start, published, passage, context, heading, timings)
-    return _Clock(timings).run("sentences", _placed, draft, _lowered_topics(topics))
+    clock = _Clock(timings)
+    draft, _ = _draft(sentence, start, published, passage, context, heading, clock)
+    return clock.run("sentences", _placed, draft, _lowered_topics(topics))
 
 
-def _draft(sentence, start, published, passage, context, heading, timings):
+def _draft(sentence, start, published, passage, context, heading, clock: _Clock):
     """draft_claim's draft, but for its places and topics (_placed), and where the pronoun
     that speaks stands in the sentence."""
-    clock = _Clock(timings)
     dates, explanations = clock.run("dates", _dates, sentence, published, passage, context)
     sig, pronoun, outcomes = clock.run("sentences", _marks, sentence)
     draft = ClaimDraft(
@@ -232,7 +245,7 @@ def analyse(
             index,
             context,
             block.kind == "heading",
-            timings,
+            clock,
         )
         for index, block in enumerate(passages)
         for s, e in clock.run("sentences", split_sentences, block.text)

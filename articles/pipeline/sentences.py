@@ -12,18 +12,25 @@ Pure: no Django, no database.
 import re
 from dataclasses import dataclass
 
-from .casefold import by_first_letter
-
 # --- Sentence boundaries ---------------------------------------------------------------
 
 # A candidate end: terminal punctuation, any closing quotes or brackets, then a space or
 # the end of the text. "3.5%" and "U.S.-China" never qualify: no space after the dot.
-_CANDIDATE_END = re.compile(r"(?P<stop>[.!?…]+)(?P<close>[”\"’')\]]*)(?=\s|$)")
+# "[.!?…][.!?…]*" rather than "[.!?…]+": a pattern that opens on a plain character class
+# lets the regex engine skip to the next stop, while one that opens on a repeat is tried
+# at every character of the text (twice the cost of the whole split).
+_CANDIDATE_END = re.compile(r"(?P<stop>[.!?…][.!?…]*)(?P<close>[”\"’')\]]*)(?=\s|$)")
+# The same in a text whose only stops are full stops, as most passages are: opening on a
+# plain character, it lets the engine skip to the next full stop several times faster still.
+_FULL_STOP_END = re.compile(r"(?P<stop>\.\.*)(?P<close>[”\"’')\]]*)(?=\s|$)")
 _LINE = re.compile(r"[^\n]+")
 # What may open the next sentence: a capital, a digit, an opening quote or bracket.
 _OPENERS = "“\"‘'(["
-# The token just before a full stop, e.g. "U.S" in "the U.S. Trade Representative".
-_TOKEN_BEFORE = re.compile(r"[^\s“\"‘'(\[]+$")
+# The token just before a full stop, e.g. "U.S" in "the U.S. Trade Representative": read
+# with match() from the start of a stretch of text, it is what follows the stretch's last
+# space, quote or bracket. (A search() for the token alone would try every place in the
+# stretch, and at each one every length of what follows, to find where it ends.)
+_TOKEN_BEFORE = re.compile(r"(?s:.*[\s“\"‘'(\[])?(?P<token>[^\s“\"‘'(\[]+)$")
 _DOTTED_ACRONYM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")  # U.S, U.K, e.g, i.e
 _INITIAL = re.compile(r"[A-Z]")  # "J. Smith"
 # Abbreviations that do not end a sentence when followed by a capital ("Gov. Newsom",
@@ -50,13 +57,13 @@ _TOKEN_REACH = 40
 def _is_abbreviation(text: str, stop_at: int, following: str) -> bool:
     """Whether the full stop at text[stop_at] belongs to an abbreviation."""
     lo = max(0, stop_at - _TOKEN_REACH)
-    match = _TOKEN_BEFORE.search(text, lo, stop_at)
+    match = _TOKEN_BEFORE.match(text, lo, stop_at)
     if not match:
         return False
-    if match.start() == lo > 0 and _TOKEN_BEFORE.match(text, lo - 1, lo):
+    if match.start("token") == lo > 0 and _TOKEN_BEFORE.match(text, lo - 1, lo):
         return False  # the token runs on beyond the reach: no abbreviation is that long
-    token = match.group()
-    if _DOTTED_ACRONYM.fullmatch(token) or _INITIAL.fullmatch(token):
+    token = match.group("token")
+    if "." in token and _DOTTED_ACRONYM.fullmatch(token) or _INITIAL.fullmatch(token):
         return True
     word = token.lower()
     if word in _NUMBER_ABBREVIATIONS:
@@ -90,26 +97,31 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     >>> [text[s:e] for s, e in split_sentences(text)]
     ['It was “a preliminary consensus.”', 'Talks went on.']
     """
-    cuts = [m.end() for m in _CANDIDATE_END.finditer(text) if _ends_sentence(text, m)]
+    stops = _CANDIDATE_END if "!" in text or "?" in text or "…" in text else _FULL_STOP_END
     spans: list[tuple[int, int]] = []
-    for start, end in zip([0, *cuts], [*cuts, len(text)], strict=True):
-        spans.extend(_lines(text, start, end))
+    start = 0
+    for match in stops.finditer(text):
+        if _ends_sentence(text, match):
+            _add_lines(spans, text, start, match.end())
+            start = match.end()
+    _add_lines(spans, text, start, len(text))
     return spans
 
 
-def _lines(text: str, start: int, end: int):
-    """Non-blank stripped pieces of text[start:end], split at line breaks."""
+def _add_lines(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
+    """Add to spans the non-blank stripped pieces of text[start:end], split at line breaks."""
     if text.find("\n", start, end) < 0:  # one line, the common case
         piece = text[start:end]
-        if piece.strip():
+        stripped = piece.strip()
+        if stripped:
             lead = len(piece) - len(piece.lstrip())
-            yield start + lead, start + len(piece.rstrip())
+            spans.append((start + lead, start + lead + len(stripped)))
         return
     for match in _LINE.finditer(text, start, end):
         piece = match.group()
         if piece.strip():
             lead = len(piece) - len(piece.lstrip())
-            yield match.start() + lead, match.start() + len(piece.rstrip())
+            spans.append((match.start() + lead, match.start() + len(piece.rstrip())))
 
 
 # --- Figures --------------------------------------------------------------------------
@@ -124,8 +136,10 @@ _CURRENCY_WORD = r"(?:(?:US\s+)?dollars|yuan|renminbi|euros|yen|ringgit)"
 _CURRENCY_SIGN = r"(?:US\$|HK\$|S\$|A\$|C\$|\$|€|£|¥|RMB\s?|CNY\s?|USD\s?)"
 # Only numbers that carry a unit are figures, so years ("2025"), days in dates
 # ("November 10"), model names ("H-6K") and counts of days never match.
+# The lookahead holds what every figure opens with: a currency sign or a digit. Tried
+# first, it turns most characters away before the alternatives are.
 _FIGURE = re.compile(
-    rf"""(?<![\w.,-])(?:
+    rf"""(?=[\d$€£¥ACHRSU])(?<![\w.,-])(?:
         {_CURRENCY_SIGN}{_NUMBER}(?:\s?{_SCALE}\b)?                         # $1.2 billion
       | {_NUMBER}(?:\s?[-–]\s?{_NUMBER})?\s?(?:%|percentage\s+points?\b|percent\b|per\s+cent\b)
       | {_NUMBER}\s?{_SCALE}\b(?:\s+(?:{_UNIT}|{_CURRENCY_WORD})\b)?        # 12 million tonnes
@@ -136,23 +150,74 @@ _FIGURE = re.compile(
 )
 
 _DIGIT = re.compile(r"\d")  # every figure holds one
+# A figure's first digit stands at most this far into it: "RMB 5", "USD 5".
+_SIGN_CHARS = 4
+
+
+# Bytes the UTF-8 of a decimal digit may open with: the ASCII digits, and the lead bytes of
+# characters outside ASCII but C2 and C3 (U+0080 to U+00FF: a no-break space, "é") and E2
+# (U+2000 to U+2FFF: curly quotes, dashes, "…"), none of which is a digit of any script.
+_MAY_OPEN_A_DIGIT = b"0123456789" + bytes(byte for byte in range(0xC4, 0x100) if byte != 0xE2)
+_CANNOT_OPEN_A_DIGIT = bytes(byte for byte in range(256) if byte not in _MAY_OPEN_A_DIGIT)
+
+
+def _may_hold_digit(sentence: str) -> bool:
+    """False when _DIGIT finds no digit in the sentence, as in most: read from its bytes at
+    less than half the cost of the regex, which looks up each character's Unicode class."""
+    utf8 = sentence.encode("utf-8", "surrogatepass")
+    return bool(utf8.translate(None, _CANNOT_OPEN_A_DIGIT))
+
+
+def _figures(sentence: str) -> tuple[str, ...]:
+    """_FIGURE's matches in the sentence, as written."""
+    first = _DIGIT.search(sentence) if _may_hold_digit(sentence) else None
+    if first is None:
+        return ()  # most sentences
+    # No figure starts further before the first digit: the regex need not try the text
+    # before it.
+    start = max(0, first.start() - _SIGN_CHARS)
+    return tuple(m.group() for m in _FIGURE.finditer(sentence, start))
+
 
 # --- Attribution ----------------------------------------------------------------------
 
+# Verbs of saying, case-sensitive: "Washington Signals Progress" is a headline, not a speech
+# verb. Whole words, no patterns: _speech_verbs looks for them among a sentence's words.
 _SPEECH_VERBS = (
     "said", "says", "say", "told", "tells", "stated", "states", "noted", "notes", "added",
     "adds", "predicted", "predicts", "warned", "warns", "warn", "confirmed", "confirms",
     "indicated", "indicates", "announced", "announces", "reported", "reports", "report",
     "explained", "explains", "insisted", "insists", "argued", "argues", "claimed", "stressed",
-    "emphasi[sz]ed", "acknowledged", "wrote", "writes", "declared", "asked", "replied",
-    "suggested", "suggests", "hinted", "hints", "signall?ed", "signals", "cautioned",
-    "characteri[sz]ed", "described", "vowed", "pledged",
+    "emphasised", "emphasized", "acknowledged", "wrote", "writes", "declared", "asked",
+    "replied", "suggested", "suggests", "hinted", "hints", "signalled", "signaled", "signals",
+    "cautioned", "characterised", "characterized", "described", "vowed", "pledged",
 )  # fmt: skip
+# Each verb as a whole word, by its UTF-8. The verb's letters come first and the lookbehind
+# after them stands for a "\b" before them: a pattern that opens with "\b" is tried at every
+# character of the sentence, one that opens with letters skips to where they stand.
+_SPEECH_VERB = {verb.encode(): re.compile(rf"{verb}(?<!\w{verb})\b") for verb in _SPEECH_VERBS}
+# Every byte but those of ASCII letters, digits and "_" made a space: a sentence's UTF-8
+# then splits into its runs of ASCII word characters, and every verb of saying it holds as
+# a whole word is one of them (a character outside ASCII next to one becomes spaces too,
+# word or not: the verb's pattern tells).
+_ASCII_WORDS = bytes(
+    byte if chr(byte).isascii() and (chr(byte).isalnum() or chr(byte) == "_") else ord(" ")
+    for byte in range(256)
+)
 
 
-_SPEECH_VERB = re.compile(
-    rf"\b(?:{by_first_letter(_SPEECH_VERBS)})\b"
-)  # case-sensitive: "Washington Signals Progress" is a headline, not a speech verb
+def _speech_verbs(sentence: str) -> list[re.Match[str]]:
+    """Where the sentence holds a verb of saying as a whole word, in no particular order.
+    Most sentences hold none: a look at their words shows it, and in the others only the
+    patterns of the verbs among their words are run."""
+    words = sentence.encode("utf-8", "surrogatepass").translate(_ASCII_WORDS).split()
+    return [
+        match
+        for verb in _SPEECH_VERB.keys() & words
+        for match in _SPEECH_VERB[verb].finditer(sentence)
+    ]
+
+
 _ACCORDING_TO = re.compile(r"\b[Aa]ccording to\s+")
 _PROPER = re.compile(r"[A-Z][\w’'.&-]*")  # Bessent, U.S., Trump-Xi, China’s, AT&T
 # Lower-case words allowed between a name and its verb: "Trump has also publicly said".
@@ -194,7 +259,8 @@ _PREPOSITIONS = frozenset(
     "in on since until after before during near across outside inside by from with than".split()
 )
 # A body named in lower case: "The commerce ministry said", "China's tariff commission said".
-_BODY_HEADS = r"(?:ministry|commission|department|bureau|council)"
+_BODY_HEAD_WORDS = ("ministry", "commission", "department", "bureau", "council")
+_BODY_HEADS = rf"(?:{'|'.join(_BODY_HEAD_WORDS)})"
 _CAPITAL_WORD = r"(?!(?:Its|Their|His|Her|This|That|The)\b)[A-Z][\w’'.-]*\s+"
 _LOWER_BODY = (
     rf"(?:[Tt]he\s+(?:{_CAPITAL_WORD})?|{_CAPITAL_WORD})"
@@ -211,7 +277,9 @@ _AFTER_SPEAKER = frozenset(
 _PUNCT_AFTER = re.compile(r"[,.;:!?”\"’')\]]+$")
 
 
-@dataclass(frozen=True)
+# Not frozen, like analysis.ClaimDraft: every sentence gets one, and a frozen dataclass
+# sets each field through object.__setattr__, several times slower. Nothing changes it.
+@dataclass(slots=True)
 class Signals:
     figures: tuple[str, ...]  # figures as written, in order: "100%", "$1.2 billion"
     attribution: str  # the named speaker as written, "" if none or only a pronoun
@@ -263,7 +331,13 @@ def _speaker_before(prefix: str) -> str | None:
         return None  # "…meeting,” said Greer": no subject before the verb
     if words[-1].endswith(("’s", "'s")):
         return None  # "Washington’s claims": the "verb" is a noun
-    body = _LOWER_BODY_BEFORE.search(" ".join(words[-5:]))
+    # A body named in lower case ("the commerce ministry") ends in its head noun: the regex,
+    # which tries every place of the words, runs only where the last word ends so.
+    body = (
+        _LOWER_BODY_BEFORE.search(" ".join(words[-5:]))
+        if words[-1].endswith(_BODY_HEAD_WORDS)
+        else None
+    )
     if body:
         return _lower_the(body.group("body"))
     phrase: list[str] = []
@@ -342,10 +416,12 @@ def _attribution_at(sentence: str) -> tuple[str, int | None]:
     """The speaker, and where a pronoun stands when a pronoun is all that speaks ("he
     said"); None for that when the speaker is named or there is none. The first speech
     verb with a subject decides: a name wins, a pronoun gives ""."""
-    quoted = [m.span() for m in _QUOTED.finditer(sentence)] if _opens_quote(sentence) else []
-    candidates = [(m, "verb") for m in _SPEECH_VERB.finditer(sentence)]
+    candidates = [(m, "verb") for m in _speech_verbs(sentence)]
     if "ccording to" in sentence:  # what every match of _ACCORDING_TO holds
         candidates += [(m, "according") for m in _ACCORDING_TO.finditer(sentence)]
+    # The quotations, read only where a candidate may stand in one.
+    opens = candidates and _opens_quote(sentence)
+    quoted = [m.span() for m in _QUOTED.finditer(sentence)] if opens else []
     for match, kind in sorted(candidates, key=lambda c: c[0].start()):
         if any(a < match.start() < b for a, b in quoted):
             continue  # “The countermeasures China announced…”: said in the quotation
@@ -480,11 +556,9 @@ def signals(sentence: str) -> Signals:
 def read_signals(sentence: str) -> tuple[Signals, int | None]:
     """The sentence's signals, and where the pronoun that speaks stands (speaking_pronoun):
     one reading of the sentence gives both."""
-    # Every figure holds a digit; most sentences hold none.
-    figures = _FIGURE.finditer(sentence) if _DIGIT.search(sentence) else ()
     attribution, pronoun = _attribution_at(sentence)
     found = Signals(
-        figures=tuple(m.group() for m in figures),
+        figures=_figures(sentence),
         attribution=attribution,
         is_quotation=_quotes(sentence),
     )

@@ -1,8 +1,13 @@
 """articles.pipeline.analysis: the steps strung together over a whole report, in order."""
 
+import re
 from datetime import date
 
-from articles.pipeline.analysis import analyse
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from articles.pipeline.analysis import PLACE_PATTERNS, analyse
+from articles.pipeline.vocabulary import PLACES
 
 TUESDAY = date(2025, 12, 2)
 
@@ -39,3 +44,20 @@ def test_words_counted_from_a_day_reach_back_to_the_sentence_before_not_further(
     assert answered.date_start == date(2025, 11, 5) and answered.method == "context"
     # Two passages on, the day named is too far back to count from: no date at all.
     assert claims["A day later, soybean futures rose 2%."].dates == ()
+
+
+# The gazetteer's places, bits of them, and what may stand around them.
+place_text = st.lists(
+    st.sampled_from([*PLACES, "South", "Korea", "Seoul", "s", "_", "2", "é", *" ,.’“-\n"]),
+    max_size=10,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=place_text)
+def test_place_patterns_find_what_the_plain_whole_word_patterns_find(text):
+    for place, pattern in PLACE_PATTERNS:
+        plain = re.compile(rf"\b{re.escape(place)}\b")
+        assert [m.span() for m in pattern.finditer(text)] == [
+            m.span() for m in plain.finditer(text)
+        ]

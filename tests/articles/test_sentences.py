@@ -1,12 +1,31 @@
 """articles.pipeline.sentences: sentence boundaries and claim signals, on seeds and hard cases."""
 
 import doctest
+import re
+import sys
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 import articles.pipeline.sentences
 from articles.pipeline.clean import clean
-from articles.pipeline.sentences import Signals, signals, split_sentences
+from articles.pipeline.sentences import (
+    _BODY_HEAD_WORDS,
+    _CANDIDATE_END,
+    _FIGURE,
+    _FULL_STOP_END,
+    _LOWER_BODY_BEFORE,
+    _MAY_OPEN_A_DIGIT,
+    _SPEECH_VERBS,
+    _TOKEN_BEFORE,
+    Signals,
+    _figures,
+    _may_hold_digit,
+    _speech_verbs,
+    signals,
+    split_sentences,
+)
 from articles.pipeline.split import split_passages
 from tests.seeds import SEED_NAMES, load_gold, seed_raw_body
 
@@ -322,3 +341,109 @@ def test_apostrophes_are_not_quotations():
 )
 def test_the_subject_of_a_reported_clause_is_not_the_speaker(sentence, speaker):
     assert signals(sentence).attribution == speaker
+
+
+# --- Faster patterns read what the plain ones read -------------------------------------------
+
+# Text made of what the sentence patterns care about: letters, digits, spaces and line
+# breaks, stops, quotes, brackets.
+pattern_text = st.text(st.sampled_from(list("aZ9_é .!?…\n\t\u2028“”\"‘’'()[]-")), max_size=60)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=pattern_text)
+def test_candidate_ends_are_those_of_the_plain_pattern(text):
+    plain = re.compile(r"(?P<stop>[.!?…]+)(?P<close>[”\"’')\]]*)(?=\s|$)")
+
+    def ends(pattern, text):
+        return [(m.span(), m.group("stop", "close")) for m in pattern.finditer(text)]
+
+    assert ends(_CANDIDATE_END, text) == ends(plain, text)
+    full_stops_only = re.sub("[!?…]", "", text)
+    assert ends(_FULL_STOP_END, full_stops_only) == ends(plain, full_stops_only)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=pattern_text, bounds=st.tuples(st.integers(0, 60), st.integers(0, 60)))
+@example(text="Inc\n", bounds=(0, 4))  # "$" also matches before a line break that ends
+def test_the_token_before_a_stop_is_what_the_plain_search_finds(text, bounds):
+    plain = re.compile(r"[^\s“\"‘'(\[]+$")
+    lo, end = sorted(min(bound, len(text)) for bound in bounds)
+    found, expected = _TOKEN_BEFORE.match(text, lo, end), plain.search(text, lo, end)
+    assert (found and (found.start("token"), found.group("token"))) == (
+        expected and (expected.start(), expected.group())
+    )
+
+
+# Verbs of saying, bits of words, and what may stand around them: spaces, punctuation, word
+# characters and others outside ASCII, a lone surrogate.
+speech_text = st.lists(
+    st.sampled_from(
+        [*_SPEECH_VERBS, "signall", "emphasi", "un", "Said", "ed", "s", "_", "2", "²", "é", "ß"]
+        + list(" \n.,“”—-’\u00a0\u2028\ud800")
+    ),
+    max_size=12,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=speech_text)
+def test_speech_verbs_are_those_the_plain_pattern_finds(text):
+    plain = re.compile(
+        r"\b(?:said|says|say|told|tells|stated|states|noted|notes|added|adds|predicted|predicts"
+        r"|warned|warns|warn|confirmed|confirms|indicated|indicates|announced|announces"
+        r"|reported|reports|report|explained|explains|insisted|insists|argued|argues|claimed"
+        r"|stressed|emphasi[sz]ed|acknowledged|wrote|writes|declared|asked|replied|suggested"
+        r"|suggests|hinted|hints|signall?ed|signals|cautioned|characteri[sz]ed|described"
+        r"|vowed|pledged)\b"
+    )
+    found = sorted((m.span(), m.group()) for m in _speech_verbs(text))
+    assert found == [(m.span(), m.group()) for m in plain.finditer(text)]
+
+
+# Numbers, currency signs and units, and what may stand around them: digits of other
+# scripts (Arabic-Indic, fullwidth), letters, spaces, punctuation.
+figure_text = st.lists(
+    st.sampled_from(
+        "US$ HK$ S$ A$ C$ $ € £ ¥ RMB CNY USD 1 25 3.5 1,200 ٣ ５ % percent billion bn tons"
+        " metric yuan ° C F - – , . x U A".split()
+        + list(" \n“’")
+    ),
+    max_size=12,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=figure_text)
+def test_figures_are_those_the_plain_pattern_finds(text):
+    plain = re.compile(_FIGURE.pattern.replace("(?=[\\d$€£¥ACHRSU])", "", 1), re.VERBOSE)
+    assert plain.pattern != _FIGURE.pattern
+    assert _figures(text) == tuple(m.group() for m in plain.finditer(text))
+
+
+def test_every_decimal_digit_of_any_script_opens_with_a_byte_that_may_open_one():
+    digits = [chr(code) for code in range(sys.maxunicode + 1) if chr(code).isdecimal()]
+    assert len(digits) > 600  # Arabic-Indic, Devanagari, fullwidth, mathematical...
+    assert all(digit.encode()[0] in _MAY_OPEN_A_DIGIT for digit in digits)
+    assert all(_may_hold_digit(f"“{digit}” — é") for digit in digits)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(st.characters(codec="utf-8"), max_size=40))
+def test_a_text_said_to_hold_no_digit_holds_none(text):
+    assert _may_hold_digit(text) or not re.search(r"\d", text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    words=st.lists(
+        st.sampled_from(
+            [*_BODY_HEAD_WORDS, "The", "the", "Commerce", "commerce", "China’s", "trade", "x"]
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_a_body_named_in_lower_case_ends_in_the_last_words_head_noun(words):
+    found = _LOWER_BODY_BEFORE.search(" ".join(words))
+    assert found is None or words[-1].endswith(_BODY_HEAD_WORDS)
