@@ -49,10 +49,11 @@ def looks_like_heading(text: str) -> bool:
     >>> looks_like_heading("Soybean Trade"), looks_like_heading("The talks also included:")
     (True, False)
     """
+    if len(text) > HEADING_MAX_CHARS:
+        return False  # asked first: most lines are paragraphs, too long to split into words
     words = text.split()
     return (
         0 < len(words) <= HEADING_MAX_WORDS
-        and len(text) <= HEADING_MAX_CHARS
         and (text[0].isupper() or text[0].isdigit())
         and not text.endswith(_SENTENCE_FINAL)
         and words[-1].lower() not in _DANGLING
