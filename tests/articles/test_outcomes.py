@@ -2,11 +2,23 @@
 negation and hedging. Table-driven: each sentence with the outcomes it reports."""
 
 import doctest
+import re
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 import articles.pipeline.outcomes
-from articles.pipeline.outcomes import outcome_cues
+from articles.pipeline.casefold import lowered
+from articles.pipeline.outcomes import (
+    _INSENSITIVE,
+    _ON_LOWERED,
+    CUE_WORDS,
+    CUES,
+    Cue,
+    _cues,
+    outcome_cues,
+)
 
 
 def test_the_docstring_examples_hold():
@@ -80,3 +92,46 @@ def test_a_cue_gives_the_words_it_rests_on():
     sentence = "The tariff truce was extended on Monday."
     [cue] = outcome_cues(sentence)
     assert sentence[cue.start : cue.end] == cue.words == "was extended"
+
+
+# --- Which statuses are read -----------------------------------------------------------------
+# outcome_cues reads a status's pattern only where one of the status's words starts a word.
+# It must find what reading every status's pattern over the whole sentence finds.
+
+
+def cues_of_every_status(sentence: str) -> tuple[Cue, ...]:
+    low = lowered(sentence)
+    read, patterns = (sentence, _INSENSITIVE) if low is None else (low, _ON_LOWERED)
+    return _cues(sentence, read, patterns, CUE_WORDS.keys())
+
+
+# The words of every cue, hedge and negation, and what sits next to a word: punctuation, a
+# digit, an underscore, a letter that makes a longer word, letters a case-insensitive regex
+# reads as ASCII (ı, ſ, K), capitals.
+CUE_PIECES = sorted(
+    {word for _, words in CUES.items() for cue in words for word in re.findall(r"[a-z']+", cue)}
+    | {word for cue in CUE_WORDS.values() for word in cue.words}
+    | {"could", "not", "never", "if", "due to", "before", "and", "which", "the talks", "truce"}
+)
+GLUE = st.sampled_from(
+    [" ", " ", " ", "", ", ", "-", "—", "(", "“", "’", "'", "1", "_", "é", "un", "re", "s",
+     "ed", "ı", "ſ", "\u212a", ". ", "; "]
+)  # fmt: skip
+PIECE = st.sampled_from(CUE_PIECES).flatmap(
+    lambda word: st.sampled_from([word, word.upper(), word.capitalize()])
+)
+sentence_of_cues = st.lists(st.tuples(GLUE, PIECE), max_size=14).map(
+    lambda parts: "".join(glue + word for glue, word in parts)
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(sentence_of_cues)
+@example("Officials pushed backed off the threat.")  # one cue word overlaps another
+@example("It was known the truce unheld now lasts.")  # cue words inside other words
+@example("The 90-day pause expired.")  # after a hyphen
+@example("Talks_held on Sunday; met (met) 1met.")
+@example("Met on Sunday, they did.")  # at the sentence's start
+@example("They agreed to delayed talks.")  # a word of one status starts one of another's
+def test_reading_only_the_statuses_of_words_that_start_a_word_finds_every_cue(sentence):
+    assert outcome_cues(sentence) == cues_of_every_status(sentence)
