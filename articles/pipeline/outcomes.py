@@ -111,8 +111,14 @@ CLAUSE_BREAK = re.compile(r"[,;:()\u2014\u2013]| - |\b(?:and|but|while|after|as|
 # Cues that are negative in form ("will not take effect"): negation is their meaning.
 NEGATIVE_FORM = re.compile(r"\b(?:not|won't|no longer|off the table)\b", re.IGNORECASE)
 
+# Each status's cues as one pattern (the cue is its group 1), read over the sentence with a
+# space put before it. A cue starts at a word's start: after a character that is no word
+# character (\W), which the pattern takes too. It asks first for a character that is no
+# letter ([^a-z]), which sre finds by a fast scan of the text, where a pattern that starts
+# with \b is tried at every character; and the cues end with a letter, so the character a
+# match takes before its cue is never one the cue before it could have ended on.
 _PATTERNS = tuple(
-    (status, re.compile(rf"\b(?:{'|'.join(words)})", re.IGNORECASE))
+    (status, re.compile(rf"[^a-z](?<=\W)({'|'.join(words)})", re.IGNORECASE))
     for status, words in CUES.items()
 )
 # For each status, words one of which every cue of it holds (in lower case): a sentence
@@ -230,13 +236,14 @@ def _cues(sentence: str, read: str, patterns, statuses) -> tuple[Cue, ...]:
     """The cues of the given statuses in the sentence, as `read` (the sentence, or its
     lower case) is read by `patterns` (_INSENSITIVE, or _ON_LOWERED)."""
     cues, hedges, negations, negative_form = patterns
+    spaced = " " + read  # how _PATTERNS read it
     found = []
     taken = bytearray(len(sentence))  # characters already part of a cue
     for status, pattern in cues:
         if status not in statuses:
             continue
-        for match in pattern.finditer(read):
-            start, end = match.span()
+        for match in pattern.finditer(spaced):
+            start, end = match.start(1) - 1, match.end(1) - 1
             if any(taken[start:end]):
                 continue
             words = sentence[start:end]
