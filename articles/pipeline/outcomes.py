@@ -111,14 +111,19 @@ CLAUSE_BREAK = re.compile(r"[,;:()\u2014\u2013]| - |\b(?:and|but|while|after|as|
 # Cues that are negative in form ("will not take effect"): negation is their meaning.
 NEGATIVE_FORM = re.compile(r"\b(?:not|won't|no longer|off the table)\b", re.IGNORECASE)
 
-# Each status's cues as one pattern (the cue is its group 1), read over the sentence with a
-# space put before it. A cue starts at a word's start: after a character that is no word
-# character (\W), which the pattern takes too. It asks first for a character that is no
-# letter ([^a-z]), which sre finds by a fast scan of the text, where a pattern that starts
-# with \b is tried at every character; and the cues end with a letter, so the character a
-# match takes before its cue is never one the cue before it could have ended on.
+
+def _at_word_start(alternatives: str) -> str:
+    r"""A pattern of alternatives that start with a letter, found where one starts a word, as
+    its group 1, in the text read with a space before it (_spans). The character before the
+    word is no word character (\W), and the pattern takes it too: it asks first for a
+    character that is no letter ([^a-z]), which sre finds by a fast scan of the text, where a
+    pattern that starts with \b is tried at every character."""
+    return rf"[^a-z](?<=\W)({alternatives})"
+
+
+# Each status's cues as one pattern.
 _PATTERNS = tuple(
-    (status, re.compile(rf"[^a-z](?<=\W)({'|'.join(words)})", re.IGNORECASE))
+    (status, re.compile(_at_word_start("|".join(words)), re.IGNORECASE))
     for status, words in CUES.items()
 )
 # For each status, words one of which every cue of it holds (in lower case): a sentence
@@ -236,14 +241,13 @@ def _cues(sentence: str, read: str, patterns, statuses) -> tuple[Cue, ...]:
     """The cues of the given statuses in the sentence, as `read` (the sentence, or its
     lower case) is read by `patterns` (_INSENSITIVE, or _ON_LOWERED)."""
     cues, hedges, negations, negative_form = patterns
-    spaced = " " + read  # how _PATTERNS read it
+    spaced = " " + read
     found = []
     taken = bytearray(len(sentence))  # characters already part of a cue
     for status, pattern in cues:
         if status not in statuses:
             continue
-        for match in pattern.finditer(spaced):
-            start, end = match.start(1) - 1, match.end(1) - 1
+        for start, end in _spans(pattern, spaced):
             if any(taken[start:end]):
                 continue
             words = sentence[start:end]
@@ -255,3 +259,14 @@ def _cues(sentence: str, read: str, patterns, statuses) -> tuple[Cue, ...]:
             taken[start:end] = b"\x01" * (end - start)
             found.append(Cue(status, start, end, words))
     return tuple(sorted(found, key=lambda c: c.start))
+
+
+def _spans(pattern: re.Pattern, spaced: str):
+    r"""Where a pattern spelled by _at_word_start finds its alternatives in a text, read as
+    " " + text: the offsets in the text that finditer gives for \b(?:alternatives)."""
+    match = pattern.search(spaced)
+    while match:
+        start, end = match.start(1) - 1, match.end(1) - 1
+        yield start, end
+        # The next cue may start where this one ends: look from the character before it.
+        match = pattern.search(spaced, end)

@@ -16,6 +16,8 @@ from articles.pipeline.outcomes import (
     NEGATIONS,
     NEGATIVE_FORM,
     Cue,
+    _at_word_start,
+    _spans,
     clause_before,
     outcome_cues,
 )
@@ -153,3 +155,17 @@ sentence_of_cues = st.lists(st.tuples(GLUE, PIECE), max_size=14).map(
 @example("They agreed to delayed talks.")  # a word of one status starts one of another's
 def test_outcome_cues_finds_what_the_plain_reading_finds(sentence):
     assert outcome_cues(sentence) == plain_outcome_cues(sentence)
+
+
+# Alternatives that end on a non-word character ("ab.") or sit inside one another: the next
+# may start right where one ends.
+SPELLED_ALTERNATIVES = r"ab\.|cd|b|a b"
+
+
+@settings(max_examples=500)
+@given(st.text(st.sampled_from(list("ab.cd ,_1éK")), max_size=30))
+@example("ab.cd ab.b")
+def test_spans_are_where_finditer_finds_the_alternatives_spelled_with_b(text):
+    ours = re.compile(_at_word_start(SPELLED_ALTERNATIVES))
+    plain = re.compile(rf"\b(?:{SPELLED_ALTERNATIVES})")
+    assert list(_spans(ours, " " + text)) == [m.span() for m in plain.finditer(text)]
