@@ -37,7 +37,8 @@ def _rule(name: str, pattern: str, scope: Scope = "line", flags: int = re.IGNORE
 # ("Industrial Monitor Direct", "Acme", "3M"). Case-sensitive on purpose (see below).
 # A word and the space after it are possessive (*+, ++): handing a word's last letters or
 # spaces back could never let what follows match (a word holds no space, a space is no word
-# or verb), and trying to, letter by letter, made this rule cost more than any two others.
+# or verb), and trying to, letter by letter, at every line that opens with a capital, made
+# this rule one of the two dearest.
 _BRAND = r"(?:[A-Z0-9][\w&.'’-]*+\s++){1,6}"
 _AD_VERB = r"(?:produces|offers|provides|delivers|manufactures|makes|supplies|builds|sells)"
 _AD_SUPERLATIVE = (
