@@ -111,8 +111,19 @@ CLAUSE_BREAK = re.compile(r"[,;:()\u2014\u2013]| - |\b(?:and|but|while|after|as|
 # Cues that are negative in form ("will not take effect"): negation is their meaning.
 NEGATIVE_FORM = re.compile(r"\b(?:not|won't|no longer|off the table)\b", re.IGNORECASE)
 
+
+def _at_word_start(alternatives: str) -> str:
+    r"""A pattern of alternatives that start with a letter, found where one starts a word, as
+    its group 1, in the text read with a space before it (_spans). The character before the
+    word is no word character (\W), and the pattern takes it too: it asks first for a
+    character that is no letter ([^a-z]), which sre finds by a fast scan of the text, where a
+    pattern that starts with \b is tried at every character."""
+    return rf"[^a-z](?<=\W)({alternatives})"
+
+
+# Each status's cues as one pattern.
 _PATTERNS = tuple(
-    (status, re.compile(rf"\b(?:{'|'.join(words)})", re.IGNORECASE))
+    (status, re.compile(_at_word_start("|".join(words)), re.IGNORECASE))
     for status, words in CUES.items()
 )
 # For each status, words one of which every cue of it holds (in lower case): a sentence
@@ -140,10 +151,28 @@ CUE_WORDS: dict[str, Words] = {
 
 
 # Every status's words as one pattern over the lowered sentence, grouped by first letter:
-# three sentences in four hold none of them, and one scan says so faster than testing the
-# words of each status in turn.
-_ALL_CUE_WORDS = tuple(dict.fromkeys(word for cue in CUE_WORDS.values() for word in cue.words))
-_ANY_CUE_WORD = re.compile(by_first_letter(tuple(map(re.escape, _ALL_CUE_WORDS))))
+# three sentences in four hold none of them, and one scan says so. A word counts only where
+# it starts a word: every cue starts a word, and so does the status's word in it ("was
+# extended", "off the table"), so "known" or "unheld" make no cue, and a status is read only
+# where one of its words starts a word. The pattern asks for a character that is no letter
+# before the word (the sentence is given a space before its first): sre finds one by a fast
+# scan, where a pattern that starts with \b is tried at every character. A word after a digit
+# or an underscore passes too, and only costs its statuses' patterns a look.
+_ALL_CUE_WORDS = tuple(
+    sorted(dict.fromkeys(word for cue in CUE_WORDS.values() for word in cue.words), key=len)[::-1]
+)
+_ALTERNATIVES = by_first_letter(tuple(map(re.escape, _ALL_CUE_WORDS)))
+_ANY_CUE_WORD = re.compile(f"[^a-z](?:{_ALTERNATIVES})")
+# The same words where each starts, overlaps and all ("pushed backed off"). Longest first, so
+# the word found at a place is the longest there, and every other word there is its prefix.
+_CUE_WORD_AT = re.compile(f"[^a-z](?=({_ALTERNATIVES}))")
+# The statuses a word found at a place stands for: its own and those of its prefixes.
+_STATUSES_AT: dict[str, frozenset[str]] = {
+    found: frozenset(
+        status for status, cue in CUE_WORDS.items() for word in cue.words if found.startswith(word)
+    )
+    for found in _ALL_CUE_WORDS
+}
 
 
 @dataclass(frozen=True)
@@ -195,20 +224,30 @@ def outcome_cues(sentence: str) -> tuple[Cue, ...]:
     ['cancelled']
     """
     low = lowered(sentence)
-    if low is not None and _ANY_CUE_WORD.search(low) is None:
-        return ()  # no status's words: each status would be passed over (CUE_WORDS)
-    found = []
-    taken = bytearray(len(sentence))  # characters already part of a cue
+    if low is None:  # read case-insensitively, every status whose words the sentence holds
+        held = [status for status, cue in CUE_WORDS.items() if cue.held(sentence, None)]
+        return _cues(sentence, sentence, _INSENSITIVE, held)
+    spaced = " " + low
+    first = _ANY_CUE_WORD.search(spaced)
+    if first is None:
+        return ()  # no status's words: no cue (CUE_WORDS)
+    at = _CUE_WORD_AT.findall(spaced, first.start())
     # Where it reads alike (articles.pipeline.casefold), the lowered sentence is read by the
     # same patterns made case-sensitive: the same offsets, a faster scan.
-    read, (patterns, hedges, negations, negative_form) = (
-        (sentence, _INSENSITIVE) if low is None else (low, _ON_LOWERED)
-    )
-    for status, pattern in patterns:
-        if not CUE_WORDS[status].held(sentence, low):
+    return _cues(sentence, low, _ON_LOWERED, set().union(*map(_STATUSES_AT.__getitem__, at)))
+
+
+def _cues(sentence: str, read: str, patterns, statuses) -> tuple[Cue, ...]:
+    """The cues of the given statuses in the sentence, as `read` (the sentence, or its
+    lower case) is read by `patterns` (_INSENSITIVE, or _ON_LOWERED)."""
+    cues, hedges, negations, negative_form = patterns
+    spaced = " " + read
+    found = []
+    taken = bytearray(len(sentence))  # characters already part of a cue
+    for status, pattern in cues:
+        if status not in statuses:
             continue
-        for match in pattern.finditer(read):
-            start, end = match.span()
+        for start, end in _spans(pattern, spaced):
             if any(taken[start:end]):
                 continue
             words = sentence[start:end]
@@ -220,3 +259,14 @@ def outcome_cues(sentence: str) -> tuple[Cue, ...]:
             taken[start:end] = b"\x01" * (end - start)
             found.append(Cue(status, start, end, words))
     return tuple(sorted(found, key=lambda c: c.start))
+
+
+def _spans(pattern: re.Pattern, spaced: str):
+    r"""Where a pattern spelled by _at_word_start finds its alternatives in a text, read as
+    " " + text: the offsets in the text that finditer gives for \b(?:alternatives)."""
+    match = pattern.search(spaced)
+    while match:
+        start, end = match.start(1) - 1, match.end(1) - 1
+        yield start, end
+        # The next cue may start where this one ends: look from the character before it.
+        match = pattern.search(spaced, end)

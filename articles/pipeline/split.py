@@ -49,10 +49,11 @@ def looks_like_heading(text: str) -> bool:
     >>> looks_like_heading("Soybean Trade"), looks_like_heading("The talks also included:")
     (True, False)
     """
+    if len(text) > HEADING_MAX_CHARS:
+        return False  # asked first: most lines are paragraphs, too long to split into words
     words = text.split()
     return (
         0 < len(words) <= HEADING_MAX_WORDS
-        and len(text) <= HEADING_MAX_CHARS
         and (text[0].isupper() or text[0].isdigit())
         and not text.endswith(_SENTENCE_FINAL)
         and words[-1].lower() not in _DANGLING
@@ -66,20 +67,20 @@ def split_passages(body: str) -> list[Block]:
     lines = []
     for match in _LINE.finditer(body):
         line = match.group()
-        if not line.strip():
-            continue
-        start = match.start() + len(line) - len(line.lstrip())
-        end = match.start() + len(line.rstrip())
-        lines.append((start, end))
+        text = line.strip()  # the line itself when it has no space to lose, as in a cleaned body
+        if text:
+            start = match.start() + len(line) - len(line.lstrip())
+            lines.append((start, start + len(text), text))
 
     blocks = []
-    for index, (start, end) in enumerate(lines):
+    for index, (start, end, text) in enumerate(lines):
         bullet = _BULLET.match(body, start, end)
         if bullet:
             kind, start = "list_item", bullet.end()
-        elif index + 1 < len(lines) and looks_like_heading(body[start:end]):
+            text = body[start:end]
+        elif index + 1 < len(lines) and looks_like_heading(text):
             kind = "heading"
         else:
             kind = "paragraph"
-        blocks.append(Block(kind=kind, text=body[start:end], start=start, end=end))
+        blocks.append(Block(kind, text, start, end))
     return blocks

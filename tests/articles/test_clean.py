@@ -4,10 +4,20 @@ import doctest
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import articles.pipeline.clean
+from articles.pipeline import boilerplate
 from articles.pipeline.boilerplate import RULES
-from articles.pipeline.clean import Removal, _first_rule, clean, normalise_line, raw_lines
+from articles.pipeline.clean import (
+    Removal,
+    _first_rule,
+    clean,
+    normalise_line,
+    normalised_lines,
+    raw_lines,
+)
 from tests.seeds import SEED_NAMES
 from tests.seeds import seed_raw_body as seed_body
 
@@ -177,6 +187,16 @@ def test_line_endings_bom_and_no_break_spaces_are_normalised():
     assert clean(raw).text == "First line.\n\nSecond line.\nThird line."
 
 
+# Line endings, BOMs, no-break spaces and other whitespace, between a few letters.
+messy_body = st.text(st.sampled_from(list("\r\n\ufeff\u00a0\u2007\u202f \t\x85\u2028ab.")))
+
+
+@settings(max_examples=500)
+@given(messy_body)
+def test_normalising_the_whole_body_at_once_gives_each_line_normalised(raw):
+    assert normalised_lines(raw) == [normalise_line(line) for line in raw_lines(raw)]
+
+
 def test_removal_line_numbers_count_raw_lines_whatever_the_line_endings():
     raw = "One.\r\n\r\nAdvertisement\rTwo.\r\nShare this:\n"
     assert [(r.rule, r.line) for r in clean(raw).removed] == [("advertising", 3), ("share", 5)]
@@ -284,3 +304,43 @@ def test_one_pattern_of_all_rules_names_the_rule_asking_each_in_turn_would():
         if line:
             asked = next((rule for rule in RULES if rule.matches(line)), None)
             assert _first_rule(line) is asked, line
+
+
+# The two rules whose quantifiers are possessive, as they were spelled before: they must
+# accept exactly the lines the possessive ones accept.
+READING_TIME_GREEDY = re.compile(
+    r"^(?:[\w&'’ -]{1,30}\s*[|·•]\s*)?\d{1,3}\s*(?:-|\s)?min(?:ute)?s?\.?\s+read$",
+    re.IGNORECASE,
+)
+INLINE_AD_GREEDY = re.compile(
+    r"^(?:[A-Z0-9][\w&.'’-]*\s+){1,6}"
+    rf"(?i:{boilerplate._AD_VERB}\s+{boilerplate._AD_SUPERLATIVE}\b.*\b{boilerplate._AD_ENDORSEMENT})"
+)
+# Lines shaped like the two rules' lines, each part drawn from what fits and what nearly does.
+SPACE = st.sampled_from([" ", "  ", "\t", "", " | ", "|", "-", "·"])
+SECTION = st.text(st.sampled_from(list("aB1 &'’-_")), max_size=36) | st.text(
+    st.sampled_from(list("aB1 &'’-_|·•\t.")), max_size=36
+)
+reading_time_line = st.tuples(
+    SECTION, SPACE, st.sampled_from(["4", "12", "", "1234", "x"]), SPACE,
+    st.sampled_from(["min", "mins", "minute", "minutes", "m"]), st.sampled_from(["", "."]),
+    SPACE, st.sampled_from(["read", "Read", "read.", "reads"]),
+).map("".join)  # fmt: skip
+BRAND_WORD = st.sampled_from(["Acme", "3M", "X-Ray", "Co.", "O’Neil", "acme", "Big&Co", "A"])
+inline_ad_line = st.tuples(
+    st.lists(st.tuples(BRAND_WORD, SPACE).map("".join), max_size=8).map("".join),
+    st.sampled_from(["produces", "Offers", "SELLS", "made"]), SPACE,
+    st.sampled_from(["the most advanced", "leading", "top", "the best"]),
+    st.sampled_from([" kits, ", " ", "", " kits "]),
+    st.sampled_from(["rated #1", "trusted by", "chosen  by", "go-to choice", "rated"]),
+).map("".join)  # fmt: skip
+rule_line = reading_time_line | inline_ad_line
+
+
+@settings(max_examples=1000)
+@given(rule_line)
+def test_possessive_rules_accept_what_their_greedy_spelling_accepts(line):
+    [reading_time] = [rule for rule in RULES if rule.name == "reading-time"]
+    [inline_ad] = [rule for rule in RULES if rule.pattern.pattern.startswith("^(?:[A-Z0-9]")]
+    assert reading_time.matches(line) == bool(READING_TIME_GREEDY.search(line))
+    assert inline_ad.matches(line) == bool(INLINE_AD_GREEDY.search(line))
