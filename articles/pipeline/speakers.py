@@ -303,31 +303,34 @@ def name_mentions(sentence: str) -> tuple[str, ...]:
     """
     found: list[str] = []
     run: list[str] = []
-
-    def close() -> None:
-        if not run:
-            return
-        while run and run[-1] in _LINKS:
-            run.pop()
-        name = _mention(tuple(run))
-        if name:
-            found.append(name)
-        run.clear()
-
     words = sentence.split()
     first = _bare(words[0].lstrip(_OPENING))[0] if words else ""
     for word in words:
         opens, bare, ends, kind = _reading(word)
-        if opens:
-            close()  # a quotation or a bracket starts a new run
+        if opens and run:
+            _end_run(run, found)  # a quotation or a bracket starts a new run
         if kind is _NAME or (kind is _LINK and run and run != [first]):
             # A link only inside a run: "Secretary of State", but not "According to
             # Bessent" or "One of Trump" (a sentence's first word is capitalised whatever
             # it is).
             run.append(bare)
             if ends:
-                close()
-        else:
-            close()
-    close()
+                _end_run(run, found)
+        elif run:
+            _end_run(run, found)
+    if run:
+        _end_run(run, found)
     return tuple(found)
+
+
+def _end_run(run: list[str], found: list[str]) -> None:
+    """A run of name_mentions' words has ended: the name it mentions, if any, goes to
+    `found`, and the run is emptied. Called only on a run that holds words: most words of
+    a sentence end no run, and a call per word would cost more than the rest of their
+    reading."""
+    while run and run[-1] in _LINKS:
+        run.pop()
+    name = _mention(tuple(run))
+    if name:
+        found.append(name)
+    run.clear()
