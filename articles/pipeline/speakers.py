@@ -262,19 +262,23 @@ def _mention(words: tuple[str, ...]) -> str | None:
     return _phrase(list(words)) or None
 
 
-# What a word is to name_mentions (_reading).
+# What a word is to name_mentions (_read).
 _NAME = "name"  # a capitalised word or a title: part of a name
 _LINK = "link"  # "of", "to", "&": inside a name, not at its start ("Secretary of State")
 _OTHER = "other"  # anything else, "and" too: it ends the name before it
 
 
-@functools.lru_cache(maxsize=16384)
-def _reading(word: str) -> tuple[bool, str, bool, str]:
+# _read's answer for a word that neither opens a quotation or a bracket nor is part of a
+# name (_OTHER): most words of a sentence. name_mentions passes it over at once.
+_PLAIN = (False, "", True, _OTHER)
+
+
+def _read(word: str) -> tuple[bool, str, bool, str]:
     """How name_mentions reads a word of a sentence: whether it opens a quotation or a
     bracket (and so starts a new name), the word bare (without the quote or bracket, the
     punctuation after it and a possessive "’s"), whether it ends the name it is in
-    (punctuation, a possessive), and what it is (_NAME, _LINK or _OTHER). A sentence is
-    mostly words that reports use again and again: each distinct word is read once."""
+    (punctuation, a possessive), and what it is (_NAME, _LINK or _OTHER); _PLAIN for most
+    words, _OTHER ones that open nothing."""
     opens = word[:1] in _OPENING
     bare, closed = _bare(word.lstrip(_OPENING))
     possessive = bare.endswith(("’s", "'s"))
@@ -288,7 +292,25 @@ def _reading(word: str) -> tuple[bool, str, bool, str]:
         kind = _LINK
     else:
         kind = _OTHER
+    if kind is _OTHER and not opens:
+        return _PLAIN
     return opens, bare, closed or possessive, kind
+
+
+# The words name_mentions has read (_read), by the word: a sentence is mostly words that
+# reports use again and again, so each distinct word is read once. Looked up with the dict's
+# get, about half the cost of an lru_cache's call, for every word of every sentence; emptied
+# when full, so that a server reading for months keeps no more than this many.
+_READINGS: dict[str, tuple[bool, str, bool, str]] = {}
+_MAX_READINGS = 16384
+
+
+def _reading(word: str) -> tuple[bool, str, bool, str]:
+    """_read(word), kept in _READINGS: for a word not found there."""
+    if len(_READINGS) >= _MAX_READINGS:
+        _READINGS.clear()
+    reading = _READINGS[word] = _read(word)
+    return reading
 
 
 def name_mentions(sentence: str) -> tuple[str, ...]:
@@ -306,7 +328,12 @@ def name_mentions(sentence: str) -> tuple[str, ...]:
     words = sentence.split()
     first = _bare(words[0].lstrip(_OPENING))[0] if words else ""
     for word in words:
-        opens, bare, ends, kind = _reading(word)
+        reading = _READINGS.get(word) or _reading(word)
+        if reading is _PLAIN:  # most words: they only end the run before them
+            if run:
+                _end_run(run, found)
+            continue
+        opens, bare, ends, kind = reading
         if opens and run:
             _end_run(run, found)  # a quotation or a bracket starts a new run
         if kind is _NAME or (kind is _LINK and run and run != [first]):
