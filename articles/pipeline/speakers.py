@@ -81,17 +81,21 @@ class _Known:
     def __init__(self) -> None:
         self._by_key: dict[str, list[str]] = {}
         self._bodies: list[str] = []  # names holding a body's head noun, latest last
+        # Each name filed so far, and whether it holds a body's head noun: a report names
+        # the same few again and again, and each is filed once.
+        self._filed: dict[str, bool] = {}
 
     def add(self, names: Iterable[str]) -> None:
         for name in names:
-            if _holds_a_body(name):
+            body = self._filed.get(name)
+            if body is None:
+                body = self._filed[name] = _holds_a_body(name)
+                words = _words(name)
+                # Filed under the last word, and under the one before it for "Xi Jinping".
+                for key in set(words[-2:]):
+                    self._by_key.setdefault(key, []).append(name)
+            if body:
                 self._bodies.append(name)
-            words = _words(name)
-            # Filed under the last word, and under the one before it for "Xi Jinping".
-            for key in set(words[-2:]):
-                same = self._by_key.setdefault(key, [])
-                if name not in same:
-                    same.append(name)
 
     def fullest(self, name: str) -> str:
         """The known name with the most words that names the same speaker as `name`; ties
