@@ -318,6 +318,8 @@ def typed_figures(sentence: str, found: tuple[str, ...] | None = None) -> tuple[
     """
     if found is None:
         found = signals(sentence).figures
+    if not found:
+        return ()  # most sentences give no figure
     typed, cursor = [], 0
     for text in found:
         start = sentence.find(text, cursor)
