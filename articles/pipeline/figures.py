@@ -435,7 +435,7 @@ def _typed(text: str, sentence: str, start: int, previous: int = 0) -> tuple[Fig
     if (
         unit not in ("%", "percentage points")
         or not (TARIFF_NOUNS.search(clause) or in_sentence)
-        or MOVE_BEFORE.search(sentence, 0, start)
+        or _moved(sentence, start)
     ):
         goods = _GOODS_AFTER.match(sentence, end)
         basis = goods.group("goods").lower() if goods and unit else None
@@ -462,6 +462,19 @@ def _typed(text: str, sentence: str, start: int, previous: int = 0) -> tuple[Fig
         by, on = (by, others.pop()) if by else (others.pop(), on)
     status = _status(before, after, sentence, sentence[:lo], text)
     return Figure(text, value, unit, basis, by, on, status), True
+
+
+# The most words a market's move takes before its figure: "a gain of by about 3%" (MOVE_BEFORE).
+_MOVE_WORDS = 4
+
+
+def _moved(sentence: str, start: int) -> re.Match | None:
+    """MOVE_BEFORE's match right before the figure at `start`: searched from the last few
+    words before it, not tried at each word of the sentence before them, where it can never
+    match as it must reach the figure."""
+    words = sentence[:start].rsplit(None, _MOVE_WORDS)
+    lo = len(words[0]) if len(words) > _MOVE_WORDS else 0
+    return MOVE_BEFORE.search(sentence, lo, start)
 
 
 def _clause(sentence: str, start: int, end: int, previous: int = 0) -> tuple[str, str, int]:
