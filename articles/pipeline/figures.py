@@ -431,12 +431,14 @@ def _typed(text: str, sentence: str, start: int, previous: int = 0) -> tuple[Fig
     value = figure_value(text)
     before, after, lo = _clause(sentence, start, end, previous)
     clause = before + text + after
-    in_sentence = TARIFF_NOUNS.search(sentence) and not _OTHER_MEASURE.match(after)
-    if (
-        unit not in ("%", "percentage points")
-        or not (TARIFF_NOUNS.search(clause) or in_sentence)
-        or _moved(sentence, start)
-    ):
+    # A percentage is a duty rate with a duty named in its sentence, unless another measure
+    # follows it ("a 5% rise in"), or in its own clause: the sentence is read first, as the
+    # clause needs reading only when the sentence names no duty or the measure is another.
+    is_rate = unit in ("%", "percentage points") and (
+        (TARIFF_NOUNS.search(sentence) and not _OTHER_MEASURE.match(after))
+        or TARIFF_NOUNS.search(clause)
+    )
+    if not is_rate or _moved(sentence, start):
         goods = _GOODS_AFTER.match(sentence, end)
         basis = goods.group("goods").lower() if goods and unit else None
         return Figure(text, value, unit, basis, None, None, None), False
