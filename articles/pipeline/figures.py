@@ -318,6 +318,8 @@ def typed_figures(sentence: str, found: tuple[str, ...] | None = None) -> tuple[
     """
     if found is None:
         found = signals(sentence).figures
+    if not found:
+        return ()  # most sentences give no figure
     typed, cursor = [], 0
     for text in found:
         start = sentence.find(text, cursor)
@@ -429,12 +431,14 @@ def _typed(text: str, sentence: str, start: int, previous: int = 0) -> tuple[Fig
     value = figure_value(text)
     before, after, lo = _clause(sentence, start, end, previous)
     clause = before + text + after
-    in_sentence = TARIFF_NOUNS.search(sentence) and not _OTHER_MEASURE.match(after)
-    if (
-        unit not in ("%", "percentage points")
-        or not (TARIFF_NOUNS.search(clause) or in_sentence)
-        or MOVE_BEFORE.search(sentence, 0, start)
-    ):
+    # A percentage is a duty rate with a duty named in its sentence, unless another measure
+    # follows it ("a 5% rise in"), or in its own clause: the sentence is read first, as the
+    # clause needs reading only when the sentence names no duty or the measure is another.
+    is_rate = unit in ("%", "percentage points") and (
+        (TARIFF_NOUNS.search(sentence) and not _OTHER_MEASURE.match(after))
+        or TARIFF_NOUNS.search(clause)
+    )
+    if not is_rate or _moved(sentence, start):
         goods = _GOODS_AFTER.match(sentence, end)
         basis = goods.group("goods").lower() if goods and unit else None
         return Figure(text, value, unit, basis, None, None, None), False
@@ -460,6 +464,19 @@ def _typed(text: str, sentence: str, start: int, previous: int = 0) -> tuple[Fig
         by, on = (by, others.pop()) if by else (others.pop(), on)
     status = _status(before, after, sentence, sentence[:lo], text)
     return Figure(text, value, unit, basis, by, on, status), True
+
+
+# The most words a market's move takes before its figure: "a gain of by about 3%" (MOVE_BEFORE).
+_MOVE_WORDS = 4
+
+
+def _moved(sentence: str, start: int) -> re.Match | None:
+    """MOVE_BEFORE's match right before the figure at `start`: searched from the last few
+    words before it, not tried at each word of the sentence before them, where it can never
+    match as it must reach the figure."""
+    words = sentence[:start].rsplit(None, _MOVE_WORDS)
+    lo = len(words[0]) if len(words) > _MOVE_WORDS else 0
+    return MOVE_BEFORE.search(sentence, lo, start)
 
 
 def _clause(sentence: str, start: int, end: int, previous: int = 0) -> tuple[str, str, int]:

@@ -81,17 +81,21 @@ class _Known:
     def __init__(self) -> None:
         self._by_key: dict[str, list[str]] = {}
         self._bodies: list[str] = []  # names holding a body's head noun, latest last
+        # Each name filed so far, and whether it holds a body's head noun: a report names
+        # the same few again and again, and each is filed once.
+        self._filed: dict[str, bool] = {}
 
     def add(self, names: Iterable[str]) -> None:
         for name in names:
-            if _holds_a_body(name):
+            body = self._filed.get(name)
+            if body is None:
+                body = self._filed[name] = _holds_a_body(name)
+                words = _words(name)
+                # Filed under the last word, and under the one before it for "Xi Jinping".
+                for key in set(words[-2:]):
+                    self._by_key.setdefault(key, []).append(name)
+            if body:
                 self._bodies.append(name)
-            words = _words(name)
-            # Filed under the last word, and under the one before it for "Xi Jinping".
-            for key in set(words[-2:]):
-                same = self._by_key.setdefault(key, [])
-                if name not in same:
-                    same.append(name)
 
     def fullest(self, name: str) -> str:
         """The known name with the most words that names the same speaker as `name`; ties
@@ -262,19 +266,23 @@ def _mention(words: tuple[str, ...]) -> str | None:
     return _phrase(list(words)) or None
 
 
-# What a word is to name_mentions (_reading).
+# What a word is to name_mentions (_read).
 _NAME = "name"  # a capitalised word or a title: part of a name
 _LINK = "link"  # "of", "to", "&": inside a name, not at its start ("Secretary of State")
 _OTHER = "other"  # anything else, "and" too: it ends the name before it
 
 
-@functools.lru_cache(maxsize=16384)
-def _reading(word: str) -> tuple[bool, str, bool, str]:
+# _read's answer for a word that neither opens a quotation or a bracket nor is part of a
+# name (_OTHER): most words of a sentence. name_mentions passes it over at once.
+_PLAIN = (False, "", True, _OTHER)
+
+
+def _read(word: str) -> tuple[bool, str, bool, str]:
     """How name_mentions reads a word of a sentence: whether it opens a quotation or a
     bracket (and so starts a new name), the word bare (without the quote or bracket, the
     punctuation after it and a possessive "’s"), whether it ends the name it is in
-    (punctuation, a possessive), and what it is (_NAME, _LINK or _OTHER). A sentence is
-    mostly words that reports use again and again: each distinct word is read once."""
+    (punctuation, a possessive), and what it is (_NAME, _LINK or _OTHER); _PLAIN for most
+    words, _OTHER ones that open nothing."""
     opens = word[:1] in _OPENING
     bare, closed = _bare(word.lstrip(_OPENING))
     possessive = bare.endswith(("’s", "'s"))
@@ -288,7 +296,25 @@ def _reading(word: str) -> tuple[bool, str, bool, str]:
         kind = _LINK
     else:
         kind = _OTHER
+    if kind is _OTHER and not opens:
+        return _PLAIN
     return opens, bare, closed or possessive, kind
+
+
+# The words name_mentions has read (_read), by the word: a sentence is mostly words that
+# reports use again and again, so each distinct word is read once. Looked up with the dict's
+# get, about half the cost of an lru_cache's call, for every word of every sentence; emptied
+# when full, so that a server reading for months keeps no more than this many.
+_READINGS: dict[str, tuple[bool, str, bool, str]] = {}
+_MAX_READINGS = 16384
+
+
+def _reading(word: str) -> tuple[bool, str, bool, str]:
+    """_read(word), kept in _READINGS: for a word not found there."""
+    if len(_READINGS) >= _MAX_READINGS:
+        _READINGS.clear()
+    reading = _READINGS[word] = _read(word)
+    return reading
 
 
 def name_mentions(sentence: str) -> tuple[str, ...]:
@@ -303,31 +329,39 @@ def name_mentions(sentence: str) -> tuple[str, ...]:
     """
     found: list[str] = []
     run: list[str] = []
-
-    def close() -> None:
-        if not run:
-            return
-        while run and run[-1] in _LINKS:
-            run.pop()
-        name = _mention(tuple(run))
-        if name:
-            found.append(name)
-        run.clear()
-
     words = sentence.split()
     first = _bare(words[0].lstrip(_OPENING))[0] if words else ""
     for word in words:
-        opens, bare, ends, kind = _reading(word)
-        if opens:
-            close()  # a quotation or a bracket starts a new run
+        reading = _READINGS.get(word) or _reading(word)
+        if reading is _PLAIN:  # most words: they only end the run before them
+            if run:
+                _end_run(run, found)
+            continue
+        opens, bare, ends, kind = reading
+        if opens and run:
+            _end_run(run, found)  # a quotation or a bracket starts a new run
         if kind is _NAME or (kind is _LINK and run and run != [first]):
             # A link only inside a run: "Secretary of State", but not "According to
             # Bessent" or "One of Trump" (a sentence's first word is capitalised whatever
             # it is).
             run.append(bare)
             if ends:
-                close()
-        else:
-            close()
-    close()
+                _end_run(run, found)
+        elif run:
+            _end_run(run, found)
+    if run:
+        _end_run(run, found)
     return tuple(found)
+
+
+def _end_run(run: list[str], found: list[str]) -> None:
+    """A run of name_mentions' words has ended: the name it mentions, if any, goes to
+    `found`, and the run is emptied. Called only on a run that holds words: most words of
+    a sentence end no run, and a call per word would cost more than the rest of their
+    reading."""
+    while run and run[-1] in _LINKS:
+        run.pop()
+    name = _mention(tuple(run))
+    if name:
+        found.append(name)
+    run.clear()

@@ -8,10 +8,12 @@ import json
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import articles.pipeline.figures
 from articles.models import Claim
-from articles.pipeline.figures import Figure, typed_figures
+from articles.pipeline.figures import MOVE_BEFORE, Figure, _moved, typed_figures
 from tests.conftest import write_report
 
 US, CN = "US", "China"
@@ -448,3 +450,33 @@ def test_figures_stored_as_written_are_typed_by_the_migration_and_back(tmp_path)
     migration.untype_figures(apps, None)
     claim.refresh_from_db()
     assert claim.figures == ["20 per cent", "10 per cent"]
+
+
+# --- What is read faster, read the same ------------------------------------------------------
+
+# Words before a figure: others, then mostly a market's move as MOVE_BEFORE reads it (a
+# move, "by", how near), with spaces of every kind between.
+_OTHER_WORDS = st.sampled_from("sent the S&P 500, x-down Down UP “up” tariffs".split()) | st.text(
+    max_size=4
+)
+_MOVE_PARTS = (
+    st.sampled_from(["fell", "gain of", "x-down", "loss", ""]) | _OTHER_WORDS,
+    st.sampled_from(["by", ""]) | _OTHER_WORDS,
+    st.sampled_from(["about", "some", ""]) | _OTHER_WORDS,
+)
+_SPACES = st.sampled_from((" ", "  ", "\n", "\t", "\u00a0", "\u2003", "\x1c", " \n "))
+
+
+@st.composite
+def _words_before_a_figure(draw) -> str:
+    words = draw(st.lists(_OTHER_WORDS, max_size=6)) + [draw(part) for part in _MOVE_PARTS]
+    return "".join(word + draw(_SPACES) for word in words)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(text=_words_before_a_figure(), back=st.integers(0, 3) | st.integers(0, 80))
+def test_a_move_is_read_from_the_last_words_before_a_figure_as_from_all_of_them(text, back):
+    start = max(0, len(text) - back)
+    whole = MOVE_BEFORE.search(text, 0, start)
+    near = _moved(text, start)
+    assert (near and near.span()) == (whole and whole.span())
