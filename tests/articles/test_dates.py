@@ -8,6 +8,7 @@ import calendar
 import collections
 import doctest
 import json
+import random
 import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -17,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import articles.pipeline.dates
-from articles.pipeline.casefold import FOLDS_TO_ASCII, folds_to_ascii
+from articles.pipeline.casefold import FOLDS_TO_ASCII, folds_to_ascii, lowered
 from articles.pipeline.dates import (
     Context,
     DateMatch,
@@ -29,7 +30,7 @@ from articles.pipeline.dates import (
     periods,
     rules,
 )
-from articles.pipeline.dates.patterns import YEAR
+from articles.pipeline.dates.patterns import MONTH_NAMES, WEEKDAY_NAMES, YEAR
 from articles.pipeline.vocabulary import PLACES
 from tests.seeds import SEED_REPORTS, load_gold
 
@@ -755,6 +756,25 @@ def test_a_far_off_mention_in_an_ordinary_year_still_raises_its_errors():
         assert find_dates("Tariffs rose in 2024.", date(9999, 1, 1)) == []
     finally:
         finding.MATCHERS = original
+
+
+def test_a_sentence_holds_the_gates_its_words_hold():
+    # finding._Plan.held looks for the gates word by word (each distinct word once): it
+    # must come to what looking for them in the whole sentence does.
+    plan = finding._plan_of(finding.MATCHERS)
+    pieces = ["x", "Q", "1", "19", "20", "2025", "1999", "day", *MONTH_NAMES, *WEEKDAY_NAMES]
+    for gate in plan.gates:
+        for string in (*getattr(gate, "words", ()), *getattr(gate, "strings", ())):
+            pieces += [string, string.title(), string.upper()]
+    blanks = [" ", "  ", "\n", "\t", "\xa0", "\u2009", "\u3000", "\x1c"]
+    separators = ["", "", ",", "-", "’s ", *blanks]
+    rng = random.Random(3)
+    for _ in range(5000):
+        parts = [rng.choice(pieces) + rng.choice(separators) for _ in range(rng.randint(1, 12))]
+        text = "".join(parts)
+        whole = plan._held(text, lowered(text))
+        assert plan.held(text, lowered(text)) == whole, text
+        assert plan._held(text, None) == whole, text  # the Words gates' regexes agree
 
 
 def test_an_anchored_date_says_what_it_counts_from():

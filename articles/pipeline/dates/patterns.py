@@ -256,7 +256,8 @@ WEEK_OF = re.compile(
 # What a sentence must hold for a pattern to match anywhere in it: words that every match of
 # the pattern contains, under the same case rules. find_dates looks for these first, and
 # runs a pattern only over a sentence that holds all of its gates: most sentences of a
-# report name no month, no weekday, no year and no period.
+# report name no month, no weekday, no year and no period. No gate spans a blank: it is
+# looked for word by word (finding._Plan.held).
 
 
 class Written:
