@@ -777,6 +777,13 @@ def test_a_sentence_holds_the_gates_its_words_hold():
         assert plan._held(text, None) == whole, text  # the Words gates' regexes agree
 
 
+@pytest.mark.parametrize("published", [date(2025, 1, 31), MON, date(2025, 12, 1)])
+def test_a_bare_month_of_the_publication_month_needs_no_tense(published):
+    # matchers.common._bare_month_direction does not read the tense for such a month.
+    for direction in ("past", "future", "nearest", None):
+        assert rules.month_year(published.month, published, direction) == published.year
+
+
 def test_an_anchored_date_says_what_it_counts_from():
     monday = date(2025, 11, 3)
     [_, nxt] = find_dates("The minister said on Thursday that talks resume next month.", monday)
