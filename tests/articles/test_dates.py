@@ -29,6 +29,7 @@ from articles.pipeline.dates import (
     finding,
     periods,
     rules,
+    tense,
 )
 from articles.pipeline.dates.patterns import MONTH_NAMES, WEEKDAY_NAMES, YEAR
 from articles.pipeline.vocabulary import PLACES
@@ -782,6 +783,41 @@ def test_a_bare_month_of_the_publication_month_needs_no_tense(published):
     # matchers.common._bare_month_direction does not read the tense for such a month.
     for direction in ("past", "future", "nearest", None):
         assert rules.month_year(published.month, published, direction) == published.year
+
+
+_CUE_WORDS = (
+    "will won't won’t shall would could not might should can must going to expected expects "
+    "expect expecting set for slated scheduled is are be am due on plans plan a an another "
+    "planned planning intends intend aims aim hopes hope upcoming forthcoming ahead of prepare "
+    "prepares preparing poised awaits await awaiting meet sign visit travel attend host "
+    "reconvene we’ll it'll ll was were had did didn't wasn’t weren't hadn’t has have already "
+    "also now just recently since previously reportedly been talked taken x Will HAS "
+).split() + list(tense._PAST_VERBS)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "plain"),
+    [
+        (
+            tense.FUTURE_CUE,
+            rf"\b(?:{'|'.join(tense._FUTURE_WORDS)})\b|\b\w+['’]ll\b",
+        ),
+        (tense.PAST_AUXILIARY, rf"\b(?:{'|'.join(tense._PAST_AUXILIARIES)})\b"),
+        (tense.PAST_VERB, rf"\b(?:{'|'.join(tense._PAST_VERBS)})\b"),
+    ],
+    ids=("future", "past auxiliary", "past verb"),
+)
+def test_the_tense_cues_by_first_letter_find_what_their_plain_alternation_finds(pattern, plain):
+    plain = re.compile(plain, pattern.flags)
+    rng = random.Random(11)
+    texts = [path.read_text(encoding="utf-8") for path in SEED_REPORTS]
+    for _ in range(3000):
+        words = rng.choices(_CUE_WORDS, k=rng.randint(1, 10))
+        texts.append("".join(w + rng.choice(("", " ", "  ", ", ", "\n", "-", "’")) for w in words))
+    for text in texts:
+        assert [m.span() for m in pattern.finditer(text)] == [
+            m.span() for m in plain.finditer(text)
+        ], text
 
 
 def test_an_anchored_date_says_what_it_counts_from():

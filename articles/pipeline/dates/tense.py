@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from ..casefold import for_lowered, lowered
+from ..casefold import by_first_letter, for_lowered, lowered
 
 # A bare weekday takes its direction from the nearest tense cue: first the cues of its own
 # clause, then those of the stretch between punctuation (commas, colons, dashes, brackets and
@@ -22,16 +22,19 @@ from ..casefold import for_lowered, lowered
 # Strong cues (auxiliaries, modals, common irregular pasts) outrank weak ones (any -ed word).
 # A modal with a perfect ("would have lapsed", "could have been signed") looks back.
 
-FUTURE_CUE = re.compile(
-    r"\b(?:will|won['’]t|shall|would|could(?!\s+not\b)|might|should|can|must|going\s+to|expected"
-    r"|expects?|expecting|set\s+(?:to|for)|slated|scheduled|(?:is|are|be)\s+due|due\s+(?:on|for)"
-    r"|plans?\s+(?:to|a|an|another)|planned|planning\s+to|intends?\s+to|aims?\s+to"
-    r"|hopes?\s+to|upcoming"
-    r"|forthcoming|ahead\s+of|prepar(?:e|es|ing)\s+(?:for|to)|poised|awaits?|awaiting"
-    r"|(?:is|are|am)\s+to|to\s+(?:be|meet|sign|visit|travel|attend|host|reconvene))\b"
-    r"|\b\w+['’]ll\b",
-    re.IGNORECASE,
-)
+# The cues' words as alternations grouped by their first letter (casefold.by_first_letter):
+# a regex tries them at every word of a sentence, one group instead of every word.
+_FUTURE_WORDS = (
+    "will", "won['’]t", "shall", "would", r"could(?!\s+not\b)", "might", "should", "can",
+    "must", r"going\s+to", "expected", "expects?", "expecting", r"set\s+(?:to|for)",
+    "slated", "scheduled", r"is\s+due", r"are\s+due", r"be\s+due", r"due\s+(?:on|for)",
+    r"plans?\s+(?:to|a|an|another)", "planned", r"planning\s+to", r"intends?\s+to",
+    r"aims?\s+to", r"hopes?\s+to", "upcoming", "forthcoming", r"ahead\s+of",
+    r"prepar(?:e|es|ing)\s+(?:for|to)", "poised", "awaits?", "awaiting", r"is\s+to",
+    r"are\s+to", r"am\s+to", r"to\s+(?:be|meet|sign|visit|travel|attend|host|reconvene)",
+)  # fmt: skip
+# "we’ll": a word taken whole (\w++), as no shorter part of it is followed by an apostrophe.
+FUTURE_CUE = re.compile(rf"\b(?:{by_first_letter(_FUTURE_WORDS)})\b|\b\w++['’]ll\b", re.IGNORECASE)
 MODAL_MAY = re.compile(r"\bmay\b")  # lowercase only: "May" is the month
 MODAL_PERFECT = re.compile(
     r"\b(?:(?:would|could|should|might|must)(?:n['’]t)?|may)(?:\s+not)?\s+have\s+"
@@ -41,23 +44,29 @@ MODAL_PERFECT = re.compile(
     re.IGNORECASE,
 )
 PROGRESSIVE_CUE = re.compile(r"\b(?:is|are|am)\s+(?!being\b)\w+ing\b", re.IGNORECASE)
-PAST_AUXILIARY = re.compile(
-    r"\b(?:was|were|had|did|didn['’]t|wasn['’]t|weren['’]t|hadn['’]t"
-    r"|(?:has|have)\s+(?:(?:not|already|also|now|just|recently|since|previously|reportedly)\s+)?"
+_PERFECT = (
+    r"\s+(?:(?:not|already|also|now|just|recently|since|previously|reportedly)\s+)?"
     r"(?:been|\w+ed|\w+en|held|met|made|said|told|led|sent|spent|left|kept|brought|bought"
-    r"|fought|sought|thought|struck|found|begun|won|lost|paid|laid|set|cut|put|hit))\b",
-    re.IGNORECASE,
+    r"|fought|sought|thought|struck|found|begun|won|lost|paid|laid|set|cut|put|hit)"
 )
-PAST_VERB = re.compile(
-    r"\b(?:said|told|held|met|began|came|went|took|gave|made|saw|spoke|wrote|rose|fell|won"
-    r"|lost|led|ran|brought|bought|sought|thought|fought|found|kept|struck|drew|grew|threw"
-    r"|knew|flew|chose|broke|spent|paid|laid|stood|sat|heard|meant|felt|became|withdrew|sent"
-    r"|left|convened|reported|announced|agreed|signed|stated|confirmed|added|noted|unveiled"
-    r"|imposed|launched|vowed|threatened|warned|called|urged|ended|concluded|attended|visited"
-    r"|discussed|traveled|travelled|arrived|returned|released|issued|published|declared"
-    r"|started|opened|closed|resumed|revealed|hosted|rejected|insisted|indicated|predicted)\b",
-    re.IGNORECASE,
-)
+_PAST_AUXILIARIES = (
+    "was", "were", "had", "did", "didn['’]t", "wasn['’]t", "weren['’]t", "hadn['’]t",
+    f"has{_PERFECT}", f"have{_PERFECT}",
+)  # fmt: skip
+PAST_AUXILIARY = re.compile(rf"\b(?:{by_first_letter(_PAST_AUXILIARIES)})\b", re.IGNORECASE)
+_PAST_VERBS = (
+    "said", "told", "held", "met", "began", "came", "went", "took", "gave", "made", "saw",
+    "spoke", "wrote", "rose", "fell", "won", "lost", "led", "ran", "brought", "bought",
+    "sought", "thought", "fought", "found", "kept", "struck", "drew", "grew", "threw", "knew",
+    "flew", "chose", "broke", "spent", "paid", "laid", "stood", "sat", "heard", "meant", "felt",
+    "became", "withdrew", "sent", "left", "convened", "reported", "announced", "agreed",
+    "signed", "stated", "confirmed", "added", "noted", "unveiled", "imposed", "launched",
+    "vowed", "threatened", "warned", "called", "urged", "ended", "concluded", "attended",
+    "visited", "discussed", "traveled", "travelled", "arrived", "returned", "released",
+    "issued", "published", "declared", "started", "opened", "closed", "resumed", "revealed",
+    "hosted", "rejected", "insisted", "indicated", "predicted",
+)  # fmt: skip
+PAST_VERB = re.compile(rf"\b(?:{by_first_letter(_PAST_VERBS)})\b", re.IGNORECASE)
 WEAK_PAST = re.compile(r"\b[a-z]{3,}ed\b")
 NOT_A_PAST_VERB = {
     "need", "speed", "proceed", "exceed", "succeed", "feed", "seed", "breed", "greed", "heed",
