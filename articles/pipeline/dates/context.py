@@ -166,10 +166,18 @@ ANAPHORA = re.compile(
     r"|\b(?i:that)\s+(?P<same>same\s+)?day\b"
     r"|\b(?i:the)\s+day\s+(?P<side>after|before)(?=\s*[,.;:!?)]|\s+(?:and|but|when|as|with)\b)",
 )
-# Every match of ANAPHORA holds one of these, as written (its units are lower case), with at
-# most two words before it ("the next day", "that same day"): it is looked for only there.
+# Every match of ANAPHORA holds one of these words, as written (its units are lower case).
+# It is looked for only where a blank comes before a day, or before the words around a week
+# or a month that say which ("the following week", "two weeks later"), and at most two
+# words before that ("the next| day", "that same| day"). The units alone are no anchor:
+# "this week" and "for months" are everywhere; and this one opens with a blank, which a
+# regex skips to at once.
 _ANAPHORA_WORDS = ("day", "week", "month")
-_ANAPHORA_ANCHOR = Anchor("|".join(_ANAPHORA_WORDS), words=2)
+_ANAPHORA_ANCHOR = Anchor(
+    r"\s(?:days?\b|(?:following|previous|preceding)\s+(?:week|month)\b"
+    r"|weeks?\s+(?:later|earlier|afterward|before))",
+    words=2,
+)
 _STEP = {"next": 1, "following": 1, "previous": -1, "preceding": -1, "same": 0}
 
 
