@@ -20,7 +20,7 @@ ANCHORED = [*ANCHORS.items(), (context.ANAPHORA, context._ANAPHORA_ANCHOR)]
 LONGEST = {
     patterns.BARE_MONTH: ["this past the beginning of May"],
     patterns.EXPLICIT_DAY: ["since Tuesday, 10th of November"],
-    patterns.DAY_RANGE: ["from 12th to 14th of May"],
+    patterns.DAY_RANGE: ["from May 12th to 14th", "between Nov. 13 and 14"],
     patterns.RELATIVE_PERIOD: ["from the beginning of the current week"],
     patterns.WEEKDAY: ["this coming Monday"],
     patterns.WEEKDAY_PAIR: ["on Friday and Saturday"],
