@@ -820,6 +820,19 @@ def test_the_tense_cues_by_first_letter_find_what_their_plain_alternation_finds(
         ], text
 
 
+@pytest.mark.parametrize("cue", tense.HELD, ids=lambda cue: cue.pattern[:30])
+def test_every_match_of_a_tense_cue_holds_a_word_it_is_looked_for_by(cue):
+    # tense_cues does not scan a sentence for a cue when it lacks all of the cue's HELD words.
+    rng = random.Random(13)
+    texts = [path.read_text(encoding="utf-8") for path in SEED_REPORTS]
+    for _ in range(3000):
+        words = rng.choices(_CUE_WORDS, k=rng.randint(1, 10))
+        texts.append("".join(w + rng.choice(("", " ", "  ", ", ", "\n", "-", "’")) for w in words))
+    for text in texts:
+        for m in cue.finditer(text):
+            assert any(word in m.group().lower() for word in tense.HELD[cue]), m.group()
+
+
 def test_an_anchored_date_says_what_it_counts_from():
     monday = date(2025, 11, 3)
     [_, nxt] = find_dates("The minister said on Thursday that talks resume next month.", monday)

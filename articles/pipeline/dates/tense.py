@@ -257,6 +257,13 @@ _INSENSITIVE = (
     MODAL_PERFECT, FUTURE_CUE, PROGRESSIVE_CUE, PAST_AUXILIARY, PAST_VERB, PARTICIPLE_GUARD,
 )  # fmt: skip
 _ON_LOWERED = tuple(for_lowered(pattern) for pattern in _INSENSITIVE)
+# Lowercase words one of which every match of a cue holds: a sentence that has none of them
+# is not read through for it (a scan costs more than a few substring tests).
+HELD = {
+    MODAL_PERFECT: ("have",),
+    PROGRESSIVE_CUE: ("ing",),
+    PAST_AUXILIARY: ("was", "were", "had", "did", "has", "have"),
+}
 
 
 def tense_cues(text: str) -> list[Cue]:
@@ -264,18 +271,29 @@ def tense_cues(text: str) -> list[Cue]:
     # Only the offsets of these matches are read: the same in the lowered text.
     read, patterns = (text, _INSENSITIVE) if low is None else (low, _ON_LOWERED)
     modal_perfect, future_cue, progressive_cue, past_auxiliary, past_verb, guard = patterns
-    perfect = [Cue(m.start(), m.end(), "past", True) for m in modal_perfect.finditer(read)]
+
+    def found(pattern: re.Pattern, cue: re.Pattern):
+        """The matches of `pattern` (the cue's, as it reads `read`); none, without reading
+        the sentence through, when it lacks every word the cue's matches hold (HELD)."""
+        if low is not None and not any(word in low for word in HELD[cue]):
+            return ()
+        return pattern.finditer(read)
+
+    perfect = [Cue(m.start(), m.end(), "past", True) for m in found(modal_perfect, MODAL_PERFECT)]
     perfect_starts = [c.start for c in perfect]
 
     def not_perfect(m: re.Match) -> bool:  # "would" of "would have lapsed" is no future
         k = bisect.bisect_right(perfect_starts, m.start())
         return not (k and perfect[k - 1].end > m.start())
 
-    modals = [*future_cue.finditer(read), *MODAL_MAY.finditer(text)]
+    may = MODAL_MAY.finditer(text) if "may" in text else ()
+    modals = [*future_cue.finditer(read), *may]
     cues = [Cue(m.start(), m.end(), "future", True) for m in modals if not_perfect(m)]
     cues += perfect
-    cues += [Cue(m.start(), m.end(), "future", False) for m in progressive_cue.finditer(read)]
-    cues += [Cue(m.start(), m.end(), "past", True) for m in past_auxiliary.finditer(read)]
+    progressive = found(progressive_cue, PROGRESSIVE_CUE)
+    cues += [Cue(m.start(), m.end(), "future", False) for m in progressive]
+    auxiliaries = found(past_auxiliary, PAST_AUXILIARY)
+    cues += [Cue(m.start(), m.end(), "past", True) for m in auxiliaries]
     taken = sorted((c.start, c.end) for c in cues)
     taken_starts = [s for s, _ in taken]
     furthest = [0] * len(taken)  # furthest end among taken[: k + 1]
@@ -284,15 +302,15 @@ def tense_cues(text: str) -> list[Cue]:
 
     def free(m: re.Match) -> bool:
         k = bisect.bisect_left(taken_starts, m.end())  # taken[:k] start before m ends
-        overlaps = k > 0 and furthest[k - 1] > m.start()
+        if k > 0 and furthest[k - 1] > m.start():
+            return False  # overlaps
         # The guard is the word just before (a run of blank space that long is no prose).
-        guarded = guard.search(read, max(0, m.start() - _GUARD_REACH), m.start())
-        return not overlaps and not guarded
+        return not guard.search(read, max(0, m.start() - _GUARD_REACH), m.start())
 
     cues += [Cue(m.start(), m.end(), "past", True) for m in past_verb.finditer(read) if free(m)]
     cues += [
         Cue(m.start(), m.end(), "past", False)
-        for m in WEAK_PAST.finditer(text)
+        for m in (WEAK_PAST.finditer(text) if "ed" in text else ())
         if m.group().lower() not in NOT_A_PAST_VERB and free(m)
     ]
     return cues
