@@ -4,7 +4,6 @@ relative dates of a reported statement counted from the day it was made."""
 from __future__ import annotations
 
 import bisect
-import functools
 import re
 from dataclasses import replace
 from datetime import date, datetime
@@ -188,8 +187,7 @@ class _Plan:
             for word in gate.words:
                 bits[word] = bits.get(word, 0) | bit
         self.words = tuple(bits.items())
-        # The gates each word holds (held), each distinct word read once.
-        self._word_held = functools.lru_cache(maxsize=16384)(self._held_in_word)
+        self._word_held = _WordGates(self)
         # The steps to run for each mask of held gates, worked out the first time a mask is
         # seen: sentences hold few distinct masks (42 in the benchmark's 7,240 sentences),
         # and testing every pattern's gates in every sentence cost more than most scans.
@@ -222,12 +220,9 @@ class _Plan:
         if low is None:  # a lookalike letter: only the gates' own regexes can tell
             return self._held(text, low)
         mask = 0
-        for bits in map(self._word_held, text.split()):
+        for bits in map(self._word_held.__getitem__, text.split()):
             mask |= bits
         return mask
-
-    def _held_in_word(self, word: str) -> int:
-        return self._held(word, word.lower())  # a word of a text without lookalikes
 
     def _held(self, text: str, low: str | None) -> int:
         mask = 0
@@ -242,6 +237,23 @@ class _Plan:
         for bit, gate in self.other_gates:
             if gate.held(text, low):
                 mask |= bit
+        return mask
+
+
+class _WordGates(dict):
+    """The mask of the gates each word holds (_Plan.held), read the first time the word is
+    seen; a plain dict, as a lookup in it costs less than a call of an lru_cache."""
+
+    LIMIT = 16384  # distinct words kept; then it starts over
+
+    def __init__(self, plan: _Plan):
+        super().__init__()
+        self.plan = plan
+
+    def __missing__(self, word: str) -> int:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        mask = self[word] = self.plan._held(word, word.lower())  # no lookalike in the text
         return mask
 
 
