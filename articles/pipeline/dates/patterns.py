@@ -412,8 +412,14 @@ ANCHORS: dict[re.Pattern, Anchor] = {
     DAY_RANGE: Anchor(rf"\d(?:st|nd|rd|th)?{_RANGE_JOIN}\d", words=3),
     # "from the beginning of the" current week, "since earlier in" the year, "from the
     # middle of" the month, "by next the" year's end: a word that says which, and the unit.
+    # (Each alternative opens with its own word, so a regex skips at once to where one of
+    # their first letters is.)
     RELATIVE_PERIOD: Anchor(
-        rf"(?:this|next|last|current|previous|the)\s+(?:{_UNIT})|year(?:{_APOS}s\s+|-|\s+)end",
+        "|".join(
+            rf"{which}\s+(?:{_UNIT})"
+            for which in ("this", "next", "last", "current", "previous", "the")
+        )
+        + rf"|year(?:{_APOS}s\s+|-|\s+)end",
         words=5,
         flags=re.IGNORECASE,
     ),
