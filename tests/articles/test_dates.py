@@ -833,6 +833,36 @@ def test_every_match_of_a_tense_cue_holds_a_word_it_is_looked_for_by(cue):
             assert any(word in m.group().lower() for word in tense.HELD[cue]), m.group()
 
 
+def test_the_words_of_a_clause_are_found_reading_the_clause_alone():
+    # Sentence.own_clause looks for clause words in the clause only: it must come to what
+    # looking for them in the whole sentence does.
+    rng = random.Random(17)
+    words = "that which and but to he it since after was said x ıt THAT , ; : ( “ ” — – -"
+    pieces = [*words.split(), " - ", "Monday"]
+    for _ in range(1500):
+        parts = [rng.choice(pieces) + rng.choice(("", " ", "  ", "\n")) for _ in range(12)]
+        text = "".join(parts[: rng.randint(1, 12)])
+        low = lowered(text)
+        read, before, after = (
+            (text, tense.CLAUSE_BEFORE, tense.CLAUSE_AFTER)
+            if low is None
+            else (low, tense._CLAUSE_BEFORE_LOWERED, tense._CLAUSE_AFTER_LOWERED)
+        )
+        spans = [m.span() for m in before.finditer(read)]
+        afters = [m.start() for m in after.finditer(read)]
+        sentence = tense.Sentence(text, MON)
+        for start in range(len(text)):
+            end = min(len(text), start + rng.randint(1, 8))
+            left, right = sentence.clause(start, end)
+            opened = [s for s, e in spans if e <= start]
+            if opened and opened[-1] > left:
+                left = opened[-1]
+            closing = [a for a in afters if a >= end]
+            if closing and closing[0] < right:
+                right = closing[0]
+            assert sentence.own_clause(start, end) == (left, right), (text, start, end)
+
+
 def test_an_anchored_date_says_what_it_counts_from():
     monday = date(2025, 11, 3)
     [_, nxt] = find_dates("The minister said on Thursday that talks resume next month.", monday)

@@ -132,7 +132,8 @@ class Sentence:
         self._cues: list[Cue] | None = None
         self._by_strength: tuple[CueIndex, CueIndex] | None = None
         self._breaks: tuple[list[int], list[int]] | None = None
-        self._openers: tuple[list[int], list[int], list[int]] | None = None
+        # The clause words of each clause looked in, by its (start, end): see own_clause.
+        self._openers: dict[tuple[int, int], tuple[list[int], list[int], list[int]]] = {}
 
     @property
     def cues(self) -> list[Cue]:
@@ -159,18 +160,22 @@ class Sentence:
         """Offsets of the clause of text[start:end] within its stretch between punctuation:
         from the last clause word that ends before it to the first clause word (or "to", or
         a subject pronoun) that starts after it."""
-        if self._openers is None:
+        left, right = self.clause(start, end)
+        # Only the clause's own words count, and a clause begins and ends at punctuation or
+        # a blank: its words are found reading the clause alone, not the whole sentence.
+        openers = self._openers.get((left, right))
+        if openers is None:
             low = lowered(self.text)  # the clause words' offsets, found the faster way
             read, before, after = (
                 (self.text, CLAUSE_BEFORE, CLAUSE_AFTER)
                 if low is None
                 else (low, _CLAUSE_BEFORE_LOWERED, _CLAUSE_AFTER_LOWERED)
             )
-            spans = [m.span() for m in before.finditer(read)]
-            after = [m.start() for m in after.finditer(read)]
-            self._openers = [s for s, _ in spans], [e for _, e in spans], after
-        before_starts, before_ends, after = self._openers
-        left, right = self.clause(start, end)
+            spans = [m.span() for m in before.finditer(read, left, right)]
+            after = [m.start() for m in after.finditer(read, left, right)]
+            openers = [s for s, _ in spans], [e for _, e in spans], after
+            self._openers[left, right] = openers
+        before_starts, before_ends, after = openers
         k = bisect.bisect_right(before_ends, start)
         if k and before_starts[k - 1] > left:
             left = before_starts[k - 1]
