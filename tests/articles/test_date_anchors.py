@@ -20,11 +20,11 @@ ANCHORED = [*ANCHORS.items(), (context.ANAPHORA, context._ANAPHORA_ANCHOR)]
 LONGEST = {
     patterns.BARE_MONTH: ["this past the beginning of May"],
     patterns.EXPLICIT_DAY: ["since Tuesday, 10th of November"],
-    patterns.DAY_RANGE: ["from 12th to 14th of May"],
+    patterns.DAY_RANGE: ["from May 12th to 14th", "between Nov. 13 and 14"],
     patterns.RELATIVE_PERIOD: ["from the beginning of the current week"],
     patterns.WEEKDAY: ["this coming Monday"],
     patterns.WEEKDAY_PAIR: ["on Friday and Saturday"],
-    context.ANAPHORA: ["the next day", "that same day", "the following week"],
+    context.ANAPHORA: ["the next day", "that same day"],
 }
 
 WORDS = (
@@ -32,7 +32,8 @@ WORDS = (
     "later early late mid the end of start beginning middle rest Tuesday Monday Sunday May "
     "March June Nov. Sept Dec 10 10th 1st 31 12 14 2025 and to of a said x "
     "supercalifragilisticexpialidocious Black THIS SINCE ſince İn thıs current previous week "
-    "month quarter year year's year’s year-end weeks fiscal day days two same following that"
+    "month quarter year year's year’s year-end weeks fiscal day days two same following that "
+    "That The afterwards preceding"
 ).split()
 SEPARATORS = [" ", "  ", "-", ", ", "–", " - ", "\n", "", ". ", "’s ", " the ", " of the "]
 

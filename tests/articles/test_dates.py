@@ -8,6 +8,7 @@ import calendar
 import collections
 import doctest
 import json
+import random
 import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -17,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import articles.pipeline.dates
-from articles.pipeline.casefold import FOLDS_TO_ASCII, folds_to_ascii
+from articles.pipeline.casefold import FOLDS_TO_ASCII, folds_to_ascii, lowered
 from articles.pipeline.dates import (
     Context,
     DateMatch,
@@ -28,8 +29,9 @@ from articles.pipeline.dates import (
     finding,
     periods,
     rules,
+    tense,
 )
-from articles.pipeline.dates.patterns import YEAR
+from articles.pipeline.dates.patterns import MONTH_NAMES, WEEKDAY_NAMES, YEAR
 from articles.pipeline.vocabulary import PLACES
 from tests.seeds import SEED_REPORTS, load_gold
 
@@ -755,6 +757,110 @@ def test_a_far_off_mention_in_an_ordinary_year_still_raises_its_errors():
         assert find_dates("Tariffs rose in 2024.", date(9999, 1, 1)) == []
     finally:
         finding.MATCHERS = original
+
+
+def test_a_sentence_holds_the_gates_its_words_hold():
+    # finding._Plan.held looks for the gates word by word (each distinct word once): it
+    # must come to what looking for them in the whole sentence does.
+    plan = finding._plan_of(finding.MATCHERS)
+    pieces = ["x", "Q", "1", "19", "20", "2025", "1999", "day", *MONTH_NAMES, *WEEKDAY_NAMES]
+    for gate in plan.gates:
+        for string in (*getattr(gate, "words", ()), *getattr(gate, "strings", ())):
+            pieces += [string, string.title(), string.upper()]
+    blanks = [" ", "  ", "\n", "\t", "\xa0", "\u2009", "\u3000", "\x1c"]
+    separators = ["", "", ",", "-", "’s ", *blanks]
+    rng = random.Random(3)
+    for _ in range(5000):
+        parts = [rng.choice(pieces) + rng.choice(separators) for _ in range(rng.randint(1, 12))]
+        text = "".join(parts)
+        whole = plan._held(text, lowered(text))
+        assert plan.held(text, lowered(text)) == whole, text
+        assert plan._held(text, None) == whole, text  # the Words gates' regexes agree
+
+
+@pytest.mark.parametrize("published", [date(2025, 1, 31), MON, date(2025, 12, 1)])
+def test_a_bare_month_of_the_publication_month_needs_no_tense(published):
+    # matchers.common._bare_month_direction does not read the tense for such a month.
+    for direction in ("past", "future", "nearest", None):
+        assert rules.month_year(published.month, published, direction) == published.year
+
+
+_CUE_WORDS = (
+    "will won't won’t shall would could not might should can must going to expected expects "
+    "expect expecting set for slated scheduled is are be am due on plans plan a an another "
+    "planned planning intends intend aims aim hopes hope upcoming forthcoming ahead of prepare "
+    "prepares preparing poised awaits await awaiting meet sign visit travel attend host "
+    "reconvene we’ll it'll ll was were had did didn't wasn’t weren't hadn’t has have already "
+    "also now just recently since previously reportedly been talked taken x Will HAS "
+).split() + list(tense._PAST_VERBS)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "plain"),
+    [
+        (
+            tense.FUTURE_CUE,
+            rf"\b(?:{'|'.join(tense._FUTURE_WORDS)})\b|\b\w+['’]ll\b",
+        ),
+        (tense.PAST_AUXILIARY, rf"\b(?:{'|'.join(tense._PAST_AUXILIARIES)})\b"),
+        (tense.PAST_VERB, rf"\b(?:{'|'.join(tense._PAST_VERBS)})\b"),
+    ],
+    ids=("future", "past auxiliary", "past verb"),
+)
+def test_the_tense_cues_by_first_letter_find_what_their_plain_alternation_finds(pattern, plain):
+    plain = re.compile(plain, pattern.flags)
+    rng = random.Random(11)
+    texts = [path.read_text(encoding="utf-8") for path in SEED_REPORTS]
+    for _ in range(3000):
+        words = rng.choices(_CUE_WORDS, k=rng.randint(1, 10))
+        texts.append("".join(w + rng.choice(("", " ", "  ", ", ", "\n", "-", "’")) for w in words))
+    for text in texts:
+        assert [m.span() for m in pattern.finditer(text)] == [
+            m.span() for m in plain.finditer(text)
+        ], text
+
+
+@pytest.mark.parametrize("cue", tense.HELD, ids=lambda cue: cue.pattern[:30])
+def test_every_match_of_a_tense_cue_holds_a_word_it_is_looked_for_by(cue):
+    # tense_cues does not scan a sentence for a cue when it lacks all of the cue's HELD words.
+    rng = random.Random(13)
+    texts = [path.read_text(encoding="utf-8") for path in SEED_REPORTS]
+    for _ in range(3000):
+        words = rng.choices(_CUE_WORDS, k=rng.randint(1, 10))
+        texts.append("".join(w + rng.choice(("", " ", "  ", ", ", "\n", "-", "’")) for w in words))
+    for text in texts:
+        for m in cue.finditer(text):
+            assert any(word in m.group().lower() for word in tense.HELD[cue]), m.group()
+
+
+def test_the_words_of_a_clause_are_found_reading_the_clause_alone():
+    # Sentence.own_clause looks for clause words in the clause only: it must come to what
+    # looking for them in the whole sentence does.
+    rng = random.Random(17)
+    words = "that which and but to he it since after was said x ıt THAT , ; : ( “ ” — – -"
+    pieces = [*words.split(), " - ", "Monday"]
+    for _ in range(1500):
+        parts = [rng.choice(pieces) + rng.choice(("", " ", "  ", "\n")) for _ in range(12)]
+        text = "".join(parts[: rng.randint(1, 12)])
+        low = lowered(text)
+        read, before, after = (
+            (text, tense.CLAUSE_BEFORE, tense.CLAUSE_AFTER)
+            if low is None
+            else (low, tense._CLAUSE_BEFORE_LOWERED, tense._CLAUSE_AFTER_LOWERED)
+        )
+        spans = [m.span() for m in before.finditer(read)]
+        afters = [m.start() for m in after.finditer(read)]
+        sentence = tense.Sentence(text, MON)
+        for start in range(len(text)):
+            end = min(len(text), start + rng.randint(1, 8))
+            left, right = sentence.clause(start, end)
+            opened = [s for s, e in spans if e <= start]
+            if opened and opened[-1] > left:
+                left = opened[-1]
+            closing = [a for a in afters if a >= end]
+            if closing and closing[0] < right:
+                right = closing[0]
+            assert sentence.own_clause(start, end) == (left, right), (text, start, end)
 
 
 def test_an_anchored_date_says_what_it_counts_from():

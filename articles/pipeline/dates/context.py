@@ -166,17 +166,25 @@ ANAPHORA = re.compile(
     r"|\b(?i:that)\s+(?P<same>same\s+)?day\b"
     r"|\b(?i:the)\s+day\s+(?P<side>after|before)(?=\s*[,.;:!?)]|\s+(?:and|but|when|as|with)\b)",
 )
-# Every match of ANAPHORA holds one of these, as written (its units are lower case), with at
-# most two words before it ("the next day", "that same day"): it is looked for only there.
-_ANAPHORA_WORDS = ("day", "week", "month")
-_ANAPHORA_ANCHOR = Anchor("|".join(_ANAPHORA_WORDS), words=2)
+# Every match of ANAPHORA holds "day", "week" or "month", as written (its units are lower
+# case). It is looked for only where a blank comes before a day, or before the words around a week
+# or a month that say which ("the following week", "two weeks later"), and at most two
+# words before that ("the next| day", "that same| day"). The units alone are no anchor:
+# "this week" and "for months" are everywhere; and this one opens with a blank, which a
+# regex skips to at once.
+_ANAPHORA_ANCHOR = Anchor(
+    r"\s(?:days?\b|(?:following|previous|preceding)\s+(?:week|month)\b"
+    r"|weeks?\s+(?:later|earlier|afterward|before))",
+    words=2,
+)
 _STEP = {"next": 1, "following": 1, "previous": -1, "preceding": -1, "same": 0}
 
 
 def counted_from_a_day(text: str, found: list[DateMatch], context: Context | None):
     """The words counted from the last day named before them, added to `found`."""
     extra = []
-    if not any(word in text for word in _ANAPHORA_WORDS):
+    # A substring test each, spelled out: any() over them costs several times this.
+    if "day" not in text and "week" not in text and "month" not in text:
         return sorted(found, key=lambda f: f.start)
     for m in _ANAPHORA_ANCHOR.finditer(ANAPHORA, text):
         if any(f.start < m.end() and m.start() < f.end for f in found):

@@ -215,11 +215,11 @@ DAY_AFTER = re.compile(
 )
 # Two weekdays as one span: "on Friday and Saturday" (consecutive days only), "from Monday
 # to Wednesday", "Thursday-Friday".
+_WEEKDAY_JOIN = r"(?:\s*[-–—]\s*|\s+(?i:and|to|through|thru|until|till)\s+)"
 WEEKDAY_PAIR = re.compile(
     r"(?:\b(?P<prep>(?i:on|from|between))\s+)?"
     rf"(?<!Black )(?<!Good )(?<!Cyber )(?<!Super )\b(?P<wd1>{_WEEKDAY})"
-    r"(?P<join>\s*[-–—]\s*|\s+(?i:and|to|through|thru|until|till)\s+)"
-    rf"(?P<wd2>{_WEEKDAY})(?P<poss>{_APOS}s)?\b"
+    rf"(?P<join>{_WEEKDAY_JOIN})(?P<wd2>{_WEEKDAY})(?P<poss>{_APOS}s)?\b"
 )
 # Holidays with a fixed day, and US Thanksgiving (the fourth Thursday of November). A bare
 # "Christmas" or "Thanksgiving" needs a date context ("before Christmas"); "Black Friday"
@@ -256,7 +256,8 @@ WEEK_OF = re.compile(
 # What a sentence must hold for a pattern to match anywhere in it: words that every match of
 # the pattern contains, under the same case rules. find_dates looks for these first, and
 # runs a pattern only over a sentence that holds all of its gates: most sentences of a
-# report name no month, no weekday, no year and no period.
+# report name no month, no weekday, no year and no period. No gate spans a blank: it is
+# looked for word by word (finding._Plan.held).
 
 
 class Written:
@@ -332,7 +333,7 @@ GATES: dict[re.Pattern, tuple[Gate | tuple[Gate, ...], ...]] = {
     # "two days after Nov. 10", "a fortnight before 12 December"
     COMPOUND_DATE: (_HAS_MONTH, _HAS_DIGIT, _HAS_AFTER, Words("day", "week", "fortnight")),
     IN_TIME: (Words("time"),),
-    FIRST_MONTHS: (Words("months"),),
+    FIRST_MONTHS: (Words("months"), Words("first", "last", "final")),
     WEEK_OF_MONTH: (_HAS_WEEK, _HAS_MONTH),
     WEEKDAY_PAIR: (_HAS_WEEKDAY,),
     HOLIDAY: (Written("Christmas", "Year", "Thanksgiving"),),
@@ -405,16 +406,25 @@ ANCHORS: dict[re.Pattern, Anchor] = {
     BARE_MONTH: Anchor(_MONTH_FULL, words=2 + 3),
     # "from", "Tuesday,", "10", "th", "of": the month. (Its name first: only the first two.)
     EXPLICIT_DAY: Anchor(_MONTH_ANCHOR, words=5),
-    # "from 12th to 14th of" May: the month. ("from May 12-14": only "from".)
-    DAY_RANGE: Anchor(_MONTH_ANCHOR, words=7),
+    # "from", "May", the "1" of "12", then 2th to 14th: the first day's last digit joined to
+    # the second day ("from 12th to 14th of May": "from", "1"). Most sentences a report
+    # dates name a month; few join two days.
+    DAY_RANGE: Anchor(rf"\d(?:st|nd|rd|th)?{_RANGE_JOIN}\d", words=3),
     # "from the beginning of the" current week, "since earlier in" the year, "from the
     # middle of" the month, "by next the" year's end: a word that says which, and the unit.
+    # (Each alternative opens with its own word, so a regex skips at once to where one of
+    # their first letters is.)
     RELATIVE_PERIOD: Anchor(
-        rf"(?:this|next|last|current|previous|the)\s+(?:{_UNIT})|year(?:{_APOS}s\s+|-|\s+)end",
+        "|".join(
+            rf"{which}\s+(?:{_UNIT})"
+            for which in ("this", "next", "last", "current", "previous", "the")
+        )
+        + rf"|year(?:{_APOS}s\s+|-|\s+)end",
         words=5,
         flags=re.IGNORECASE,
     ),
     # "this coming" / "this past": the weekday.
     WEEKDAY: Anchor(_WEEKDAY, words=2),
-    WEEKDAY_PAIR: Anchor(_WEEKDAY, words=1),  # "on", "from", "between": the first weekday
+    # "on", "from", "between": the two weekdays joined.
+    WEEKDAY_PAIR: Anchor(rf"{_WEEKDAY}{_WEEKDAY_JOIN}{_WEEKDAY}", words=1),
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 import dateparser
@@ -46,14 +47,18 @@ def thanksgiving(year: int) -> date:
     return first + timedelta(days=(3 - first.weekday()) % 7 + 21)
 
 
-def day_in_year(month: int, day: int, published: date, direction: str | None) -> date | None:
+def day_in_year(
+    month: int, day: int, published: date, direction: Callable[[], str | None]
+) -> date | None:
     """The year of a month-day written without one ("November 10", "Jan. 5"): yearly_day."""
     return yearly_day(lambda year: date(year, month, day), published, direction)
 
 
-def yearly_day(day_of, published: date, direction: str | None) -> date | None:
+def yearly_day(day_of, published: date, direction: Callable[[], str | None]) -> date | None:
     """Which year's day a yearly day written without a year is ("November 10", "Christmas");
     ``day_of(year)`` is that day in a year (ValueError if it has none, like 29 February).
+    ``direction()`` says which way the words point ("past", "future" or None): it is asked
+    only of a day far off in every year, for it reads the sentence's tense, which is dear.
 
     The publication year or an adjacent one, whichever puts the day nearer to publication
     ("January 5" in a report of 20 December is next January). That only holds near
@@ -84,10 +89,11 @@ def yearly_day(day_of, published: date, direction: str | None) -> date | None:
     nearest = min(options, key=lambda d: abs((d - published).days))
     if abs((nearest - published).days) <= NEAR_DAYS:
         return nearest
-    if direction in ("past", "future"):
-        side = [d for d in options if (d <= published if direction == "past" else d >= published)]
+    way = direction()
+    if way in ("past", "future"):
+        side = [d for d in options if (d <= published if way == "past" else d >= published)]
         if side:
-            return (max if direction == "past" else min)(side)
+            return (max if way == "past" else min)(side)
     return options[0] if options[0].year == published.year else nearest
 
 
@@ -207,7 +213,9 @@ def parse_explicit(candidate: str, published: date) -> date | None:
 HAS_YEAR = re.compile(r"(?:19|20)\d{2}")
 
 
-def explicit_day(candidate: str, published: date, direction: str | None) -> date | None:
+def explicit_day(
+    candidate: str, published: date, direction: Callable[[], str | None]
+) -> date | None:
     """Parse an explicit day; a day written without a year gets one from day_in_year."""
     candidate = " ".join(candidate.split())
     parsed = parse_explicit(candidate, published)

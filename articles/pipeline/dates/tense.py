@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from ..casefold import for_lowered, lowered
+from ..casefold import by_first_letter, for_lowered, lowered
 
 # A bare weekday takes its direction from the nearest tense cue: first the cues of its own
 # clause, then those of the stretch between punctuation (commas, colons, dashes, brackets and
@@ -22,16 +22,19 @@ from ..casefold import for_lowered, lowered
 # Strong cues (auxiliaries, modals, common irregular pasts) outrank weak ones (any -ed word).
 # A modal with a perfect ("would have lapsed", "could have been signed") looks back.
 
-FUTURE_CUE = re.compile(
-    r"\b(?:will|won['’]t|shall|would|could(?!\s+not\b)|might|should|can|must|going\s+to|expected"
-    r"|expects?|expecting|set\s+(?:to|for)|slated|scheduled|(?:is|are|be)\s+due|due\s+(?:on|for)"
-    r"|plans?\s+(?:to|a|an|another)|planned|planning\s+to|intends?\s+to|aims?\s+to"
-    r"|hopes?\s+to|upcoming"
-    r"|forthcoming|ahead\s+of|prepar(?:e|es|ing)\s+(?:for|to)|poised|awaits?|awaiting"
-    r"|(?:is|are|am)\s+to|to\s+(?:be|meet|sign|visit|travel|attend|host|reconvene))\b"
-    r"|\b\w+['’]ll\b",
-    re.IGNORECASE,
-)
+# The cues' words as alternations grouped by their first letter (casefold.by_first_letter):
+# a regex tries them at every word of a sentence, one group instead of every word.
+_FUTURE_WORDS = (
+    "will", "won['’]t", "shall", "would", r"could(?!\s+not\b)", "might", "should", "can",
+    "must", r"going\s+to", "expected", "expects?", "expecting", r"set\s+(?:to|for)",
+    "slated", "scheduled", r"is\s+due", r"are\s+due", r"be\s+due", r"due\s+(?:on|for)",
+    r"plans?\s+(?:to|a|an|another)", "planned", r"planning\s+to", r"intends?\s+to",
+    r"aims?\s+to", r"hopes?\s+to", "upcoming", "forthcoming", r"ahead\s+of",
+    r"prepar(?:e|es|ing)\s+(?:for|to)", "poised", "awaits?", "awaiting", r"is\s+to",
+    r"are\s+to", r"am\s+to", r"to\s+(?:be|meet|sign|visit|travel|attend|host|reconvene)",
+)  # fmt: skip
+# "we’ll": a word taken whole (\w++), as no shorter part of it is followed by an apostrophe.
+FUTURE_CUE = re.compile(rf"\b(?:{by_first_letter(_FUTURE_WORDS)})\b|\b\w++['’]ll\b", re.IGNORECASE)
 MODAL_MAY = re.compile(r"\bmay\b")  # lowercase only: "May" is the month
 MODAL_PERFECT = re.compile(
     r"\b(?:(?:would|could|should|might|must)(?:n['’]t)?|may)(?:\s+not)?\s+have\s+"
@@ -41,23 +44,29 @@ MODAL_PERFECT = re.compile(
     re.IGNORECASE,
 )
 PROGRESSIVE_CUE = re.compile(r"\b(?:is|are|am)\s+(?!being\b)\w+ing\b", re.IGNORECASE)
-PAST_AUXILIARY = re.compile(
-    r"\b(?:was|were|had|did|didn['’]t|wasn['’]t|weren['’]t|hadn['’]t"
-    r"|(?:has|have)\s+(?:(?:not|already|also|now|just|recently|since|previously|reportedly)\s+)?"
+_PERFECT = (
+    r"\s+(?:(?:not|already|also|now|just|recently|since|previously|reportedly)\s+)?"
     r"(?:been|\w+ed|\w+en|held|met|made|said|told|led|sent|spent|left|kept|brought|bought"
-    r"|fought|sought|thought|struck|found|begun|won|lost|paid|laid|set|cut|put|hit))\b",
-    re.IGNORECASE,
+    r"|fought|sought|thought|struck|found|begun|won|lost|paid|laid|set|cut|put|hit)"
 )
-PAST_VERB = re.compile(
-    r"\b(?:said|told|held|met|began|came|went|took|gave|made|saw|spoke|wrote|rose|fell|won"
-    r"|lost|led|ran|brought|bought|sought|thought|fought|found|kept|struck|drew|grew|threw"
-    r"|knew|flew|chose|broke|spent|paid|laid|stood|sat|heard|meant|felt|became|withdrew|sent"
-    r"|left|convened|reported|announced|agreed|signed|stated|confirmed|added|noted|unveiled"
-    r"|imposed|launched|vowed|threatened|warned|called|urged|ended|concluded|attended|visited"
-    r"|discussed|traveled|travelled|arrived|returned|released|issued|published|declared"
-    r"|started|opened|closed|resumed|revealed|hosted|rejected|insisted|indicated|predicted)\b",
-    re.IGNORECASE,
-)
+_PAST_AUXILIARIES = (
+    "was", "were", "had", "did", "didn['’]t", "wasn['’]t", "weren['’]t", "hadn['’]t",
+    f"has{_PERFECT}", f"have{_PERFECT}",
+)  # fmt: skip
+PAST_AUXILIARY = re.compile(rf"\b(?:{by_first_letter(_PAST_AUXILIARIES)})\b", re.IGNORECASE)
+_PAST_VERBS = (
+    "said", "told", "held", "met", "began", "came", "went", "took", "gave", "made", "saw",
+    "spoke", "wrote", "rose", "fell", "won", "lost", "led", "ran", "brought", "bought",
+    "sought", "thought", "fought", "found", "kept", "struck", "drew", "grew", "threw", "knew",
+    "flew", "chose", "broke", "spent", "paid", "laid", "stood", "sat", "heard", "meant", "felt",
+    "became", "withdrew", "sent", "left", "convened", "reported", "announced", "agreed",
+    "signed", "stated", "confirmed", "added", "noted", "unveiled", "imposed", "launched",
+    "vowed", "threatened", "warned", "called", "urged", "ended", "concluded", "attended",
+    "visited", "discussed", "traveled", "travelled", "arrived", "returned", "released",
+    "issued", "published", "declared", "started", "opened", "closed", "resumed", "revealed",
+    "hosted", "rejected", "insisted", "indicated", "predicted",
+)  # fmt: skip
+PAST_VERB = re.compile(rf"\b(?:{by_first_letter(_PAST_VERBS)})\b", re.IGNORECASE)
 WEAK_PAST = re.compile(r"\b[a-z]{3,}ed\b")
 NOT_A_PAST_VERB = {
     "need", "speed", "proceed", "exceed", "succeed", "feed", "seed", "breed", "greed", "heed",
@@ -123,7 +132,8 @@ class Sentence:
         self._cues: list[Cue] | None = None
         self._by_strength: tuple[CueIndex, CueIndex] | None = None
         self._breaks: tuple[list[int], list[int]] | None = None
-        self._openers: tuple[list[int], list[int], list[int]] | None = None
+        # The clause words of each clause looked in, by its (start, end): see own_clause.
+        self._openers: dict[tuple[int, int], tuple[list[int], list[int], list[int]]] = {}
 
     @property
     def cues(self) -> list[Cue]:
@@ -150,18 +160,22 @@ class Sentence:
         """Offsets of the clause of text[start:end] within its stretch between punctuation:
         from the last clause word that ends before it to the first clause word (or "to", or
         a subject pronoun) that starts after it."""
-        if self._openers is None:
+        left, right = self.clause(start, end)
+        # Only the clause's own words count, and a clause begins and ends at punctuation or
+        # a blank: its words are found reading the clause alone, not the whole sentence.
+        openers = self._openers.get((left, right))
+        if openers is None:
             low = lowered(self.text)  # the clause words' offsets, found the faster way
             read, before, after = (
                 (self.text, CLAUSE_BEFORE, CLAUSE_AFTER)
                 if low is None
                 else (low, _CLAUSE_BEFORE_LOWERED, _CLAUSE_AFTER_LOWERED)
             )
-            spans = [m.span() for m in before.finditer(read)]
-            after = [m.start() for m in after.finditer(read)]
-            self._openers = [s for s, _ in spans], [e for _, e in spans], after
-        before_starts, before_ends, after = self._openers
-        left, right = self.clause(start, end)
+            spans = [m.span() for m in before.finditer(read, left, right)]
+            after = [m.start() for m in after.finditer(read, left, right)]
+            openers = [s for s, _ in spans], [e for _, e in spans], after
+            self._openers[left, right] = openers
+        before_starts, before_ends, after = openers
         k = bisect.bisect_right(before_ends, start)
         if k and before_starts[k - 1] > left:
             left = before_starts[k - 1]
@@ -248,6 +262,13 @@ _INSENSITIVE = (
     MODAL_PERFECT, FUTURE_CUE, PROGRESSIVE_CUE, PAST_AUXILIARY, PAST_VERB, PARTICIPLE_GUARD,
 )  # fmt: skip
 _ON_LOWERED = tuple(for_lowered(pattern) for pattern in _INSENSITIVE)
+# Lowercase words one of which every match of a cue holds: a sentence that has none of them
+# is not read through for it (a scan costs more than a few substring tests).
+HELD = {
+    MODAL_PERFECT: ("have",),
+    PROGRESSIVE_CUE: ("ing",),
+    PAST_AUXILIARY: ("was", "were", "had", "did", "has", "have"),
+}
 
 
 def tense_cues(text: str) -> list[Cue]:
@@ -255,18 +276,29 @@ def tense_cues(text: str) -> list[Cue]:
     # Only the offsets of these matches are read: the same in the lowered text.
     read, patterns = (text, _INSENSITIVE) if low is None else (low, _ON_LOWERED)
     modal_perfect, future_cue, progressive_cue, past_auxiliary, past_verb, guard = patterns
-    perfect = [Cue(m.start(), m.end(), "past", True) for m in modal_perfect.finditer(read)]
+
+    def found(pattern: re.Pattern, cue: re.Pattern):
+        """The matches of `pattern` (the cue's, as it reads `read`); none, without reading
+        the sentence through, when it lacks every word the cue's matches hold (HELD)."""
+        if low is not None and not any(word in low for word in HELD[cue]):
+            return ()
+        return pattern.finditer(read)
+
+    perfect = [Cue(m.start(), m.end(), "past", True) for m in found(modal_perfect, MODAL_PERFECT)]
     perfect_starts = [c.start for c in perfect]
 
     def not_perfect(m: re.Match) -> bool:  # "would" of "would have lapsed" is no future
         k = bisect.bisect_right(perfect_starts, m.start())
         return not (k and perfect[k - 1].end > m.start())
 
-    modals = [*future_cue.finditer(read), *MODAL_MAY.finditer(text)]
+    may = MODAL_MAY.finditer(text) if "may" in text else ()
+    modals = [*future_cue.finditer(read), *may]
     cues = [Cue(m.start(), m.end(), "future", True) for m in modals if not_perfect(m)]
     cues += perfect
-    cues += [Cue(m.start(), m.end(), "future", False) for m in progressive_cue.finditer(read)]
-    cues += [Cue(m.start(), m.end(), "past", True) for m in past_auxiliary.finditer(read)]
+    progressive = found(progressive_cue, PROGRESSIVE_CUE)
+    cues += [Cue(m.start(), m.end(), "future", False) for m in progressive]
+    auxiliaries = found(past_auxiliary, PAST_AUXILIARY)
+    cues += [Cue(m.start(), m.end(), "past", True) for m in auxiliaries]
     taken = sorted((c.start, c.end) for c in cues)
     taken_starts = [s for s, _ in taken]
     furthest = [0] * len(taken)  # furthest end among taken[: k + 1]
@@ -275,15 +307,15 @@ def tense_cues(text: str) -> list[Cue]:
 
     def free(m: re.Match) -> bool:
         k = bisect.bisect_left(taken_starts, m.end())  # taken[:k] start before m ends
-        overlaps = k > 0 and furthest[k - 1] > m.start()
+        if k > 0 and furthest[k - 1] > m.start():
+            return False  # overlaps
         # The guard is the word just before (a run of blank space that long is no prose).
-        guarded = guard.search(read, max(0, m.start() - _GUARD_REACH), m.start())
-        return not overlaps and not guarded
+        return not guard.search(read, max(0, m.start() - _GUARD_REACH), m.start())
 
     cues += [Cue(m.start(), m.end(), "past", True) for m in past_verb.finditer(read) if free(m)]
     cues += [
         Cue(m.start(), m.end(), "past", False)
-        for m in WEAK_PAST.finditer(text)
+        for m in (WEAK_PAST.finditer(text) if "ed" in text else ())
         if m.group().lower() not in NOT_A_PAST_VERB and free(m)
     ]
     return cues

@@ -75,7 +75,7 @@ def _atom(fragment: str, s: Sentence, direction: str | None):
         year = month_only.group(2)
         year = int(year) if year else month_year(month, s.published, direction)
         return (*month_span(year, month), "month", bool(month_only.group(2)))
-    day = explicit_day(fragment, s.published, direction)
+    day = explicit_day(fragment, s.published, lambda: direction)
     if day is None:
         return None
     return day, day, "day", bool(HAS_YEAR.search(fragment))
@@ -147,7 +147,7 @@ def _match_bare_month(m: re.Match, s: Sentence) -> DateMatch | None:
     if not _month_context_ok(m, s):
         return None
     month = month_number(m.group("mon"))
-    year = month_year(month, s.published, _bare_month_direction(m.group("prep"), s, m))
+    year = month_year(month, s.published, _bare_month_direction(m.group("prep"), s, m, month))
     start, end = narrow(*month_span(year, month), m.group("part"), s.published, "month")
     relative = _norm(m.group("prep")) in ("last", "next", "coming", "this past", "this coming")
     return _hit(m, start, end, "month", "relative" if relative else "absolute")

@@ -5,6 +5,7 @@ bare month points when no year is written."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 
 from ..match import DateMatch
@@ -21,15 +22,21 @@ def _norm(words: str | None) -> str:
     return " ".join(words.lower().split()) if words else ""
 
 
-def _day_direction(prep: str | None, s: Sentence, m: re.Match) -> str | None:
-    """Which way a far-off yearless day points: the tense, else its preposition."""
-    tense = s.tense(m.start(), m.end())
-    if tense:
-        return tense
-    prep = _norm(prep)
-    if prep == "since":
-        return "past"
-    return "future" if prep in ("by", "until", "till", "through", "thru", "before") else None
+def _day_direction(prep: str | None, s: Sentence, m: re.Match) -> Callable[[], str | None]:
+    """Which way a far-off yearless day points: the tense, else its preposition. Asked only
+    of such a day (rules.yearly_day): most days are near publication, and a sentence's
+    tense is dear to read."""
+
+    def direction() -> str | None:
+        tense = s.tense(m.start(), m.end())
+        if tense:
+            return tense
+        word = _norm(prep)
+        if word == "since":
+            return "past"
+        return "future" if word in ("by", "until", "till", "through", "thru", "before") else None
+
+    return direction
 
 
 _PREVIOUS_WORD = re.compile(r"(\S+)\s+$")
@@ -44,7 +51,11 @@ def _previous_word(text: str, at: int, reach: int = 100) -> str:
     return previous.group(1) if previous else ""
 
 
-def _bare_month_direction(prep: str | None, s: Sentence, m: re.Match) -> str | None:
+def _bare_month_direction(
+    prep: str | None, s: Sentence, m: re.Match, month: int | None = None
+) -> str | None:
+    """Which way a bare month points (rules.month_year); `month`, if known, may spare reading
+    the tense."""
     prep = _norm(prep)
     fixed = {
         "since": "past", "this past": "past", "last": "strict_past",
@@ -53,6 +64,8 @@ def _bare_month_direction(prep: str | None, s: Sentence, m: re.Match) -> str | N
     }  # fmt: skip
     if prep in fixed:
         return fixed[prep]
+    if month == s.published.month:
+        return None  # the publication's month is this year's, whichever way the words point
     tense = s.tense(m.start(), m.end())
     if tense:
         return tense

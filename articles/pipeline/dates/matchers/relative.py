@@ -116,7 +116,9 @@ def _match_relative_period(m: re.Match, s: Sentence) -> DateMatch | None:
     before = s.text[max(0, m.start("which") - 8) : m.start("which")]
     if m.group("which") and not part and before.lower().endswith("the "):
         return None  # "across the next year", "over the last month": a stretch of time
-    tense = s.tense(m.start(), m.end()) if unit == "week" else None
+    # Only a weekend paper's week turns on the tense (_period), and it is dear to read.
+    on_a_weekend = unit == "week" and s.published.weekday() >= 5
+    tense = s.tense(m.start(), m.end()) if on_a_weekend else None
     start, end = _period(unit, which, s.published, part, tense)
     start, end = narrow(start, end, part, s.published, unit)
     return _hit(m, start, end, unit, "relative")

@@ -83,7 +83,7 @@ def _match_week_of_month(m: re.Match, s: Sentence) -> DateMatch | None:
     if m.group("year"):
         year = int(m.group("year"))
     else:
-        year = month_year(month, s.published, _bare_month_direction(m.group("prep"), s, m))
+        year = month_year(month, s.published, _bare_month_direction(m.group("prep"), s, m, month))
     first, last = month_span(year, month)
     ordinal = m.group("ord").lower()
     if ordinal in ("last", "final"):
