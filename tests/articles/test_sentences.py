@@ -2,7 +2,6 @@
 
 import doctest
 import re
-import sys
 
 import pytest
 from hypothesis import example, given, settings
@@ -16,12 +15,10 @@ from articles.pipeline.sentences import (
     _FIGURE,
     _FULL_STOP_END,
     _LOWER_BODY_BEFORE,
-    _MAY_OPEN_A_DIGIT,
     _SPEECH_VERBS,
     _TOKEN_BEFORE,
     Signals,
     _figures,
-    _may_hold_digit,
     _speech_verbs,
     signals,
     split_sentences,
@@ -419,19 +416,6 @@ def test_figures_are_those_the_plain_pattern_finds(text):
     plain = re.compile(_FIGURE.pattern.replace("(?=[\\d$€£¥ACHRSU])", "", 1), re.VERBOSE)
     assert plain.pattern != _FIGURE.pattern
     assert _figures(text) == tuple(m.group() for m in plain.finditer(text))
-
-
-def test_every_decimal_digit_of_any_script_opens_with_a_byte_that_may_open_one():
-    digits = [chr(code) for code in range(sys.maxunicode + 1) if chr(code).isdecimal()]
-    assert len(digits) > 600  # Arabic-Indic, Devanagari, fullwidth, mathematical...
-    assert all(digit.encode()[0] in _MAY_OPEN_A_DIGIT for digit in digits)
-    assert all(_may_hold_digit(f"“{digit}” — é") for digit in digits)
-
-
-@settings(max_examples=300, deadline=None)
-@given(text=st.text(st.characters(codec="utf-8"), max_size=40))
-def test_a_text_said_to_hold_no_digit_holds_none(text):
-    assert _may_hold_digit(text) or not re.search(r"\d", text)
 
 
 @settings(max_examples=300, deadline=None)
