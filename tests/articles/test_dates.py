@@ -723,6 +723,18 @@ def test_a_date_beyond_the_calendar_is_left_unresolved_instead_of_crashing(sente
     assert find_dates(sentence, published) == []
 
 
+@pytest.mark.parametrize("published", [date(1, 1, 1), date(1, 1, 3), date(9999, 12, 31)])
+def test_this_month_at_an_end_of_the_calendar_is_the_month_of_publication(published):
+    # Near a month's edge "this month" may mean the month across it (see dates.context);
+    # at either end of the calendar there is none, and the month of publication stands.
+    [mention] = find_dates("This month the talks resume.", published)
+    assert (mention.date_start.year, mention.date_start.month) == (published.year, published.month)
+    assert [m.text for m in find_dates("They met earlier this month.", published)] in (
+        [],  # on the 1st of January of year 1 nothing lies earlier in the calendar
+        ["earlier this month"],
+    )
+
+
 def test_a_day_beyond_the_calendar_is_not_read_as_a_coarser_date_in_it_either():
     # "January 5" of a report of 20 December 9999 is 5 January 10000: not "January" 9999.
     assert find_dates("Talks open on January 5.", date(9999, 12, 20)) == []

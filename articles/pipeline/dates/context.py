@@ -43,6 +43,15 @@ def _month(day: date, delta: int = 0) -> date:
     return date(year, month, 1)
 
 
+def _month_beside(day: date, delta: int) -> date | None:
+    """_month(day, delta), or None where that month lies beyond the calendar: a report
+    dated in January of year 1 has no month before it, one of December 9999 none after."""
+    try:
+        return _month(day, delta)
+    except ValueError:
+        return None
+
+
 def _span(first: date) -> tuple[date, date]:
     return month_span(first.year, first.month)
 
@@ -258,7 +267,10 @@ def in_context(text: str, found: list[DateMatch], published: date, context: Cont
 def _with_named(m, text, found, dated, published):
     if m.anchor is None and published.day == 1 and _EARLIER_THIS_MONTH.match(m.text):
         # On the 1st nothing of the month lies earlier: the report was written the day before.
-        start, end = _span(_month(published, -1))
+        before = _month_beside(published, -1)
+        if before is None:
+            return m
+        start, end = _span(before)
         return _moved(m, start, end, "the month before publication on the 1st")
     if m.anchor is None and m.method == "relative" and _MONTH_WORDS.match(m.text):
         return _month_at_the_edge(m, text, dated, published)
@@ -279,7 +291,9 @@ def _month_at_the_edge(m: DateMatch, text: str, dated: Callable[[], list[Known]]
     if not (near_start or near_end):
         return m
     said = _month(m.date_start)
-    other = _month(first, -1 if near_start else 1)
+    other = _month_beside(first, -1 if near_start else 1)
+    if other is None:
+        return m
     # Back across the edge only for what has happened; forward only for what is to come.
     tense = Sentence(text, published).tense(m.start, m.end)
     if tense == ("future" if other < said else "past"):
