@@ -807,6 +807,15 @@ _CUE_WORDS = (
 ).split() + list(tense._PAST_VERBS)
 
 
+def _cue_texts(rng: random.Random) -> list[str]:
+    """The seed reports, and 3,000 texts of tense cue words run together every which way."""
+    texts = [path.read_text(encoding="utf-8") for path in SEED_REPORTS]
+    for _ in range(3000):
+        words = rng.choices(_CUE_WORDS, k=rng.randint(1, 10))
+        texts.append("".join(w + rng.choice(("", " ", "  ", ", ", "\n", "-", "’")) for w in words))
+    return texts
+
+
 @pytest.mark.parametrize(
     ("pattern", "plain"),
     [
@@ -821,11 +830,7 @@ _CUE_WORDS = (
 )
 def test_the_tense_cues_by_first_letter_find_what_their_plain_alternation_finds(pattern, plain):
     plain = re.compile(plain, pattern.flags)
-    rng = random.Random(11)
-    texts = [path.read_text(encoding="utf-8") for path in SEED_REPORTS]
-    for _ in range(3000):
-        words = rng.choices(_CUE_WORDS, k=rng.randint(1, 10))
-        texts.append("".join(w + rng.choice(("", " ", "  ", ", ", "\n", "-", "’")) for w in words))
+    texts = _cue_texts(random.Random(11))
     for text in texts:
         assert [m.span() for m in pattern.finditer(text)] == [
             m.span() for m in plain.finditer(text)
@@ -835,11 +840,7 @@ def test_the_tense_cues_by_first_letter_find_what_their_plain_alternation_finds(
 @pytest.mark.parametrize("cue", tense.HELD, ids=lambda cue: cue.pattern[:30])
 def test_every_match_of_a_tense_cue_holds_a_word_it_is_looked_for_by(cue):
     # tense_cues does not scan a sentence for a cue when it lacks all of the cue's HELD words.
-    rng = random.Random(13)
-    texts = [path.read_text(encoding="utf-8") for path in SEED_REPORTS]
-    for _ in range(3000):
-        words = rng.choices(_CUE_WORDS, k=rng.randint(1, 10))
-        texts.append("".join(w + rng.choice(("", " ", "  ", ", ", "\n", "-", "’")) for w in words))
+    texts = _cue_texts(random.Random(13))
     for text in texts:
         for m in cue.finditer(text):
             assert any(word in m.group().lower() for word in tense.HELD[cue]), m.group()
