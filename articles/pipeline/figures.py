@@ -459,9 +459,11 @@ def _typed(text: str, sentence: str, start: int, previous: int = 0) -> tuple[Fig
     if by == on:
         on = None
     # One side named and the other too, elsewhere in the sentence: the duty is between them.
-    others = {_side(m) for m in _ACTOR_RX.finditer(sentence)} - {by or on}
-    if (by is None) != (on is None) and len(others) == 1:
-        by, on = (by, others.pop()) if by else (others.pop(), on)
+    # (The sentence's sides are read only when one is missing: most rates name both.)
+    if (by is None) != (on is None):
+        others = {_side(m) for m in _ACTOR_RX.finditer(sentence)} - {by or on}
+        if len(others) == 1:
+            by, on = (by, others.pop()) if by else (others.pop(), on)
     status = _status(before, after, sentence, sentence[:lo], text)
     return Figure(text, value, unit, basis, by, on, status), True
 
