@@ -22,6 +22,7 @@ import re
 from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
 
+from .casefold import for_lowered, lowered
 from .sentences import signals
 
 # --- Rules as data --------------------------------------------------------------------
@@ -282,6 +283,21 @@ _GOODS_AFTER = re.compile(
 _OTHER_MEASURE = re.compile(
     r"\s*(?:of|in|rise|fall|drop|increase|decrease|growth|jump|gain|decline)\b"
 )
+# The case-insensitive cues that a rate's basis and status are read with, each made
+# case-sensitive to run over the lowered words where they read alike
+# (articles.pipeline.casefold): there it costs half as many steps or fewer.
+_LOWERED = {
+    rx: for_lowered(rx)
+    for rx in (*(rx for _, rx in _BASIS_RX), IMPOSING, SUSPENDED, CANCELLED, CUT, RISE, IN_FORCE)
+}
+
+
+def _search(rx: re.Pattern, text: str, low: str | None, *span: int) -> re.Match | None:
+    """rx.search(text, *span), read in `low` (lowered(text)) when it reads alike there: the
+    match is at the same offsets, only its words come out in lower case."""
+    if low is None:
+        return rx.search(text, *span)
+    return _LOWERED[rx].search(low, *span)
 
 
 @dataclass(frozen=True)
@@ -535,17 +551,21 @@ def _basis(before: str, after: str, sentence_before: str, own_sides: bool = Fals
     unless the figure's clause names its own sides ("and China began applying a single 10
     per cent rate" is not the fentanyl duty the sentence began with)."""
     near = before + " " + after[:40]
+    low = lowered(near)
     for basis, rx in _BASIS_RX:
-        if rx.search(near):
+        if _search(rx, near, low):
             return basis
     if LEVEL_END.search(before) and LEVEL_VERB.search(before):
         return "total"
-    for basis, rx in _BASIS_RX[:4] if not own_sides else ():  # fentanyl, 301, reciprocal, average
-        if rx.search(sentence_before + " " + after):
-            return basis
+    if not own_sides:
+        words = sentence_before + " " + after
+        low = lowered(words)
+        for basis, rx in _BASIS_RX[:4]:  # fentanyl, 301, reciprocal, average
+            if _search(rx, words, low):
+                return basis
     if LEVEL_END.search(before) and LEVEL_VERB.search(sentence_before):
         return "total"  # "bringing U.S. tariffs down to about 55% and China's to roughly 10%"
-    if IMPOSING.search(before) or IMPOSING.search(after):
+    if _search(IMPOSING, before, lowered(before)) or _search(IMPOSING, after, lowered(after)):
         return "additional"
     return None
 
@@ -556,18 +576,20 @@ def _status(before: str, after: str, sentence: str, main: str = "", text: str = 
     it would cut is still in force, and the rate it would cut to is nothing yet. A clause
     that opens with a participle ("…, lowering the combined rate to 47%") is hedged by the
     clause it hangs on ("Trump said he would cut …")."""
-    if SUSPENDED.search(before + text + after):
+    clause = before + text + after
+    if _search(SUSPENDED, clause, lowered(clause)):
         return "cut"
     participle = re.match(r"\s*[a-z]+ing\b", before)
     for words in (before + " " + after, sentence):
-        if CANCELLED.search(words):
+        low = lowered(words)
+        if _search(CANCELLED, words, low):
             return "cancelled"
-        cut = CUT.search(words)
+        cut = _search(CUT, words, low)
         if cut:
             hedged = bool(HEDGES.search(words, 0, cut.start()) or FUTURE.search(words))
             if participle and words is not sentence:
                 hedged = hedged or bool(HEDGES.search(main) or FUTURE.search(main))
-            if words is not sentence and RISE.search(words, cut.end(), len(before)):
+            if words is not sentence and _search(RISE, words, low, cut.end(), len(before)):
                 return "in_force" if hedged else "cut"  # "cut tariffs that had climbed to"
             if CUT_TARGET.search(before):  # "halved to 10 per cent": the new rate
                 return None if hedged else "in_force"
@@ -576,6 +598,6 @@ def _status(before: str, after: str, sentence: str, main: str = "", text: str = 
             return "in_force" if hedged else "cut"
         if THREATENED.search(words):
             return "threatened"
-        if IN_FORCE.search(words):
+        if _search(IN_FORCE, words, low):
             return "in_force"
     return None

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 import articles.pipeline.figures
 from articles.models import Claim
-from articles.pipeline.figures import MOVE_BEFORE, Figure, _moved, typed_figures
+from articles.pipeline.casefold import lowered
+from articles.pipeline.figures import _LOWERED, MOVE_BEFORE, Figure, _moved, _search, typed_figures
 from tests.conftest import write_report
 
 US, CN = "US", "China"
@@ -480,3 +481,36 @@ def test_a_move_is_read_from_the_last_words_before_a_figure_as_from_all_of_them(
     whole = MOVE_BEFORE.search(text, 0, start)
     near = _moved(text, start)
     assert (near and near.span()) == (whole and whole.span())
+
+
+# Words of the cues _search reads in lower case, in every case, with the letters that a
+# case-insensitive regex alone reads as ASCII ones ("ſ", the Kelvin sign, "İ", "ı").
+_CUE_WORDS = st.sampled_from(
+    (
+        "fentanyl Section 301 first-term FIRST trump administration 2018 trade war reciprocal "
+        "Liberation day average averaging total OVERALL all told in effective additional "
+        "another year on top of New imposed hit slap to levy threatened respond with "
+        "remain Suspended suspends for a year off the table called off would not impose "
+        "won't take effect removed the immediate threat dropped to backed down no longer "
+        "planned cut halved reduction roll back easing lifted down from climbed soared "
+        "raised pushed in place went into effect kicked in paying still has kept spiralled "
+        "ſuspended Kut İn ıs"
+    ).split()
+) | st.text(max_size=3)
+_BETWEEN = st.sampled_from((" ", "  ", "-", ", ", "; ", "’", "'", "\n", "x", ""))
+
+
+@st.composite
+def _cue_text(draw) -> str:
+    words = draw(st.lists(_CUE_WORDS, max_size=12))
+    return "".join(word + draw(_BETWEEN) for word in words)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(text=_cue_text(), pos=st.integers(0, 40), endpos=st.integers(0, 200))
+def test_a_cue_read_in_lower_case_is_found_where_the_pattern_finds_it(text, pos, endpos):
+    low = lowered(text)
+    for rx in _LOWERED:
+        for span in ((), (pos, endpos)):
+            plain, read = rx.search(text, *span), _search(rx, text, low, *span)
+            assert (plain and plain.span()) == (read and read.span()), (rx.pattern, text)
