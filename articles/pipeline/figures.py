@@ -209,8 +209,16 @@ SUBJECTLESS = re.compile(
 )
 CONDITION = re.compile(r"\b(?:if|unless)\b", re.IGNORECASE)
 CUT_BY = re.compile(r"\bby(?: about| around| roughly| some| nearly)?\s*$", re.IGNORECASE)
+# What ends a clause: a stop, a dash, a bracket, ", ", " - ", or one of these words, whole.
+# Read as `[;—–()]|, | - |\b(?:and|but|…)\b`, but each alternative opens with its own
+# character (the `\b` before a word is the lookbehind after it), so the regex engine skips
+# ahead to where one can start instead of trying each at every character: a third of the
+# steps. (tests/articles/test_figures.py compares the two.)
+CLAUSE_WORDS = ("and", "but", "while", "whereas", "when", "after", "although", "though")
 CLAUSE_BREAK = re.compile(
-    r"[;—–()]|, | - |\b(?:and|but|while|whereas|when|after|although|though)\b"
+    "|".join(
+        (";", "—", "–", r"\(", r"\)", ", ", " - ", *(rf"{w}(?<!\w{w})\b" for w in CLAUSE_WORDS))
+    )
 )
 
 UNITS: tuple[tuple[str, str], ...] = (

@@ -4,6 +4,7 @@ import doctest
 import importlib
 import io
 import json
+import re
 
 import pytest
 from django.apps import apps
@@ -14,7 +15,16 @@ from hypothesis import strategies as st
 import articles.pipeline.figures
 from articles.models import Claim
 from articles.pipeline.casefold import lowered
-from articles.pipeline.figures import _LOWERED, MOVE_BEFORE, Figure, _moved, _search, typed_figures
+from articles.pipeline.figures import (
+    _LOWERED,
+    CLAUSE_BREAK,
+    CLAUSE_WORDS,
+    MOVE_BEFORE,
+    Figure,
+    _moved,
+    _search,
+    typed_figures,
+)
 from tests.conftest import write_report
 
 US, CN = "US", "China"
@@ -514,3 +524,21 @@ def test_a_cue_read_in_lower_case_is_found_where_the_pattern_finds_it(text, pos,
         for span in ((), (pos, endpos)):
             plain, read = rx.search(text, *span), _search(rx, text, low, *span)
             assert (plain and plain.span()) == (read and read.span()), (rx.pattern, text)
+
+
+_PLAIN_CLAUSE_BREAK = re.compile(rf"[;—–()]|, | - |\b(?:{'|'.join(CLAUSE_WORDS)})\b")
+_CLAUSE_TEXT = st.lists(
+    st.sampled_from(
+        [*CLAUSE_WORDS, "sand", "andes", "whence", "thoughts", "x", "_", "1", "é", "ſ", "-", ","]
+        + [";", "—", "–", "(", ")", " ", ", ", " - ", "\n", "’", "'"]
+    )
+    | st.text(max_size=2)
+).map("".join)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(text=_CLAUSE_TEXT)
+def test_clause_breaks_are_found_where_the_plain_pattern_finds_them(text):
+    assert [m.span() for m in CLAUSE_BREAK.finditer(text)] == [
+        m.span() for m in _PLAIN_CLAUSE_BREAK.finditer(text)
+    ]
