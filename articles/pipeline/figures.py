@@ -293,9 +293,11 @@ _OTHER_MEASURE = re.compile(
 )
 # The case-insensitive cues that a rate's basis and status are read with, each made
 # case-sensitive to run over the lowered words where they read alike
-# (articles.pipeline.casefold): there it costs half as many steps or fewer.
+# (articles.pipeline.casefold): there it costs half as many steps or fewer. Kept by the
+# pattern's text, whose hash a string keeps: a compiled pattern hashes its code afresh at
+# each lookup.
 _LOWERED = {
-    rx: for_lowered(rx)
+    rx.pattern: for_lowered(rx)
     for rx in (*(rx for _, rx in _BASIS_RX), IMPOSING, SUSPENDED, CANCELLED, CUT, RISE, IN_FORCE)
 }
 
@@ -305,7 +307,7 @@ def _search(rx: re.Pattern, text: str, low: str | None, *span: int) -> re.Match 
     match is at the same offsets, only its words come out in lower case."""
     if low is None:
         return rx.search(text, *span)
-    return _LOWERED[rx].search(low, *span)
+    return _LOWERED[rx.pattern].search(low, *span)
 
 
 @dataclass(frozen=True)
