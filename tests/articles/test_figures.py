@@ -16,9 +16,12 @@ import articles.pipeline.figures
 from articles.models import Claim
 from articles.pipeline.casefold import lowered
 from articles.pipeline.figures import (
+    _ANY_ACTOR,
     _LOWERED,
+    _TARGET_RX,
     CLAUSE_BREAK,
     CLAUSE_WORDS,
+    GOODS_NOUNS,
     MOVE_BEFORE,
     Figure,
     _moved,
@@ -541,4 +544,28 @@ _CLAUSE_TEXT = st.lists(
 def test_clause_breaks_are_found_where_the_plain_pattern_finds_them(text):
     assert [m.span() for m in CLAUSE_BREAK.finditer(text)] == [
         m.span() for m in _PLAIN_CLAUSE_BREAK.finditer(text)
+    ]
+
+
+_PLAIN_TARGET_RX = re.compile(
+    r"\b(?:on|against)\s+(?:a\s+(?:wide|broad)\s+range\s+of\s+|all\s+|most\s+|the\s+)?"
+    rf"(?P<on>{_ANY_ACTOR})"
+    rf"|(?P<goods>{_ANY_ACTOR})\s+(?:{GOODS_NOUNS})\b"
+    rf"|\bhit\s+(?P<hit>{_ANY_ACTOR})"
+)
+_TARGET_TEXT = st.lists(
+    st.sampled_from(
+        "on against hit upon Bon xhit _on 1on a wide range of all most the China Chinese U.S. "
+        "US Beijing Washington administration goods imports steel x ’ - . , é".split()
+    )
+    | st.sampled_from((" ", "  ", "\n", ""))
+    | st.text(max_size=2)
+).map(" ".join)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(text=_TARGET_TEXT)
+def test_targets_are_found_where_the_plain_pattern_finds_them(text):
+    assert [(m.span(), m.lastgroup) for m in _TARGET_RX.finditer(text)] == [
+        (m.span(), m.lastgroup) for m in _PLAIN_TARGET_RX.finditer(text)
     ]
