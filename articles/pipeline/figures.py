@@ -514,9 +514,15 @@ def _moved(sentence: str, start: int) -> re.Match | None:
 def _clause(sentence: str, start: int, end: int, previous: int = 0) -> tuple[str, str, int]:
     """The words of the figure's own clause before it and after it (from the figure before
     it at most), and where the clause starts."""
-    breaks = list(CLAUSE_BREAK.finditer(sentence))
-    lo = max((m.end() for m in breaks if m.end() <= start), default=0)
-    hi = min((m.start() for m in breaks if m.start() >= end), default=len(sentence))
+    # Breaks come in order, so the clause ends at the first one after the figure, and the
+    # rest of the sentence is not read.
+    lo, hi = 0, len(sentence)
+    for match in CLAUSE_BREAK.finditer(sentence):
+        if match.start() >= end:
+            hi = match.start()
+            break
+        if match.end() <= start:
+            lo = match.end()
     return sentence[max(lo, previous) : start], sentence[end:hi], lo
 
 

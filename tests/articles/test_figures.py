@@ -24,6 +24,7 @@ from articles.pipeline.figures import (
     GOODS_NOUNS,
     MOVE_BEFORE,
     Figure,
+    _clause,
     _moved,
     _search,
     typed_figures,
@@ -569,3 +570,20 @@ def test_targets_are_found_where_the_plain_pattern_finds_them(text):
     assert [(m.span(), m.lastgroup) for m in _TARGET_RX.finditer(text)] == [
         (m.span(), m.lastgroup) for m in _PLAIN_TARGET_RX.finditer(text)
     ]
+
+
+def _plain_clause(sentence, start, end, previous=0):
+    """_clause as first written: every break found, then the nearest either side."""
+    breaks = list(CLAUSE_BREAK.finditer(sentence))
+    lo = max((m.end() for m in breaks if m.end() <= start), default=0)
+    hi = min((m.start() for m in breaks if m.start() >= end), default=len(sentence))
+    return sentence[max(lo, previous) : start], sentence[end:hi], lo
+
+
+@settings(max_examples=2000, deadline=None)
+@given(text=_CLAUSE_TEXT, data=st.data())
+def test_a_clause_read_up_to_its_first_break_is_the_clause(text, data):
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    previous = data.draw(st.integers(0, start))
+    assert _clause(text, start, end, previous) == _plain_clause(text, start, end, previous)
