@@ -150,13 +150,23 @@ _FIGURE = re.compile(
 )
 
 _DIGIT = re.compile(r"\d")  # every figure holds one
+# In ASCII (two sentences in three) the digits are 0-9 alone: there deleting every other byte
+# says whether the sentence holds one at a third of the cost of _DIGIT, which looks up each
+# character's Unicode class, and most sentences hold none.
+_ASCII_DIGIT = re.compile(r"[0-9]")
+_NOT_DIGITS = bytes(byte for byte in range(256) if not 0x30 <= byte <= 0x39)
 # A figure's first digit stands at most this far into it: "RMB 5", "USD 5".
 _SIGN_CHARS = 4
 
 
 def _figures(sentence: str) -> tuple[str, ...]:
     """_FIGURE's matches in the sentence, as written."""
-    first = _DIGIT.search(sentence)
+    if not sentence.isascii():
+        first = _DIGIT.search(sentence)
+    elif sentence.encode().translate(None, _NOT_DIGITS):
+        first = _ASCII_DIGIT.search(sentence)
+    else:
+        first = None
     if first is None:
         return ()  # most sentences
     # No figure starts further before the first digit: the regex need not try the text
