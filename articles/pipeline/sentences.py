@@ -192,6 +192,9 @@ _SPEECH_VERBS = (
 # after them stands for a "\b" before them: a pattern that opens with "\b" is tried at every
 # character of the sentence, one that opens with letters skips to where they stand.
 _SPEECH_VERB = {verb.encode(): re.compile(rf"{verb}(?<!\w{verb})\b") for verb in _SPEECH_VERBS}
+# The verbs as a set: its intersection with a sentence's words looks each word up, where the
+# dict's keys & the words would copy all the verbs into a new set first.
+_SPEECH_VERB_WORDS = frozenset(_SPEECH_VERB)
 # Every byte but those of ASCII letters, digits and "_" made a space: a sentence's UTF-8
 # then splits into its runs of ASCII word characters, and every verb of saying it holds as
 # a whole word is one of them (a character outside ASCII next to one becomes spaces too,
@@ -209,7 +212,7 @@ def _speech_verbs(sentence: str) -> list[re.Match[str]]:
     words = sentence.encode("utf-8", "surrogatepass").translate(_ASCII_WORDS).split()
     return [
         match
-        for verb in _SPEECH_VERB.keys() & words
+        for verb in _SPEECH_VERB_WORDS.intersection(words)
         for match in _SPEECH_VERB[verb].finditer(sentence)
     ]
 
