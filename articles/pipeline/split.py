@@ -35,7 +35,10 @@ _DANGLING = frozenset(
 _DATE = re.compile(r"\b\d{1,2},\s+\d{4}\b")
 
 
-@dataclass(frozen=True)
+# Not frozen, like analysis.ClaimDraft: every line of a report gets one, and a frozen
+# dataclass sets each field through object.__setattr__, four times the cost of the plain
+# one. Nothing changes a block once made.
+@dataclass(slots=True)
 class Block:
     kind: str  # "heading" | "paragraph" | "list_item"
     text: str
