@@ -150,13 +150,23 @@ _FIGURE = re.compile(
 )
 
 _DIGIT = re.compile(r"\d")  # every figure holds one
+# In ASCII (two sentences in three) the digits are 0-9 alone: there deleting every other byte
+# says whether the sentence holds one at a third of the cost of _DIGIT, which looks up each
+# character's Unicode class, and most sentences hold none.
+_ASCII_DIGIT = re.compile(r"[0-9]")
+_NOT_DIGITS = bytes(byte for byte in range(256) if not 0x30 <= byte <= 0x39)
 # A figure's first digit stands at most this far into it: "RMB 5", "USD 5".
 _SIGN_CHARS = 4
 
 
 def _figures(sentence: str) -> tuple[str, ...]:
     """_FIGURE's matches in the sentence, as written."""
-    first = _DIGIT.search(sentence)
+    if not sentence.isascii():
+        first = _DIGIT.search(sentence)
+    elif sentence.encode().translate(None, _NOT_DIGITS):
+        first = _ASCII_DIGIT.search(sentence)
+    else:
+        first = None
     if first is None:
         return ()  # most sentences
     # No figure starts further before the first digit: the regex need not try the text
@@ -182,6 +192,9 @@ _SPEECH_VERBS = (
 # after them stands for a "\b" before them: a pattern that opens with "\b" is tried at every
 # character of the sentence, one that opens with letters skips to where they stand.
 _SPEECH_VERB = {verb.encode(): re.compile(rf"{verb}(?<!\w{verb})\b") for verb in _SPEECH_VERBS}
+# The verbs as a set: its intersection with a sentence's words looks each word up, where the
+# dict's keys & the words would copy all the verbs into a new set first.
+_SPEECH_VERB_WORDS = frozenset(_SPEECH_VERB)
 # Every byte but those of ASCII letters, digits and "_" made a space: a sentence's UTF-8
 # then splits into its runs of ASCII word characters, and every verb of saying it holds as
 # a whole word is one of them (a character outside ASCII next to one becomes spaces too,
@@ -199,7 +212,7 @@ def _speech_verbs(sentence: str) -> list[re.Match[str]]:
     words = sentence.encode("utf-8", "surrogatepass").translate(_ASCII_WORDS).split()
     return [
         match
-        for verb in _SPEECH_VERB.keys() & words
+        for verb in _SPEECH_VERB_WORDS.intersection(words)
         for match in _SPEECH_VERB[verb].finditer(sentence)
     ]
 

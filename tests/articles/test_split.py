@@ -1,12 +1,15 @@
 """articles.pipeline.split: passages of the cleaned seed bodies, and the heading / list rules."""
 
 import doctest
+import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import articles.pipeline.split
 from articles.pipeline.clean import clean
-from articles.pipeline.split import Block, looks_like_heading, split_passages
+from articles.pipeline.split import Block, _lines, looks_like_heading, split_passages
 from tests.seeds import SEED_NAMES, seed_raw_body
 
 
@@ -176,3 +179,15 @@ def test_offsets_survive_an_uncleaned_body():
 
 def test_empty_body_has_no_passages():
     assert split_passages("") == [] and split_passages("\n \n") == []
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from(list("\n\r\t \u00a0\u2028ab•1.")), max_size=30))
+def test_lines_are_the_stripped_runs_between_line_breaks(body):
+    plain = [
+        (m.start() + len(m.group()) - len(m.group().lstrip()), m.group().strip())
+        for m in re.finditer(r"[^\n]+", body)
+        if m.group().strip()
+    ]
+    assert [(start, text) for start, _, text in _lines(body)] == plain
+    assert all(body[start:end] == text for start, end, text in _lines(body))
