@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import articles.pipeline.dates
-from articles.pipeline.casefold import FOLDS_TO_ASCII, folds_to_ascii, lowered
+from articles.pipeline.casefold import FOLDS_TO_ASCII, folds_to_ascii, for_lowered, lowered
 from articles.pipeline.dates import (
     Context,
     DateMatch,
@@ -847,10 +847,14 @@ def test_every_match_of_a_tense_cue_holds_a_word_it_is_looked_for_by(cue):
 
 
 def test_the_words_of_a_clause_are_found_reading_the_clause_alone():
-    # Sentence.own_clause looks for clause words in the clause only: it must come to what
-    # looking for them in the whole sentence does.
+    # Sentence.own_clause looks for clause words in the clause only, both kinds in one scan
+    # (_CLAUSE_EITHER): it must come to what looking for each kind in the whole sentence does.
     rng = random.Random(17)
-    words = "that which and but to he it since after was said x ıt THAT , ; : ( “ ” — – -"
+    words = (
+        "that which and but to he it since after was said x ıt THAT , ; : ( “ ” — – - whom whose"
+        " when where while whereas because although though unless whether if once before until"
+        " she they we We TO toe the hex itself"
+    )
     pieces = [*words.split(), " - ", "Monday"]
     for _ in range(1500):
         parts = [rng.choice(pieces) + rng.choice(("", " ", "  ", "\n")) for _ in range(12)]
@@ -859,7 +863,7 @@ def test_the_words_of_a_clause_are_found_reading_the_clause_alone():
         read, before, after = (
             (text, tense.CLAUSE_BEFORE, tense.CLAUSE_AFTER)
             if low is None
-            else (low, tense._CLAUSE_BEFORE_LOWERED, tense._CLAUSE_AFTER_LOWERED)
+            else (low, for_lowered(tense.CLAUSE_BEFORE), for_lowered(tense.CLAUSE_AFTER))
         )
         spans = [m.span() for m in before.finditer(read)]
         afters = [m.start() for m in after.finditer(read)]
