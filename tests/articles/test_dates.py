@@ -837,6 +837,19 @@ def test_the_tense_cues_by_first_letter_find_what_their_plain_alternation_finds(
         ], text
 
 
+def test_the_future_cues_of_a_text_with_no_ll_are_its_future_words():
+    # tense_cues reads a lowered sentence with no "'ll" for the future words alone.
+    texts = _cue_texts(random.Random(23))
+    texts += [text.replace("ll", "LL") for text in texts]
+    for text in texts:
+        low = lowered(text)
+        if low is None or "'ll" in low or "’ll" in low:
+            continue
+        assert [m.span() for m in tense.FUTURE_CUE.finditer(text)] == [
+            m.span() for m in tense._FUTURE_WORD_LOWERED.finditer(low)
+        ], text
+
+
 @pytest.mark.parametrize("cue", tense.HELD, ids=lambda cue: cue.pattern[:30])
 def test_every_match_of_a_tense_cue_holds_a_word_it_is_looked_for_by(cue):
     # tense_cues does not scan a sentence for a cue when it lacks all of the cue's HELD words.
