@@ -1031,3 +1031,13 @@ def test_explanations_name_days_as_strftime_does_in_the_c_locale(start, length):
         assert format_span(start, end).startswith(f"{start:%a} {start.day} {start:%b} – ")
     elif start.year == end.year and start != end:
         assert format_span(start, end) == f"{start:%a} {start.day} – {format_day(end)}"
+
+
+def test_the_names_of_days_and_months_are_strftimes_in_the_c_locale():
+    # periods and explaining look the names up instead of asking strftime (%A, %B, %Y).
+    for year in (1, 5, 999, 1000, 2025, 9999):
+        for month in range(1, 13):
+            day = date(year, month, 1 + (year + month) % 28)
+            assert periods.month_name(day) == f"{day:%B}"
+            assert periods.WEEKDAY_NAMES[day.weekday()] == f"{day:%A}"
+            assert f"{periods.month_name(day)} {day.year}" == f"{day:%B %Y}"
