@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import articles.pipeline.dates
-from articles.pipeline.casefold import FOLDS_TO_ASCII, folds_to_ascii, lowered
+from articles.pipeline.casefold import FOLDS_TO_ASCII, folds_to_ascii, for_lowered, lowered
 from articles.pipeline.dates import (
     Context,
     DateMatch,
@@ -837,6 +837,19 @@ def test_the_tense_cues_by_first_letter_find_what_their_plain_alternation_finds(
         ], text
 
 
+def test_the_future_cues_of_a_text_with_no_ll_are_its_future_words():
+    # tense_cues reads a lowered sentence with no "'ll" for the future words alone.
+    texts = _cue_texts(random.Random(23))
+    texts += [text.replace("ll", "LL") for text in texts]
+    for text in texts:
+        low = lowered(text)
+        if low is None or "'ll" in low or "’ll" in low:
+            continue
+        assert [m.span() for m in tense.FUTURE_CUE.finditer(text)] == [
+            m.span() for m in tense._FUTURE_WORD_LOWERED.finditer(low)
+        ], text
+
+
 @pytest.mark.parametrize("cue", tense.HELD, ids=lambda cue: cue.pattern[:30])
 def test_every_match_of_a_tense_cue_holds_a_word_it_is_looked_for_by(cue):
     # tense_cues does not scan a sentence for a cue when it lacks all of the cue's HELD words.
@@ -847,10 +860,14 @@ def test_every_match_of_a_tense_cue_holds_a_word_it_is_looked_for_by(cue):
 
 
 def test_the_words_of_a_clause_are_found_reading_the_clause_alone():
-    # Sentence.own_clause looks for clause words in the clause only: it must come to what
-    # looking for them in the whole sentence does.
+    # Sentence.own_clause looks for clause words in the clause only, both kinds in one scan
+    # (_CLAUSE_EITHER): it must come to what looking for each kind in the whole sentence does.
     rng = random.Random(17)
-    words = "that which and but to he it since after was said x ıt THAT , ; : ( “ ” — – -"
+    words = (
+        "that which and but to he it since after was said x ıt THAT , ; : ( “ ” — – - whom whose"
+        " when where while whereas because although though unless whether if once before until"
+        " she they we We TO toe the hex itself"
+    )
     pieces = [*words.split(), " - ", "Monday"]
     for _ in range(1500):
         parts = [rng.choice(pieces) + rng.choice(("", " ", "  ", "\n")) for _ in range(12)]
@@ -859,7 +876,7 @@ def test_the_words_of_a_clause_are_found_reading_the_clause_alone():
         read, before, after = (
             (text, tense.CLAUSE_BEFORE, tense.CLAUSE_AFTER)
             if low is None
-            else (low, tense._CLAUSE_BEFORE_LOWERED, tense._CLAUSE_AFTER_LOWERED)
+            else (low, for_lowered(tense.CLAUSE_BEFORE), for_lowered(tense.CLAUSE_AFTER))
         )
         spans = [m.span() for m in before.finditer(read)]
         afters = [m.start() for m in after.finditer(read)]
@@ -1014,3 +1031,13 @@ def test_explanations_name_days_as_strftime_does_in_the_c_locale(start, length):
         assert format_span(start, end).startswith(f"{start:%a} {start.day} {start:%b} – ")
     elif start.year == end.year and start != end:
         assert format_span(start, end) == f"{start:%a} {start.day} – {format_day(end)}"
+
+
+def test_the_names_of_days_and_months_are_strftimes_in_the_c_locale():
+    # periods and explaining look the names up instead of asking strftime (%A, %B, %Y).
+    for year in (1, 5, 999, 1000, 2025, 9999):
+        for month in range(1, 13):
+            day = date(year, month, 1 + (year + month) % 28)
+            assert periods.month_name(day) == f"{day:%B}"
+            assert periods.WEEKDAY_NAMES[day.weekday()] == f"{day:%A}"
+            assert f"{periods.month_name(day)} {day.year}" == f"{day:%B %Y}"

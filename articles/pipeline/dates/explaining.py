@@ -5,11 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from .match import DateMatch
-from .periods import (
-    COARSE,
-    describe_range,
-    format_day,
-)
+from .periods import COARSE, WEEKDAY_NAMES, describe_range, format_day, month_name
 from .rules import HAS_YEAR
 
 # --------------------------------------------------------------------------- explanations
@@ -36,7 +32,7 @@ def _reason(m: DateMatch, published: date) -> str:
             where = "the weekend of publication"
         return f"{where} on {pub}"
     if m.method == "tense":
-        name = f"{m.date_start:%A}"
+        name = WEEKDAY_NAMES[m.date_start.weekday()]
         if m.date_start < published:
             return f"the {name} before publication on {pub} (past tense)"
         if m.date_start > published:
@@ -54,10 +50,10 @@ def _reason(m: DateMatch, published: date) -> str:
     earlier = m.date_start.year < published.year
     if m.precision == "day":
         which, side = ("the latest", "before") if earlier else ("the next", "after")
-        return f"{which} {m.date_start.day} {m.date_start:%B} {side} publication on {pub}"
+        return f"{which} {m.date_start.day} {month_name(m.date_start)} {side} publication on {pub}"
     if m.precision == "month":
-        which = "the latest" if earlier else "the next"
-        return f"{which} {m.date_start:%B} {'before' if earlier else 'after'} publication on {pub}"
+        which, side = ("the latest", "before") if earlier else ("the next", "after")
+        return f"{which} {month_name(m.date_start)} {side} publication on {pub}"
     return f"the year {'before' if earlier else 'after'} publication on {pub}"
 
 

@@ -45,6 +45,17 @@ def season_span(year: int, first_month: int) -> tuple[date, date]:
 # whatever the process's locale; looked up, they cost a tenth of strftime.
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# And %A's and %B's, for the same reasons.
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
+
+
+def month_name(d: date) -> str:
+    """'October'."""
+    return MONTH_NAMES[d.month - 1]
 
 
 def format_day(d: date) -> str:
@@ -92,9 +103,9 @@ def describe_range(start: date, end: date, precision: str) -> str:
             return f"{name} {start.year}"
     if precision in COARSE and whole_months(start, end):
         if (start.year, start.month) == (end.year, end.month):
-            return f"{start:%B %Y}"
-        first = f"{start:%B}" if start.year == end.year else f"{start:%B %Y}"
-        return f"{first} – {end:%B %Y}"
+            return f"{month_name(start)} {start.year}"
+        first = month_name(start) if start.year == end.year else f"{month_name(start)} {start.year}"
+        return f"{first} – {month_name(end)} {end.year}"
     return format_span(start, end)
 
 
