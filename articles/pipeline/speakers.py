@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 
+from .memo import ByWord
 from .sentences import (
     _BODY_HEADS,
     _DISCOURSE,
@@ -301,20 +302,8 @@ def _read(word: str) -> tuple[bool, str, bool, str]:
     return opens, bare, closed or possessive, kind
 
 
-# The words name_mentions has read (_read), by the word: a sentence is mostly words that
-# reports use again and again, so each distinct word is read once. Looked up with the dict's
-# get, about half the cost of an lru_cache's call, for every word of every sentence; emptied
-# when full, so that a server reading for months keeps no more than this many.
-_READINGS: dict[str, tuple[bool, str, bool, str]] = {}
-_MAX_READINGS = 16384
-
-
-def _reading(word: str) -> tuple[bool, str, bool, str]:
-    """_read(word), kept in _READINGS: for a word not found there."""
-    if len(_READINGS) >= _MAX_READINGS:
-        _READINGS.clear()
-    reading = _READINGS[word] = _read(word)
-    return reading
+# The words name_mentions has read (_read), each distinct word read once.
+_READINGS = ByWord(_read)
 
 
 def name_mentions(sentence: str) -> tuple[str, ...]:
@@ -332,7 +321,7 @@ def name_mentions(sentence: str) -> tuple[str, ...]:
     words = sentence.split()
     first = _bare(words[0].lstrip(_OPENING))[0] if words else ""
     for word in words:
-        reading = _READINGS.get(word) or _reading(word)
+        reading = _READINGS[word]
         if reading is _PLAIN:  # most words: they only end the run before them
             if run:
                 _end_run(run, found)

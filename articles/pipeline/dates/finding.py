@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from ..casefold import AS_ASCII, FOLDS_TO_ASCII, Words, folds_to_ascii, for_lowered, lowered
+from ..memo import ByWord
 from .context import Context, counted_from_a_day, in_context
 from .match import MAX_MENTION_CHARS, DateMatch
 from .matchers import MATCHERS
@@ -187,7 +188,8 @@ class _Plan:
             for word in gate.words:
                 bits[word] = bits.get(word, 0) | bit
         self.words = tuple(bits.items())
-        self._word_held = _WordGates(self)
+        # The gates of each word (held): no lookalike in a text read word by word.
+        self._word_held = ByWord(lambda word: self._held(word, word.lower()))
         # The steps to run for each mask of held gates, worked out the first time a mask is
         # seen: sentences hold few distinct masks (42 in the benchmark's 7,240 sentences),
         # and testing every pattern's gates in every sentence cost more than most scans.
@@ -237,23 +239,6 @@ class _Plan:
         for bit, gate in self.other_gates:
             if gate.held(text, low):
                 mask |= bit
-        return mask
-
-
-class _WordGates(dict):
-    """The mask of the gates each word holds (_Plan.held), read the first time the word is
-    seen; a plain dict, as a lookup in it costs less than a call of an lru_cache."""
-
-    LIMIT = 16384  # distinct words kept; then it starts over
-
-    def __init__(self, plan: _Plan):
-        super().__init__()
-        self.plan = plan
-
-    def __missing__(self, word: str) -> int:
-        if len(self) >= self.LIMIT:
-            self.clear()
-        mask = self[word] = self.plan._held(word, word.lower())  # no lookalike in the text
         return mask
 
 
