@@ -859,6 +859,11 @@ def test_every_match_of_a_tense_cue_holds_a_word_it_is_looked_for_by(cue):
             assert any(word in m.group().lower() for word in tense.HELD[cue]), m.group()
 
 
+# The plain reading of a clause's words: those that open one, and those that close one.
+CLAUSE_BEFORE = re.compile(rf"\b(?:{tense._CLAUSE_WORDS})\b", re.IGNORECASE)
+CLAUSE_AFTER = re.compile(rf"\b(?:{tense._CLAUSE_WORDS}|to|he|she|they|we|it)\b", re.IGNORECASE)
+
+
 def test_the_words_of_a_clause_are_found_reading_the_clause_alone():
     # Sentence.own_clause looks for clause words in the clause only, both kinds in one scan
     # (_CLAUSE_EITHER): it must come to what looking for each kind in the whole sentence does.
@@ -874,9 +879,9 @@ def test_the_words_of_a_clause_are_found_reading_the_clause_alone():
         text = "".join(parts[: rng.randint(1, 12)])
         low = lowered(text)
         read, before, after = (
-            (text, tense.CLAUSE_BEFORE, tense.CLAUSE_AFTER)
+            (text, CLAUSE_BEFORE, CLAUSE_AFTER)
             if low is None
-            else (low, for_lowered(tense.CLAUSE_BEFORE), for_lowered(tense.CLAUSE_AFTER))
+            else (low, for_lowered(CLAUSE_BEFORE), for_lowered(CLAUSE_AFTER))
         )
         spans = [m.span() for m in before.finditer(read)]
         afters = [m.start() for m in after.finditer(read)]

@@ -95,9 +95,8 @@ _CLAUSE_WORDS = (
     r"that|which|who|whom|whose|when|where|while|whereas|because|although|though|unless"
     r"|whether|if|once|and|but|after|before|since|until"
 )
-CLAUSE_AFTER = re.compile(rf"\b(?:{_CLAUSE_WORDS}|to|he|she|they|we|it)\b", re.IGNORECASE)
-CLAUSE_BEFORE = re.compile(rf"\b(?:{_CLAUSE_WORDS})\b", re.IGNORECASE)
-# Both at once, in one scan (tests compare it with the two): CLAUSE_BEFORE's where group 1 is.
+# Both kinds in one scan: every word that closes the clause, the ones that also open one in
+# group 1 (tests compare it with looking for each kind on its own).
 _CLAUSE_EITHER = re.compile(rf"\b(?:({_CLAUSE_WORDS})|to|he|she|they|we|it)\b", re.IGNORECASE)
 _CLAUSE_EITHER_LOWERED = for_lowered(_CLAUSE_EITHER)  # for the lowered text (casefold)
 # A weekday's possessive naming an event ("Thursday's deal") with no tense cue to go by.
