@@ -4,10 +4,10 @@ import re
 from datetime import date
 
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from articles.pipeline.analysis import PLACE_PATTERNS, analyse
 from articles.pipeline.vocabulary import PLACES
+from tests.strategies import run_together
 
 TUESDAY = date(2025, 12, 2)
 
@@ -47,10 +47,9 @@ def test_words_counted_from_a_day_reach_back_to_the_sentence_before_not_further(
 
 
 # The gazetteer's places, bits of them, and what may stand around them.
-place_text = st.lists(
-    st.sampled_from([*PLACES, "South", "Korea", "Seoul", "s", "_", "2", "é", *" ,.’“-\n"]),
-    max_size=10,
-).map("".join)
+place_text = run_together(
+    [*PLACES, "South", "Korea", "Seoul", "s", "_", "2", "é", *" ,.’“-\n"], max_size=10
+)
 
 
 @settings(max_examples=300, deadline=None)

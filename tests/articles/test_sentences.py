@@ -25,6 +25,7 @@ from articles.pipeline.sentences import (
 )
 from articles.pipeline.split import split_passages
 from tests.seeds import SEED_NAMES, load_gold, seed_raw_body
+from tests.strategies import run_together
 
 
 def seed_sentences(prefix: str) -> list[str]:
@@ -374,13 +375,10 @@ def test_the_token_before_a_stop_is_what_the_plain_search_finds(text, bounds):
 
 # Verbs of saying, bits of words, and what may stand around them: spaces, punctuation, word
 # characters and others outside ASCII, a lone surrogate.
-speech_text = st.lists(
-    st.sampled_from(
-        [*_SPEECH_VERBS, "signall", "emphasi", "un", "Said", "ed", "s", "_", "2", "²", "é", "ß"]
-        + list(" \n.,“”—-’\u00a0\u2028\ud800")
-    ),
-    max_size=12,
-).map("".join)
+speech_text = run_together(
+    [*_SPEECH_VERBS, "signall", "emphasi", "un", "Said", "ed", "s", "_", "2", "²", "é", "ß"]
+    + list(" \n.,“”—-’\u00a0\u2028\ud800")
+)
 
 
 @settings(max_examples=500, deadline=None)
@@ -400,14 +398,11 @@ def test_speech_verbs_are_those_the_plain_pattern_finds(text):
 
 # Numbers, currency signs and units, and what may stand around them: digits of other
 # scripts (Arabic-Indic, fullwidth), letters, spaces, punctuation.
-figure_text = st.lists(
-    st.sampled_from(
-        "US$ HK$ S$ A$ C$ $ € £ ¥ RMB CNY USD 1 25 3.5 1,200 ٣ ５ % percent billion bn tons"
-        " metric yuan ° C F - – , . x U A".split()
-        + list(" \n“’")
-    ),
-    max_size=12,
-).map("".join)
+figure_text = run_together(
+    "US$ HK$ S$ A$ C$ $ € £ ¥ RMB CNY USD 1 25 3.5 1,200 ٣ ５ % percent billion bn tons"
+    " metric yuan ° C F - – , . x U A".split()
+    + list(" \n“’")
+)
 
 
 @settings(max_examples=500, deadline=None)
