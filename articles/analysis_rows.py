@@ -249,43 +249,43 @@ def store_details(
     Topics are derived again except for the claims in `keep_topics` (pks): editors chose them.
     The claims in `new` (pks) were just created: they have no topics yet to clear.
     """
-    for claim, draft in stored:
-        remember(
-            claim,
-            "mentions",
-            [
-                DateMention(
-                    claim=claim,
-                    text=match.text,
-                    start=match.start,
-                    end=match.end,
-                    date_start=match.date_start,
-                    date_end=match.date_end,
-                    precision=match.precision,
-                    method=match.method,
-                    explanation=why,
-                )
-                for match, why in zip(draft.dates, draft.explanations, strict=True)
-            ],
-        )
-    statements.insert(
-        DateMention, [mention for claim, _ in stored for mention in claim.mentions.all()]
-    )
+    # Each claim's rows are built once, kept for its cache and written from the same lists.
+    mentions = [
+        [
+            DateMention(
+                claim=claim,
+                text=match.text,
+                start=match.start,
+                end=match.end,
+                date_start=match.date_start,
+                date_end=match.date_end,
+                precision=match.precision,
+                method=match.method,
+                explanation=why,
+            )
+            for match, why in zip(draft.dates, draft.explanations, strict=True)
+        ]
+        for claim, draft in stored
+    ]
+    statements.insert(DateMention, [mention for rows in mentions for mention in rows])
+    for (claim, _), rows in zip(stored, mentions, strict=True):
+        remember(claim, "mentions", rows)
     derived = [(claim, draft) for claim, draft in stored if claim.pk not in keep_topics]
     tagged = Claim.topics.through
     retagged = [claim for claim, _ in derived if claim.pk not in new]
     if retagged:
         tagged.objects.filter(claim__in=retagged).delete()
-    for claim, draft in derived:
-        remember(claim, "topics", [topics[slug] for slug in draft.topics if slug in topics])
+    chosen = [[topics[slug] for slug in draft.topics if slug in topics] for _, draft in derived]
     statements.insert(
         tagged,
         [
             tagged(claim_id=claim.pk, topic_id=topic.pk)
-            for claim, _ in derived
-            for topic in claim.topics.all()
+            for (claim, _), rows in zip(derived, chosen, strict=True)
+            for topic in rows
         ],
     )
+    for (claim, _), rows in zip(derived, chosen, strict=True):
+        remember(claim, "topics", rows)
 
 
 def remember(instance, name: str, rows: list) -> None:
