@@ -1,9 +1,12 @@
 """The rows the door inserts without the ORM's compiler are the rows bulk_create stores."""
 
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 from django.forms.models import model_to_dict
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from articles.models import Article, Claim, DateMention, Passage, Topic
 from articles.services import ingest_report
@@ -122,3 +125,57 @@ def test_rows_already_saved_or_half_left_to_the_database_are_refused(db):
     with pytest.raises(ValueError, match="created: set on some rows, left on others"):
         statements.insert(Claim, claims)
     assert article.claims.filter(sentence__in=["x", "y"]).count() == 0
+
+
+def fields_read_as_they_are():
+    """One of each field class insert() may read as it is, and a field of the project's
+    models of each other kind it reads so, with the exact types of the values it reads
+    so on this database."""
+    from django.apps import apps
+    from django.db import connection, models
+
+    standalone = [cls(null=True) for cls in (*statements.UNCHANGED, *statements.INTEGERS)] + [
+        models.CharField(max_length=20),
+        models.BooleanField(),
+    ]
+    for n, field in enumerate(standalone):
+        field.set_attributes_from_name(f"f{n}")
+    project = [
+        field
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if model._meta.app_label in ("articles", "timeline", "auth")
+    ]
+    seen = set()
+    for field in standalone + project:
+        types = statements.plain_types(field, type(connection.ops))
+        # One field of each kind: what preparing it does depends on no more than this.
+        kind = (type(field), field.null, types, type(getattr(field, "target_field", None)))
+        if types and kind not in seen:
+            seen.add(kind)
+            yield field, types
+
+
+VALUES = {
+    str: st.text(),
+    int: st.integers(min_value=-(2**63), max_value=2**63 - 1),
+    bool: st.booleans(),
+    type(None): st.none(),
+}
+
+
+@pytest.mark.parametrize(
+    ("field", "types"), list(fields_read_as_they_are()), ids=lambda f: getattr(f, "name", "")
+)
+@given(data=st.data())
+@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
+def test_what_insert_reads_as_it_is_is_what_get_db_prep_save_would_send(field, types, data):
+    """insert() skips a field's preparation only where it would change nothing: for each
+    type it reads as it is, the value get_db_prep_save makes of it is the value itself, of
+    the same type."""
+    from django.db import connection
+
+    value = data.draw(st.one_of([VALUES[kind] for kind in types]))
+    row = SimpleNamespace(**{field.attname: value})
+    prepared = field.get_db_prep_save(field.pre_save(row, True), connection)
+    assert type(prepared) is type(value) and prepared == value

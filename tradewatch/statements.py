@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from itertools import batched
 
 from django.db import connections, models, router
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models.expressions import DatabaseDefault
 from django.db.models.sql import InsertQuery
 
@@ -43,7 +44,8 @@ def insert(model, objs: Sequence, using: str | None = None) -> None:
     mentions, topic links, evidence): bulk_create's compiler prepares each value through
     several layers, some 100 µs a passage against some 20 here. Every concrete field but
     the automatic primary key is written as the instance holds it (after its pre_save,
-    through get_db_prep_save), but a field with a db_default that the rows leave to the
+    through get_db_prep_save, or read as it is where that would hand it back unchanged:
+    plain_types), but a field with a db_default that the rows leave to the
     database (as new instances do): it is read back, converted as the ORM converts it.
     A model with a generated column, or without an automatic primary key, is refused, as
     are rows already saved. Sends no signals, as bulk_create sends none.
@@ -75,12 +77,20 @@ def insert(model, objs: Sequence, using: str | None = None) -> None:
         compiler = InsertQuery(model).get_compiler(using=using)
         converters = compiler.get_converters([f.get_col(meta.db_table) for f in returned])
         convert = (lambda rows: compiler.apply_converters(rows, converters)) if converters else None
+    plain = [(field, field.attname, plain_types(field, type(db.ops))) for field in written]
     with db.cursor() as cursor:
         for chunk in batched(objs, size):
-            cursor.execute(
-                sql(len(chunk)),
-                [f.get_db_prep_save(f.pre_save(obj, True), db) for obj in chunk for f in written],
-            )
+            values = []
+            for obj in chunk:
+                for field, name, types in plain:
+                    if types:
+                        value = getattr(obj, name)
+                        if type(value) not in types:
+                            value = field.get_db_prep_save(value, db)
+                    else:
+                        value = field.get_db_prep_save(field.pre_save(obj, True), db)
+                    values.append(value)
+            cursor.execute(sql(len(chunk)), values)
             rows = cursor.fetchall()
             for obj, values in zip(chunk, convert(rows) if convert else rows, strict=True):
                 for field, value in zip(returned, values, strict=True):
@@ -120,3 +130,45 @@ def _insertable(model) -> tuple[tuple, tuple]:
         tuple(f for f in fields if not f.has_db_default()),
         tuple(f for f in fields if f.has_db_default()),
     )
+
+
+# The values that Django's own fields save as they are: a str for a text column, a bool for
+# a boolean, None for any of them; an int for an integer column (and a key to a table with
+# an automatic one) on the backends that pass integers on as they are, which SQLite does
+# (psycopg 3 sends them typed). tests/test_statements.py holds every one of them to
+# get_db_prep_save.
+UNCHANGED = {
+    models.CharField: (str, type(None)),
+    models.TextField: (str, type(None)),
+    models.BooleanField: (bool, type(None)),
+}
+INTEGERS = (
+    models.IntegerField,
+    models.PositiveIntegerField,
+    models.SmallIntegerField,
+    models.PositiveSmallIntegerField,
+    models.BigIntegerField,
+    models.PositiveBigIntegerField,
+)
+AUTOMATIC = (models.AutoField, models.BigAutoField, models.SmallAutoField)
+
+
+@functools.cache
+def plain_types(field, ops_class) -> tuple[type, ...]:
+    """The exact types of the values that `field` saves unchanged (its pre_save reads the
+    attribute, its get_db_prep_save hands them back) on a backend whose operations are
+    `ops_class`: none for a field class of its own, a subclass included, whose preparation
+    insert() must leave to it."""
+    if type(field).pre_save is not models.Field.pre_save:
+        return ()
+    integers = all(
+        getattr(ops_class, name) is getattr(BaseDatabaseOperations, name)
+        for name in ("adapt_integerfield_value", "validate_autopk_value")
+    )
+    if type(field) in UNCHANGED:
+        return UNCHANGED[type(field)]
+    if type(field) in INTEGERS and integers:
+        return (int, type(None))
+    if type(field) is models.ForeignKey and type(field.target_field) in AUTOMATIC and integers:
+        return (int, type(None))
+    return ()
