@@ -8,6 +8,7 @@ the class is built when the model is, and each read only makes the manager.
 """
 
 import functools
+import inspect
 from itertools import batched
 
 from django.conf import settings
@@ -29,11 +30,23 @@ class PreparedHistoryDescriptor(HistoryDescriptor):
         return self.prepared(self.model, instance)
 
 
+# The models' HistoricalRecords, by model: bulk_create_with_history asks how each names
+# the user of a version.
+RECORDS = {}
+
+# simple_history's own way to name that user: the signed-in user of the current request,
+# whatever the row.
+DEFAULT_GET_USER = (
+    inspect.signature(SimpleHistoricalRecords.__init__).parameters["get_user"].default
+)
+
+
 class HistoricalRecords(SimpleHistoricalRecords):
     def finalize(self, sender, **kwargs):
         super().finalize(sender, **kwargs)
         descriptor = sender.__dict__.get(self.manager_name)
-        if type(descriptor) is HistoryDescriptor:
+        if type(descriptor) is HistoryDescriptor:  # the model these records track
+            RECORDS[sender] = self
             setattr(
                 sender,
                 self.manager_name,
@@ -68,8 +81,17 @@ def bulk_create_with_history(objs, model, batch_size=None):
     connection = connections[router.db_for_write(history)]
     when = history._meta.get_field("history_date").get_db_prep_save(timezone.now(), connection)
     rows: dict[tuple, list] = {}
+    # With simple_history's own get_user, the user of every row not given one of its own
+    # is the request's: asked for once (the request is read through a context-local).
+    shared = getattr(RECORDS.get(model), "get_user", None) is DEFAULT_GET_USER
+    request_user = unasked = object()
     for obj in objs:
-        user = history.get_default_history_user(obj)
+        if shared and not hasattr(obj, "_history_user"):
+            if request_user is unasked:
+                request_user = history.get_default_history_user(obj)
+            user = request_user
+        else:
+            user = history.get_default_history_user(obj)
         reason = get_change_reason_from_object(obj)
         rows.setdefault((getattr(user, "pk", None), reason), []).append(obj.pk)
     with connection.cursor() as cursor:

@@ -179,3 +179,35 @@ def test_a_change_reason_set_on_a_new_row_is_kept_in_its_first_version(seeded):
     version = stored.history.get()
     assert version.history_change_reason == "added by hand"
     assert version.sentence == sentence and version.history_user is None
+
+
+def test_a_row_s_own_user_and_the_request_s_are_each_kept_in_one_batch(
+    seeded, editor, django_user_model
+):
+    # The door asks simple_history for the request's user once a batch, not once a row
+    # (tradewatch.history.bulk_create_with_history); a row with a user of its own keeps it.
+    from simple_history.models import HistoricalRecords
+
+    from tradewatch.history import DEFAULT_GET_USER, RECORDS, bulk_create_with_history
+
+    assert RECORDS[Claim].get_user is DEFAULT_GET_USER  # the once-a-batch way is the one run
+    other = django_user_model.objects.create_user("olga", password="not-a-real-password")
+    article = Article.objects.get(title="US China Trade Deal")
+    claims = [
+        Claim(article=article, sentence=article.body[n : n + 20], start=n, end=n + 20)
+        for n in range(4)
+    ]
+    claims[1]._history_user = other
+    claims[3]._history_user = None
+    request = RequestFactory().get("/")
+    request.user = editor
+    HistoricalRecords.context.request = request
+    try:
+        bulk_create_with_history(claims, Claim)
+        ours = [tracked(claim.history.get()) for claim in claims]
+        Claim.history.bulk_history_create(claims, default_change_reason=None)
+    finally:
+        del HistoricalRecords.context.request
+    theirs = [tracked(claim.history.order_by("history_id").last()) for claim in claims]
+    assert ours == theirs
+    assert [v["history_user_id"] for v in ours] == [editor.pk, other.pk, editor.pk, None]
