@@ -10,7 +10,7 @@ without the ORM's compiler (insert). Quoted by the connection it runs on.
 
 import functools
 from collections.abc import Sequence
-from itertools import batched
+from itertools import batched, chain
 
 from django.db import connections, models, router
 from django.db.backends.base.operations import BaseDatabaseOperations
@@ -80,17 +80,22 @@ def insert(model, objs: Sequence, using: str | None = None) -> None:
     plain = [(field, field.attname, plain_types(field, type(db.ops))) for field in written]
     with db.cursor() as cursor:
         for chunk in batched(objs, size):
+            # Column by column: one whose values are all of types it saves as they are is
+            # read, not prepared; then the columns are laid out row by row.
             values = []
-            for obj in chunk:
-                for field, name, types in plain:
-                    if types:
-                        value = getattr(obj, name)
-                        if type(value) not in types:
-                            value = field.get_db_prep_save(value, db)
-                    else:
-                        value = field.get_db_prep_save(field.pre_save(obj, True), db)
-                    values.append(value)
-            cursor.execute(sql(len(chunk)), values)
+            for field, name, types in plain:
+                if types:
+                    column = [getattr(obj, name) for obj in chunk]
+                    if not types.issuperset(map(type, column)):
+                        column = [
+                            v if type(v) in types else field.get_db_prep_save(v, db) for v in column
+                        ]
+                else:
+                    column = [
+                        field.get_db_prep_save(field.pre_save(obj, True), db) for obj in chunk
+                    ]
+                values.append(column)
+            cursor.execute(sql(len(chunk)), list(chain.from_iterable(zip(*values, strict=True))))
             rows = cursor.fetchall()
             for obj, values in zip(chunk, convert(rows) if convert else rows, strict=True):
                 for field, value in zip(returned, values, strict=True):
@@ -138,9 +143,9 @@ def _insertable(model) -> tuple[tuple, tuple]:
 # (psycopg 3 sends them typed). tests/test_statements.py holds every one of them to
 # get_db_prep_save.
 UNCHANGED = {
-    models.CharField: (str, type(None)),
-    models.TextField: (str, type(None)),
-    models.BooleanField: (bool, type(None)),
+    models.CharField: frozenset({str, type(None)}),
+    models.TextField: frozenset({str, type(None)}),
+    models.BooleanField: frozenset({bool, type(None)}),
 }
 INTEGERS = (
     models.IntegerField,
@@ -154,13 +159,13 @@ AUTOMATIC = (models.AutoField, models.BigAutoField, models.SmallAutoField)
 
 
 @functools.cache
-def plain_types(field, ops_class) -> tuple[type, ...]:
+def plain_types(field, ops_class) -> frozenset[type]:
     """The exact types of the values that `field` saves unchanged (its pre_save reads the
     attribute, its get_db_prep_save hands them back) on a backend whose operations are
     `ops_class`: none for a field class of its own, a subclass included, whose preparation
     insert() must leave to it."""
     if type(field).pre_save is not models.Field.pre_save:
-        return ()
+        return frozenset()
     integers = all(
         getattr(ops_class, name) is getattr(BaseDatabaseOperations, name)
         for name in ("adapt_integerfield_value", "validate_autopk_value")
@@ -168,7 +173,7 @@ def plain_types(field, ops_class) -> tuple[type, ...]:
     if type(field) in UNCHANGED:
         return UNCHANGED[type(field)]
     if type(field) in INTEGERS and integers:
-        return (int, type(None))
+        return frozenset({int, type(None)})
     if type(field) is models.ForeignKey and type(field.target_field) in AUTOMATIC and integers:
-        return (int, type(None))
-    return ()
+        return frozenset({int, type(None)})
+    return frozenset()
