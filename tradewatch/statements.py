@@ -82,7 +82,7 @@ def insert(model, objs: Sequence, using: str | None = None) -> None:
         for chunk in batched(objs, size):
             # Column by column: one whose values are all of types it saves as they are is
             # read, not prepared; then the columns are laid out row by row.
-            values = []
+            by_column = []
             for field, name, types in plain:
                 if types:
                     column = [getattr(obj, name) for obj in chunk]
@@ -94,8 +94,9 @@ def insert(model, objs: Sequence, using: str | None = None) -> None:
                     column = [
                         field.get_db_prep_save(field.pre_save(obj, True), db) for obj in chunk
                     ]
-                values.append(column)
-            cursor.execute(sql(len(chunk)), list(chain.from_iterable(zip(*values, strict=True))))
+                by_column.append(column)
+            params = list(chain.from_iterable(zip(*by_column, strict=True)))
+            cursor.execute(sql(len(chunk)), params)
             rows = cursor.fetchall()
             for obj, values in zip(chunk, convert(rows) if convert else rows, strict=True):
                 for field, value in zip(returned, values, strict=True):
@@ -110,13 +111,18 @@ MAX_PARAMETERS = 30_000
 def insert_sql(connection, model, names: Sequence[str], rows: int, returning=()) -> str:
     """INSERT INTO the model's table (the columns of the fields `names`) VALUES `rows` rows
     of parameters, RETURNING the columns of the fields `returning`, if any."""
-    sql = (
-        f"INSERT INTO {table(connection, model)} ({', '.join(columns(connection, model, *names))})"
-        f" VALUES {', '.join([f'({placeholders(len(names))})'] * rows)}"
-    )
-    if returning:
-        sql += f" RETURNING {', '.join(columns(connection, model, *returning))}"
-    return sql
+    head, row, tail = _insert_parts(connection.alias, model, tuple(names), tuple(returning))
+    return f"{head}{', '.join([row] * rows)}{tail}"
+
+
+@functools.lru_cache(maxsize=256)
+def _insert_parts(alias: str, model, names: tuple, returning: tuple) -> tuple[str, str, str]:
+    """What an INSERT of the model's fields `names` says before its rows, each row, and
+    after them, on the database `alias`: written once, whatever the number of rows."""
+    connection = connections[alias]
+    into = f"{table(connection, model)} ({', '.join(columns(connection, model, *names))})"
+    tail = f" RETURNING {', '.join(columns(connection, model, *returning))}" if returning else ""
+    return f"INSERT INTO {into} VALUES ", f"({placeholders(len(names))})", tail
 
 
 @functools.cache
