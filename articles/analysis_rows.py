@@ -146,7 +146,8 @@ def store_analysis(
     new_rows = [claim for claim, _ in stored if claim.pk is None]
     kept_rows = [claim for claim, _ in stored if claim.pk is not None]
     bulk_create_with_history(new_rows, Claim)
-    bulk_update_with_history(kept_rows, Claim, CLAIM_FIELDS)
+    if kept_rows:  # a new report has none
+        bulk_update_with_history(kept_rows, Claim, CLAIM_FIELDS)
     store_details(stored, topics, keep_topics=edited, new={claim.pk for claim in new_rows})
     claims = [claim for claim, _ in stored]
     # The editors' topics of kept claims were not rewritten, so not remembered: one read.
