@@ -10,7 +10,7 @@ without the ORM's compiler (insert). Quoted by the connection it runs on.
 
 import functools
 from collections.abc import Sequence
-from itertools import batched, chain
+from itertools import batched
 
 from django.db import connections, models, router
 from django.db.backends.base.operations import BaseDatabaseOperations
@@ -80,22 +80,16 @@ def insert(model, objs: Sequence, using: str | None = None) -> None:
     plain = [(field, field.attname, plain_types(field, type(db.ops))) for field in written]
     with db.cursor() as cursor:
         for chunk in batched(objs, size):
-            # Column by column: one whose values are all of types it saves as they are is
-            # read, not prepared; then the columns are laid out row by row.
-            by_column = []
-            for field, name, types in plain:
-                if types:
-                    column = [getattr(obj, name) for obj in chunk]
-                    if not types.issuperset(map(type, column)):
-                        column = [
-                            v if type(v) in types else field.get_db_prep_save(v, db) for v in column
-                        ]
-                else:
-                    column = [
-                        field.get_db_prep_save(field.pre_save(obj, True), db) for obj in chunk
-                    ]
-                by_column.append(column)
-            params = list(chain.from_iterable(zip(*by_column, strict=True)))
+            params = []
+            for obj in chunk:
+                for field, name, types in plain:
+                    if types:
+                        value = getattr(obj, name)
+                        if type(value) not in types:
+                            value = field.get_db_prep_save(value, db)
+                    else:
+                        value = field.get_db_prep_save(field.pre_save(obj, True), db)
+                    params.append(value)
             cursor.execute(sql(len(chunk)), params)
             rows = cursor.fetchall()
             for obj, values in zip(chunk, convert(rows) if convert else rows, strict=True):
