@@ -212,3 +212,33 @@ def test_a_dateline_leaves_a_date_the_outlet_gave_alone(db):
         date(2025, 6, 5),
         False,
     )
+
+
+@pytest.mark.django_db
+def test_the_claims_the_door_returns_answer_their_readers_with_no_query(
+    django_assert_num_queries,
+):
+    # The linking, the admin and the ingest command read these straight after the write:
+    # the rows just written are remembered on them as prefetch_related would leave them.
+    result = ingest()
+    claims = result.claims
+    assert any(claim.mentions.all() for claim in claims)
+    with django_assert_num_queries(0):
+        for claim in claims:
+            assert claim.article is result.article
+            assert claim.passage.article is result.article
+            assert claim.sentence in claim.passage.text
+            for mention in claim.mentions.all():
+                assert mention.claim is claim and mention.pk
+            [topic.slug for topic in claim.topics.all()]
+    for claim in claims:
+        stored = Claim.objects.get(pk=claim.pk)
+        assert list(claim.mentions.all()) == list(stored.mentions.order_by("pk"))
+        assert set(claim.topics.all()) == set(stored.topics.all())
+        # A read built on the remembered rows is still the claim's own.
+        assert set(claim.mentions.all().filter()) == set(stored.mentions.all())
+        assert set(claim.topics.all().filter()) == set(stored.topics.all())
+        for mention in claim.mentions.all():
+            assert list(claim.mentions.all().filter(start=mention.start)) == list(
+                stored.mentions.filter(start=mention.start)
+            )
