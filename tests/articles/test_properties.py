@@ -20,6 +20,8 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, reject, settings
 from hypothesis import strategies as st
 
+from articles.analysis_rows import passage_rows
+from articles.models import Article, Passage
 from articles.pipeline.analysis import analyse
 from articles.pipeline.anchoring import (
     EXACT,
@@ -34,7 +36,7 @@ from articles.pipeline.clean import clean
 from articles.pipeline.dates import MAX_MENTION_CHARS, find_dates
 from articles.pipeline.dates.periods import PRECISIONS
 from articles.pipeline.sentences import MAX_ATTRIBUTION_CHARS, signals, split_sentences
-from articles.pipeline.split import split_passages
+from articles.pipeline.split import Block, split_passages
 from articles.pipeline.vocabulary import TOPICS
 
 TOPIC_WORDS = {slug: words for slug, _, words in TOPICS}
@@ -525,3 +527,40 @@ def test_a_very_long_line_is_analysed_in_time_that_grows_with_its_length_only(li
     began = time.perf_counter()
     check_analysis(line, date(2025, 10, 27))
     assert time.perf_counter() - began < 5.0
+
+
+@given(
+    blocks=st.lists(
+        st.builds(
+            Block,
+            kind=st.sampled_from(["heading", "paragraph", "list_item", Passage.Kind.HEADING]),
+            text=st.text(max_size=30),
+            start=st.integers(min_value=0, max_value=10**6),
+            end=st.integers(min_value=0, max_value=10**6),
+        ),
+        max_size=5,
+    )
+)
+@settings(max_examples=100, deadline=None)
+def test_passages_built_in_column_order_are_those_keywords_build(blocks):
+    # store_analysis builds a report's passages positionally (analysis_rows.passage_rows).
+    article = Article(pk=7, title="A report")
+    fast = passage_rows(article, blocks)
+    plain = [
+        Passage(
+            article=article,
+            position=i,
+            kind=block.kind,
+            text=block.text,
+            start=block.start,
+            end=block.end,
+        )
+        for i, block in enumerate(blocks, start=1)
+    ]
+    for ours, theirs in zip(fast, plain, strict=True):
+        fields = Passage._meta.concrete_fields
+        assert [getattr(ours, f.attname) for f in fields] == [
+            getattr(theirs, f.attname) for f in fields
+        ]
+        assert ours.article is theirs.article is article
+        assert ours._state.adding and theirs._state.adding
