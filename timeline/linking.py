@@ -25,6 +25,7 @@ from simple_history.utils import bulk_update_with_history
 from articles.analysis_rows import remember
 from articles.models import Claim
 from articles.pipeline.dates import Known
+from articles.pipeline.outcomes import outcome_cues
 from articles.signals import content_changed
 from tradewatch import statements
 from tradewatch.history import bulk_create_with_history
@@ -87,6 +88,10 @@ class EventIndex:
         self._starts = [self.events[i].start for i in self._by_start]
         self._longest = max((e.last_day - e.start for e in self.events), default=timedelta(0))
         self._due = {}
+        # Each event's keywords in lower case, as hits() compares them, and the day it is
+        # due: worked out once for the index, not again for every claim that asks.
+        self._keywords = {id(e): tuple(word.lower() for word in e.keywords) for e in self.events}
+        self._dues = {}
 
     def _starting(self, first: date | None, last: date) -> list[Event]:
         """The events starting from `first` (None: any day) to `last`, in the given order."""
@@ -104,8 +109,19 @@ class EventIndex:
         worked out once per window (a report's), however many claims ask."""
         if window not in self._due:
             candidates = self._starting(None, window[1])
-            self._due[window] = [e for e in candidates if overlaps(window, (e.start, e.due))]
+            self._due[window] = [e for e in candidates if overlaps(window, (e.start, self.due(e)))]
         return self._due[window]
+
+    def keywords(self, event: Event) -> tuple[str, ...]:
+        """One of the index's events' keywords, in lower case."""
+        return self._keywords[id(event)]
+
+    def due(self, event: Event) -> date:
+        """One of the index's events' Event.due, read from its story once."""
+        key = id(event)
+        if key not in self._dues:
+            self._dues[key] = event.due
+        return self._dues[key]
 
 
 def events_near(window: tuple[date, date]) -> list[Event]:
@@ -251,6 +267,44 @@ def score(sentence: str, passage: str, claim_topics: set, event: Event, event_to
     )
 
 
+class ClaimWords:
+    """A claim's words as hits() and score() read them, lowered once for all the events it
+    is compared with (a report's claims meet dozens each): its sentence; the rest of its
+    passage; its topics' slugs and its outcome cues, read when first asked for. The
+    events' keywords come lowered from their EventIndex."""
+
+    def __init__(self, claim: Claim):
+        self.claim = claim
+        self.sentence = claim.sentence.lower()
+        self._rest = self._topics = self._cues = None
+
+    def hits(self, keywords: tuple[str, ...]) -> int:
+        """hits(claim.sentence, keywords), for keywords already in lower case."""
+        sentence = self.sentence
+        return sum(1 for word in keywords if word in sentence)
+
+    def score(self, keywords: tuple[str, ...], event_topics: set) -> float:
+        """score(claim.sentence, its passage, its topics, the event, event_topics), for the
+        event's keywords in lower case."""
+        if self._rest is None:
+            claim = self.claim
+            passage = claim.passage.text if claim.passage else claim.sentence
+            self._rest = passage.replace(claim.sentence, " ").lower()
+            self._topics = {t.slug for t in claim.topics.all()}
+        rest = self._rest
+        return (
+            2 * self.hits(keywords)
+            + sum(1 for word in keywords if word in rest)
+            + 0.5 * len(self._topics & event_topics)
+        )
+
+    def outcome(self, event: Event) -> Outcome | None:
+        """outcome_for(claim, event), the sentence's cues read once."""
+        if self._cues is None:
+            self._cues = outcome_cues(self.claim.sentence)
+        return outcome_for(self.claim, event, self._cues)
+
+
 def suggest(
     claim: Claim,
     events: "EventIndex | list[Event]",
@@ -266,12 +320,11 @@ def suggest(
     `events` is a list, or an EventIndex of them to share between a report's claims.
     """
     index = events if isinstance(events, EventIndex) else EventIndex(events)
-    passage = claim.passage.text if claim.passage else claim.sentence
-    topics = {t.slug for t in claim.topics.all()}
+    words = ClaimWords(claim)
     best: dict[int, Suggestion] = {}
     for mention in claim.mentions.all():
         dated = index.overlapping(mention_range(mention))
-        scored = [(score(claim.sentence, passage, topics, e, event_topics[e.pk]), e) for e in dated]
+        scored = [(words.score(index.keywords(e), event_topics[e.pk]), e) for e in dated]
         top = max((s for s, _ in scored), default=0)
         if top > 0:
             chosen = [(s, e, Evidence.Stance.SUPPORTS) for s, e in scored if s == top]
@@ -290,27 +343,29 @@ def suggest(
             s.mention,
             s.score,
             s.stance,
-            outcome_for(claim, s.event) if hits(claim.sentence, s.event.keywords) else None,
+            words.outcome(s.event) if words.hits(index.keywords(s.event)) else None,
         )
         for s in best.values()
     ]
     if window is not None:
         named = [e for e in index.due_within(window) if e.pk not in best]
-        suggestions += by_name(claim, named, window)
+        suggestions += by_name(words, named, window, index)
     return sorted(suggestions, key=lambda x: -x.score)
 
 
-def by_name(claim: Claim, events: list[Event], window: tuple[date, date]) -> list[Suggestion]:
+def by_name(
+    words: ClaimWords, events: list[Event], window: tuple[date, date], index: EventIndex
+) -> list[Suggestion]:
     """A claim that reports an outcome often gives no date of its own ("the agreement means
     the threatened duties will not take effect"), or only the new one ("until next autumn"):
     it is linked to the events its sentence names, within the time its report covers, when
-    what it reports fits the event."""
+    what it reports fits the event. `events`: some of the index's."""
     found = []
     for event in events:
-        named = hits(claim.sentence, event.keywords)
-        if not named or not overlaps(window, (event.start, event.due)):
+        named = words.hits(index.keywords(event))
+        if not named or not overlaps(window, (event.start, index.due(event))):
             continue
-        outcome = outcome_for(claim, event)
+        outcome = words.outcome(event)
         if outcome is not None:
             found.append(Suggestion(event, None, 2.0 * named, Evidence.Stance.SUPPORTS, outcome))
     return found
