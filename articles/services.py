@@ -11,7 +11,7 @@ import logging
 from collections.abc import Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 
 from django.conf import settings
@@ -118,10 +118,19 @@ ATTEMPTS = 3
 
 
 def known_dates(published: date) -> tuple[Known, ...]:
-    """What the timeline already dates around `published` (settings.TRADEWATCH_KNOWN_DATES,
-    a dotted path to a callable, so that this app never imports the timeline)."""
+    """What the timeline already dates around `published`."""
+    return known_dates_around([published])[published]
+
+
+def known_dates_around(days: Iterable[date]) -> dict[date, tuple[Known, ...]]:
+    """What the timeline already dates around each of these days
+    (settings.TRADEWATCH_KNOWN_DATES, a dotted path to a callable, so that this app never
+    imports the timeline)."""
+    days = list(days)
     path = settings.TRADEWATCH_KNOWN_DATES
-    return tuple(import_string(path)(published)) if path else ()
+    if not path:
+        return dict.fromkeys(days, ())
+    return {day: tuple(known) for day, known in import_string(path)(days).items()}
 
 
 def ingest_report(
@@ -218,6 +227,7 @@ class _Batch:
     stored: dict = field(default_factory=dict)  # article pk → (article, status, claims)
     reads: dict = field(default_factory=dict)
     outlets: dict = field(default_factory=dict)  # outlet_named's, by name as written
+    days: set = field(default_factory=set)  # the reports' publication days, not yet read
 
 
 _batch: ContextVar[_Batch | None] = ContextVar("tradewatch_ingest_batch", default=None)
@@ -234,6 +244,14 @@ def read_once(key, read):
 
 
 def known_dates_once(published: date) -> tuple[Known, ...]:
+    """known_dates(published), read once for a batch: the first report to ask reads them
+    for the publication day of every report of the batch, in one read of the timeline when
+    they are near each other (a report whose dateline moves it asks for its new day)."""
+    batch = _batch.get()
+    if batch is not None and published in batch.days:
+        for day, known in known_dates_around(batch.days).items():
+            batch.reads[("known dates", day)] = known
+        batch.days = set()
     return read_once(("known dates", published), lambda: known_dates(published))
 
 
@@ -263,7 +281,10 @@ def ingest_reports(reports: Iterable[dict]) -> list[IngestResult | Exception]:
 
 
 def _ingest_batch(reports: list[dict]) -> list[IngestResult | Exception]:
-    batch = _Batch()
+    # The days the reports say they were published, for known_dates_once (a datetime is
+    # not one: the door refuses it).
+    days = {report.get("published") for report in reports}
+    batch = _Batch(days={d for d in days if isinstance(d, date) and not isinstance(d, datetime)})
     try:
         with transaction.atomic():
             token = _batch.set(batch)

@@ -520,18 +520,39 @@ KNOWN_FIELDS = ("title", "start", "end", "place", "keywords")
 
 
 def known_dates(published: date) -> list[Known]:
-    """The events around `published`, as the pipeline's dated things
-    (settings.TRADEWATCH_KNOWN_DATES): named by their place and their distinctive
-    keywords, those with a capital, a digit or more than one word ("Busan", "100%", "rare
-    earth"), not the common words that tie sentences to many events ("talks", "truce")."""
+    """The events around `published`, as the pipeline's dated things: named by their place
+    and their distinctive keywords, those with a capital, a digit or more than one word
+    ("Busan", "100%", "rare earth"), not the common words that tie sentences to many
+    events ("talks", "truce")."""
+    return known_dates_around([published])[published]
+
+
+def known_dates_around(days: Iterable[date]) -> dict[date, list[Known]]:
+    """known_dates() of each of several days (settings.TRADEWATCH_KNOWN_DATES). Days whose
+    windows overlap share one read of the events in them all: a batch of the door's
+    reports, most published within weeks of each other, reads them once."""
+    spans: list[list[date]] = []  # days whose windows overlap, in order
+    for day in sorted(set(days)):
+        if spans and day - spans[-1][-1] <= 2 * KNOWN_WITHIN:
+            spans[-1].append(day)
+        else:
+            spans.append([day])
     ops = connection.ops
-    days = [ops.adapt_datefield_value(published + sign * KNOWN_WITHIN) for sign in (-1, 1)]
-    events = Event.objects.raw(_known_sql(connection.vendor), days)
-    return [
-        Known(event.title, names, event.start, event.end or event.start)
-        for event in events
-        if (names := _distinctive(event))
-    ]
+    found = {}
+    for span in spans:
+        bounds = [span[0] - KNOWN_WITHIN, span[-1] + KNOWN_WITHIN]
+        events = Event.objects.raw(
+            _known_sql(connection.vendor), [ops.adapt_datefield_value(d) for d in bounds]
+        )
+        known = [
+            Known(event.title, names, event.start, event.end or event.start)
+            for event in events
+            if (names := _distinctive(event))
+        ]
+        for day in span:
+            first, last = day - KNOWN_WITHIN, day + KNOWN_WITHIN
+            found[day] = [k for k in known if first <= k.start <= last]
+    return found
 
 
 @cache

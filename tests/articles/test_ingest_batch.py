@@ -155,6 +155,7 @@ def test_a_batch_whose_linking_fails_goes_in_one_report_at_a_time(seeded, monkey
 
 
 def test_a_batch_reads_the_topics_and_the_events_near_its_reports_once(seeded):
+    """And the events that help read their dates, for all their days at once."""
     reports = batch()[:5]
 
     with CaptureQueriesContext(connection) as alone:
@@ -170,9 +171,18 @@ def test_a_batch_reads_the_topics_and_the_events_near_its_reports_once(seeded):
     def topics(queries):
         return [q for q in queries if q["sql"].startswith('SELECT "articles_topic"."id"')]
 
+    def known(queries):  # the events that help read the reports' dates (known_dates)
+        return [q for q in queries if q["sql"].startswith(KNOWN)]
+
     assert len(near(alone.captured_queries)) == len(topics(alone.captured_queries)) == 5
     assert len(near(together.captured_queries)) == len(topics(together.captured_queries)) == 1
+    assert len({report["published"] for report in reports}) > 1  # weeks apart: one read
+    assert len(known(alone.captured_queries)) == 5
+    assert len(known(together.captured_queries)) == 1
     assert len(together.captured_queries) < len(alone.captured_queries)
+
+
+KNOWN = 'SELECT "id", "title", "start", "end", "place", "keywords" FROM "timeline_event"'
 
 
 def outlet_reads(queries) -> list:
