@@ -540,7 +540,7 @@ def known_dates_around(days: Iterable[date]) -> dict[date, list[Known]]:
     ops = connection.ops
     found = {}
     for span in spans:
-        bounds = [span[0] - KNOWN_WITHIN, span[-1] + KNOWN_WITHIN]
+        bounds = [_within(span[0])[0], _within(span[-1])[1]]
         events = Event.objects.raw(
             _known_sql(connection.vendor), [ops.adapt_datefield_value(d) for d in bounds]
         )
@@ -550,9 +550,18 @@ def known_dates_around(days: Iterable[date]) -> dict[date, list[Known]]:
             if (names := _distinctive(event))
         ]
         for day in span:
-            first, last = day - KNOWN_WITHIN, day + KNOWN_WITHIN
+            first, last = _within(day)
             found[day] = [k for k in known if first <= k.start <= last]
     return found
+
+
+def _within(day: date) -> tuple[date, date]:
+    """The days within KNOWN_WITHIN of `day`, as far as the calendar goes (a batch may
+    hold a report dated 9999-12-31, which the door refuses, but not before its reads)."""
+    return (
+        day - KNOWN_WITHIN if day - date.min >= KNOWN_WITHIN else date.min,
+        day + KNOWN_WITHIN if date.max - day >= KNOWN_WITHIN else date.max,
+    )
 
 
 @cache

@@ -74,3 +74,10 @@ def test_days_near_each_other_share_one_read_and_each_knows_what_it_would_alone(
         alone = [(e.title, e.start) for e in events if _distinctive(e)]
         assert [(k.label, k.start) for k in around[day]] == alone, day
     assert any(around.values()) and not all(around.values())
+
+
+def test_days_at_the_ends_of_the_calendar_know_nothing_and_spoil_no_other_day(seeded):
+    day = date(2025, 11, 2)
+    around = known_dates_around([date.min, day, date.max])
+    assert around == {date.min: [], day: known_dates(day), date.max: []}
+    assert around[day]
