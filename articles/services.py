@@ -8,7 +8,7 @@ the report_ingested signal; the passages and claims it writes are articles.analy
 
 import hashlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -16,7 +16,7 @@ from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connections, transaction
+from django.db import DatabaseError, IntegrityError, connections, transaction
 from django.utils.module_loading import import_string
 from django.utils.text import slugify
 
@@ -265,9 +265,9 @@ def ingest_reports(reports: Iterable[dict]) -> list[IngestResult | Exception]:
     IngestResult, or the exception that kept it out (a ReportError says why; anything
     else is a fault, for the caller to log).
 
-    Each batch is one transaction and each report a savepoint in it, stored exactly as
-    ingest_report stores it, so a report that cannot go in leaves nothing and the rest
-    still go in. What hears report_ingested hears it once for the batch instead
+    Each batch is one transaction and each report's writes a savepoint in it, stored
+    exactly as ingest_report stores it, so a report that cannot go in leaves nothing and
+    the rest still go in. What hears report_ingested hears it once for the batch instead
     (reports_ingested, before the batch commits): the timeline reads the events near
     all the batch's reports once and writes their evidence in one go. Should that fail,
     the batch's reports go in again one at a time.
@@ -281,17 +281,16 @@ def ingest_reports(reports: Iterable[dict]) -> list[IngestResult | Exception]:
 
 
 def _ingest_batch(reports: list[dict]) -> list[IngestResult | Exception]:
-    # The days the reports say they were published, for known_dates_once (a datetime is
-    # not one: the door refuses it).
-    days = {report.get("published") for report in reports}
-    batch = _Batch(days={d for d in days if isinstance(d, date) and not isinstance(d, datetime)})
+    batch = _Batch(days=publication_days(reports))
     try:
         with transaction.atomic():
             token = _batch.set(batch)
             try:
-                results = [_one(report) for report in reports]
+                results = [_one(report, alone=False) for report in reports]
             finally:
                 _batch.reset(token)
+            if any(isinstance(result, DatabaseError) for result in results):
+                raise BatchSpoilt("a report's reads failed in the database")
             if batch.stored:
                 reports_ingested.send(sender=Article, reports=list(batch.stored.values()))
     except Exception:  # noqa: BLE001 — the batch is rolled back; each report goes in alone
@@ -304,10 +303,34 @@ def _ingest_batch(reports: list[dict]) -> list[IngestResult | Exception]:
     return results
 
 
-def _one(report: dict) -> IngestResult | Exception:
-    """One report through the door, or what kept it out, in a transaction of its own (a
-    savepoint, in a batch): whatever fails, reads included, undoes that report only."""
+def publication_days(reports: list) -> set[date]:
+    """The days the reports say they were published, for known_dates_once. What is no
+    day (a datetime, a text, a report that is no mapping) is the door's to refuse, report
+    by report."""
+    days = set()
+    for report in reports:
+        day = report.get("published") if isinstance(report, Mapping) else None
+        if isinstance(day, date) and not isinstance(day, datetime):
+            days.add(day)
+    return days
+
+
+class BatchSpoilt(Exception):
+    """A database error in a batch, outside the savepoint of a report's writes."""
+
+
+def _one(report: dict, *, alone: bool = True) -> IngestResult | Exception:
+    """One report through the door, or what kept it out, in a transaction of its own:
+    whatever fails, reads included, undoes that report only.
+
+    In a batch (not `alone`), its writes are in a savepoint of their own (ingest_report's)
+    and its reads in the batch's transaction: a savepoint more for each report would cost
+    more than the reads. A read that fails in the database may have spoilt the batch's
+    transaction (PostgreSQL refuses every statement after it), so the batch then goes in
+    again one report at a time (BatchSpoilt), as it would for any database error."""
     try:
+        if not alone:
+            return ingest_report(**report)
         with transaction.atomic():
             return ingest_report(**report)
     except Exception as exc:  # noqa: BLE001 — one bad report must not stop the rest

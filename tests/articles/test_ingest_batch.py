@@ -5,7 +5,7 @@ refused alone, and the timeline's reads made once for the batch."""
 from datetime import timedelta
 
 import pytest
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from articles import services
@@ -152,6 +152,31 @@ def test_a_batch_whose_linking_fails_goes_in_one_report_at_a_time(seeded, monkey
 
     assert [outcome(r) for r in results] == [CREATED] * 5 + [UPDATED] + ["ReportError"] * 2
     assert stored() == expected
+
+
+def test_a_report_whose_reads_fail_in_the_database_fails_alone(seeded, monkeypatch, caplog):
+    """A report's reads are not in a savepoint of their own: a read that fails may spoil
+    the batch's transaction, and the batch goes in one report at a time."""
+    reports = batch()[:5]
+    bad = reports[2]["published"]
+    read = services.known_dates_around
+
+    def failing(days):
+        days = list(days)
+        if bad in days:
+            raise OperationalError("the read failed")
+        return read(days)
+
+    monkeypatch.setattr(services, "known_dates_around", failing)
+    results = ingest_reports([*reports, {"published": [bad]}, "no report"])
+
+    expected = ["OperationalError" if r["published"] == bad else CREATED for r in reports]
+    assert [outcome(r) for r in results] == [*expected, "TypeError", "TypeError"]
+    assert CREATED in expected and "OperationalError" in expected
+    assert "ingesting them one at a time" in caplog.text
+    assert Article.objects.filter(url__startswith="https://second.example/").count() == (
+        expected.count(CREATED)
+    )
 
 
 def test_a_batch_reads_the_topics_and_the_events_near_its_reports_once(seeded):
