@@ -310,6 +310,7 @@ def suggest(
     events: "EventIndex | list[Event]",
     event_topics: dict,
     window: tuple[date, date] | None = None,
+    mentions: list | None = None,
 ) -> list[Suggestion]:
     """The events a claim's date mentions point at, best first; one suggestion per event.
 
@@ -317,12 +318,13 @@ def suggest(
     one event still suggests it, as a "mentions" stance, so a vague "since May" is not
     lost. A day or week mention gets no such benefit of the doubt: something else
     happening that weekend is likelier than an oblique reference to the event.
-    `events` is a list, or an EventIndex of them to share between a report's claims.
+    `events` is a list, or an EventIndex of them to share between a report's claims;
+    `mentions`: the claim's, when read already.
     """
     index = events if isinstance(events, EventIndex) else EventIndex(events)
     words = ClaimWords(claim)
     best: dict[int, Suggestion] = {}
-    for mention in claim.mentions.all():
+    for mention in claim.mentions.all() if mentions is None else mentions:
         dated = index.overlapping(mention_range(mention))
         scored = [(words.score(index.keywords(e), event_topics[e.pk]), e) for e in dated]
         top = max((s for s, _ in scored), default=0)
@@ -374,9 +376,14 @@ def by_name(
 def report_window(claims, published: date) -> tuple[date, date]:
     """The time a report covers: from its earliest to its latest date mention and its
     publication date, a week either side."""
+    return covered([claim.mentions.all() for claim in claims], published)
+
+
+def covered(mentions, published: date) -> tuple[date, date]:
+    """report_window() of claims with these date mentions (a list of them for each)."""
     days = [published]
-    for claim in claims:
-        for mention in claim.mentions.all():
+    for dated in mentions:
+        for mention in dated:
             days += [mention.date_start, mention.date_end]
     week = timedelta(days=7)
     return min(days) - week, max(days) + week
@@ -420,7 +427,10 @@ def link_articles(articles) -> list[Evidence]:
         if claims is None:
             claims = article.claims.select_related("passage").prefetch_related("mentions", "topics")
         claims = [claim for claim in claims if claim.anchor_state != Claim.AnchorState.ORPHANED]
-        reports.append((article, claims, new, report_window(claims, article.published)))
+        # Read once for the window and the suggestions both.
+        mentions = [list(claim.mentions.all()) for claim in claims]
+        window = covered(mentions, article.published)
+        reports.append((article, list(zip(claims, mentions, strict=True)), new, window))
     indexes = event_indexes([window for *_, window in reports])
     old = [article for article, _, new, _ in reports if not new]
     existing = (
@@ -431,8 +441,8 @@ def link_articles(articles) -> list[Evidence]:
     wanted = {}
     for _, claims, _, window in reports:
         index, event_topics = indexes[window]
-        for claim in claims:
-            for s in suggest(claim, index, event_topics, window):
+        for claim, mentions in claims:
+            for s in suggest(claim, index, event_topics, window, mentions):
                 wanted[(s.event.pk, claim.pk)] = (claim, s)
 
     stale = [
