@@ -354,8 +354,9 @@ def store_report(
     is compared is what is in the database, not what a form has already put on an object."""
     digest = content_hash(analysis.body)
     url = header["url"]
-    articles = Article.objects.select_for_update()
-    article = articles.filter(pk=pk).first() if pk is not None else None
+    # Built when there is something to read (a queryset costs as much as a statement).
+    locked = Article.objects.select_for_update
+    article = locked().filter(pk=pk).first() if pk is not None else None
     if pk is not None and article is None:
         raise ReportError("the report was deleted by someone else since it was opened")
     if article is not None and expected_version is not None:
@@ -364,7 +365,7 @@ def store_report(
     # The stored reports with its URL or its text (each unique). Most reports are new: a
     # statement written out once asks whether there are any, and those are read, locked.
     known = stored_with(digest, url)
-    found = list(articles.filter(pk__in=known)) if known else []
+    found = list(locked().filter(pk__in=known)) if known else []
     by_url = next((a for a in found if url and a.url == url), None)
     same_text = next((a for a in found if a.content_hash == digest), None)
     if article is None and url:
@@ -473,10 +474,15 @@ def full_clean(article: Article) -> None:
     table's constraints (a URL is null or not empty, a body is not empty) are what the door
     has checked already: validating them again would cost a query each, for every report.
     Uniqueness is store_report's to decide (and the database's, when two ingests race).
+    Nor its URL: check_header took only a web address, as long as the column allows, which
+    the field would take too (tests/articles/test_reports.py); reading it again cost as
+    much as all the other fields.
     """
     try:
         article.full_clean(
-            exclude=["outlet", "added_by"], validate_unique=False, validate_constraints=False
+            exclude=["outlet", "added_by", "url"],
+            validate_unique=False,
+            validate_constraints=False,
         )
     except ValidationError as exc:
         problems = "; ".join(
