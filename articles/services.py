@@ -61,13 +61,19 @@ def content_hash(body: str) -> str:
     return hashlib.sha256(" ".join(body.split()).encode()).hexdigest()
 
 
-def unique_slug(model, text: str, max_length=80) -> str:
-    base = slugify(text)[:max_length].strip("-") or "report"
+def unique_slug(model, text: str, max_length=80, *, taken: bool | None = None) -> str:
+    """The slug of `text`, numbered (-2, -3…) past those the rows of `model` have.
+    `taken`: whether the plain one is, when the caller has asked already."""
+    base = slug_of(text, max_length)
     slug, n = base, 2
-    while slug_taken(model, slug):
+    while slug_taken(model, slug) if taken is None else taken:
         slug = f"{base[: max_length - 4]}-{n}"
-        n += 1
+        n, taken = n + 1, None
     return slug
+
+
+def slug_of(text: str, max_length=80) -> str:
+    return slugify(text)[:max_length].strip("-") or "report"
 
 
 def slug_taken(model, slug: str) -> bool:
@@ -363,8 +369,9 @@ def store_report(
         if article.version != expected_version:
             raise EditConflict(article)
     # The stored reports with its URL or its text (each unique). Most reports are new: a
-    # statement written out once asks whether there are any, and those are read, locked.
-    known = stored_with(digest, url)
+    # statement written out once asks whether there are any, and those are read, locked;
+    # and whether its title's slug is taken, which a new one will want to know.
+    known, title_taken = stored_with(digest, url, slug_of(header["title"]))
     found = list(locked().filter(pk__in=known)) if known else []
     by_url = next((a for a in found if url and a.url == url), None)
     same_text = next((a for a in found if a.content_hash == digest), None)
@@ -385,7 +392,7 @@ def store_report(
     if article is None:
         article = Article(
             **fields,
-            slug=unique_slug(Article, header["title"]),
+            slug=unique_slug(Article, header["title"], taken=title_taken),
             body=analysis.body,
             raw_body=body,
             removed=removals(analysis),
@@ -436,19 +443,25 @@ def store_report(
     return IngestResult(article, status, claims)
 
 
-def stored_with(digest: str, url: str | None) -> list[int]:
-    """The pks of the stored reports with this cleaned text's hash or this URL."""
+def stored_with(digest: str, url: str | None, slug: str) -> tuple[list[int], bool]:
+    """The pks of the stored reports with this cleaned text's hash or this URL; and
+    whether one has this slug."""
     db = connections[Article.objects.db]
     with db.cursor() as cursor:
-        cursor.execute(_identity_sql(db.alias), [digest, url or None])
-        return [pk for (pk,) in cursor.fetchall()]
+        cursor.execute(_identity_sql(db.alias), [digest, url or None, slug] * 2)
+        rows = cursor.fetchall()
+    return [pk for pk, same, _ in rows if same], any(slugged for *_, slugged in rows)
 
 
 @cache
 def _identity_sql(using: str) -> str:
     db = connections[using]
-    pk, digest, url = statements.columns(db, Article, "pk", "content_hash", "url")
-    return f"SELECT {pk} FROM {statements.table(db, Article)} WHERE {digest} = %s OR {url} = %s"
+    pk, digest, url, slug = statements.columns(db, Article, "pk", "content_hash", "url", "slug")
+    same = f"{digest} = %s OR {url} = %s"
+    return (
+        f"SELECT {pk}, {same}, {slug} = %s FROM {statements.table(db, Article)}"
+        f" WHERE {same} OR {slug} = %s"
+    )
 
 
 def dateline(analysis: Analysis, published: date) -> tuple[date, str] | None:

@@ -212,3 +212,16 @@ def test_a_dateline_leaves_a_date_the_outlet_gave_alone(db):
         date(2025, 6, 5),
         False,
     )
+
+
+@pytest.mark.django_db
+def test_reports_with_one_title_get_numbered_slugs_and_a_correction_keeps_its_own():
+    slugs = [
+        ingest(body=f"{BODY}\nReport {n}.", url=f"https://example.com/talks-{n}").article.slug
+        for n in range(3)
+    ]
+    assert slugs == ["talks-resume", "talks-resume-2", "talks-resume-3"]
+    corrected = ingest(body=f"{BODY}\nReport 1, corrected.", url="https://example.com/talks-1")
+    assert corrected.status == "updated" and corrected.article.slug == "talks-resume-2"
+    other = ingest(title="Talks resume!", body=f"{BODY}\nReport 3.", url="https://example.com/3")
+    assert other.article.slug == "talks-resume-4"
