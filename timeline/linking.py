@@ -253,6 +253,8 @@ def _topics_sql(vendor: str, count: int) -> str:
 
 
 def hits(text: str, keywords) -> int:
+    """How many of the keywords the text holds, whatever their case. This and score() are
+    the plain spellings of what ClaimWords counts faster (tests compare the two)."""
     lowered = text.lower()
     return sum(1 for word in keywords if word.lower() in lowered)
 
