@@ -95,11 +95,13 @@ def check_passages(count: int) -> None:
         )
 
 
-def visible(text: str) -> str:
-    """The text without characters that show nothing (spaces, zero-width, controls)."""
-    return "".join(
-        ch for ch in text if not ch.isspace() and unicodedata.category(ch)[0] not in "CZ"
-    )
+def shows(ch: str) -> bool:
+    """Whether a character shows something: not a space, a zero-width or a control."""
+    return not ch.isspace() and unicodedata.category(ch)[0] not in "CZ"
+
+
+# What a header's URL must be: a web address (no ftp:, no mailto:).
+WEB_ADDRESS = URLValidator(schemes=["http", "https"])
 
 
 def check_header(
@@ -130,11 +132,11 @@ def check_header(
                 f"the limit is {MAX_LENGTHS[name]}"
             )
     for name in ("title", "outlet"):
-        if not visible(values[name]):
+        if not any(map(shows, values[name])):  # read up to the first that shows
             raise ReportError(f"the {name} has no visible characters")
     if url:
         try:
-            URLValidator(schemes=["http", "https"])(url)
+            WEB_ADDRESS(url)
         except ValidationError:
             raise ReportError(f"bad URL {url!r}: expected an http(s) address") from None
     if published < EARLIEST_PUBLISHED:

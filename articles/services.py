@@ -8,15 +8,15 @@ the report_ingested signal; the passages and claims it writes are articles.analy
 
 import hashlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connections, transaction
+from django.db import DatabaseError, IntegrityError, connections, transaction
 from django.utils.module_loading import import_string
 from django.utils.text import slugify
 
@@ -61,13 +61,19 @@ def content_hash(body: str) -> str:
     return hashlib.sha256(" ".join(body.split()).encode()).hexdigest()
 
 
-def unique_slug(model, text: str, max_length=80) -> str:
-    base = slugify(text)[:max_length].strip("-") or "report"
+def unique_slug(model, text: str, max_length=80, *, taken: bool | None = None) -> str:
+    """The slug of `text`, numbered (-2, -3…) past those the rows of `model` have.
+    `taken`: whether the plain one is, when the caller has asked already."""
+    base = slug_of(text, max_length)
     slug, n = base, 2
-    while slug_taken(model, slug):
+    while slug_taken(model, slug) if taken is None else taken:
         slug = f"{base[: max_length - 4]}-{n}"
-        n += 1
+        n, taken = n + 1, None
     return slug
+
+
+def slug_of(text: str, max_length=80) -> str:
+    return slugify(text)[:max_length].strip("-") or "report"
 
 
 def slug_taken(model, slug: str) -> bool:
@@ -118,10 +124,19 @@ ATTEMPTS = 3
 
 
 def known_dates(published: date) -> tuple[Known, ...]:
-    """What the timeline already dates around `published` (settings.TRADEWATCH_KNOWN_DATES,
-    a dotted path to a callable, so that this app never imports the timeline)."""
+    """What the timeline already dates around `published`."""
+    return known_dates_around([published])[published]
+
+
+def known_dates_around(days: Iterable[date]) -> dict[date, tuple[Known, ...]]:
+    """What the timeline already dates around each of these days
+    (settings.TRADEWATCH_KNOWN_DATES, a dotted path to a callable, so that this app never
+    imports the timeline)."""
+    days = list(days)
     path = settings.TRADEWATCH_KNOWN_DATES
-    return tuple(import_string(path)(published)) if path else ()
+    if not path:
+        return dict.fromkeys(days, ())
+    return {day: tuple(known) for day, known in import_string(path)(days).items()}
 
 
 def ingest_report(
@@ -218,6 +233,7 @@ class _Batch:
     stored: dict = field(default_factory=dict)  # article pk → (article, status, claims)
     reads: dict = field(default_factory=dict)
     outlets: dict = field(default_factory=dict)  # outlet_named's, by name as written
+    days: set = field(default_factory=set)  # the reports' publication days, not yet read
 
 
 _batch: ContextVar[_Batch | None] = ContextVar("tradewatch_ingest_batch", default=None)
@@ -234,6 +250,14 @@ def read_once(key, read):
 
 
 def known_dates_once(published: date) -> tuple[Known, ...]:
+    """known_dates(published), read once for a batch: the first report to ask reads them
+    for the publication day of every report of the batch, in one read of the timeline when
+    they are near each other (a report whose dateline moves it asks for its new day)."""
+    batch = _batch.get()
+    if batch is not None and published in batch.days:
+        for day, known in known_dates_around(batch.days).items():
+            batch.reads[("known dates", day)] = known
+        batch.days = set()
     return read_once(("known dates", published), lambda: known_dates(published))
 
 
@@ -247,9 +271,9 @@ def ingest_reports(reports: Iterable[dict]) -> list[IngestResult | Exception]:
     IngestResult, or the exception that kept it out (a ReportError says why; anything
     else is a fault, for the caller to log).
 
-    Each batch is one transaction and each report a savepoint in it, stored exactly as
-    ingest_report stores it, so a report that cannot go in leaves nothing and the rest
-    still go in. What hears report_ingested hears it once for the batch instead
+    Each batch is one transaction and each report's writes a savepoint in it, stored
+    exactly as ingest_report stores it, so a report that cannot go in leaves nothing and
+    the rest still go in. What hears report_ingested hears it once for the batch instead
     (reports_ingested, before the batch commits): the timeline reads the events near
     all the batch's reports once and writes their evidence in one go. Should that fail,
     the batch's reports go in again one at a time.
@@ -263,14 +287,16 @@ def ingest_reports(reports: Iterable[dict]) -> list[IngestResult | Exception]:
 
 
 def _ingest_batch(reports: list[dict]) -> list[IngestResult | Exception]:
-    batch = _Batch()
+    batch = _Batch(days=publication_days(reports))
     try:
         with transaction.atomic():
             token = _batch.set(batch)
             try:
-                results = [_one(report) for report in reports]
+                results = [_one(report, alone=False) for report in reports]
             finally:
                 _batch.reset(token)
+            if any(isinstance(result, DatabaseError) for result in results):
+                raise BatchSpoilt("a report's reads failed in the database")
             if batch.stored:
                 reports_ingested.send(sender=Article, reports=list(batch.stored.values()))
     except Exception:  # noqa: BLE001 — the batch is rolled back; each report goes in alone
@@ -283,10 +309,34 @@ def _ingest_batch(reports: list[dict]) -> list[IngestResult | Exception]:
     return results
 
 
-def _one(report: dict) -> IngestResult | Exception:
-    """One report through the door, or what kept it out, in a transaction of its own (a
-    savepoint, in a batch): whatever fails, reads included, undoes that report only."""
+def publication_days(reports: list) -> set[date]:
+    """The days the reports say they were published, for known_dates_once. What is no
+    day (a datetime, a text, a report that is no mapping) is the door's to refuse, report
+    by report."""
+    days = set()
+    for report in reports:
+        day = report.get("published") if isinstance(report, Mapping) else None
+        if isinstance(day, date) and not isinstance(day, datetime):
+            days.add(day)
+    return days
+
+
+class BatchSpoilt(Exception):
+    """A database error in a batch, outside the savepoint of a report's writes."""
+
+
+def _one(report: dict, *, alone: bool = True) -> IngestResult | Exception:
+    """One report through the door, or what kept it out, in a transaction of its own:
+    whatever fails, reads included, undoes that report only.
+
+    In a batch (not `alone`), its writes are in a savepoint of their own (ingest_report's)
+    and its reads in the batch's transaction: a savepoint more for each report would cost
+    more than the reads. A read that fails in the database may have spoilt the batch's
+    transaction (PostgreSQL refuses every statement after it), so the batch then goes in
+    again one report at a time (BatchSpoilt), as it would for any database error."""
     try:
+        if not alone:
+            return ingest_report(**report)
         with transaction.atomic():
             return ingest_report(**report)
     except Exception as exc:  # noqa: BLE001 — one bad report must not stop the rest
@@ -310,17 +360,19 @@ def store_report(
     is compared is what is in the database, not what a form has already put on an object."""
     digest = content_hash(analysis.body)
     url = header["url"]
-    articles = Article.objects.select_for_update()
-    article = articles.filter(pk=pk).first() if pk is not None else None
+    # Built when there is something to read (a queryset costs as much as a statement).
+    locked = Article.objects.select_for_update
+    article = locked().filter(pk=pk).first() if pk is not None else None
     if pk is not None and article is None:
         raise ReportError("the report was deleted by someone else since it was opened")
     if article is not None and expected_version is not None:
         if article.version != expected_version:
             raise EditConflict(article)
     # The stored reports with its URL or its text (each unique). Most reports are new: a
-    # statement written out once asks whether there are any, and those are read, locked.
-    known = stored_with(digest, url)
-    found = list(articles.filter(pk__in=known)) if known else []
+    # statement written out once asks whether there are any, and those are read, locked;
+    # and whether its title's slug is taken, which a new one will want to know.
+    known, title_taken = stored_with(digest, url, slug_of(header["title"]))
+    found = list(locked().filter(pk__in=known)) if known else []
     by_url = next((a for a in found if url and a.url == url), None)
     same_text = next((a for a in found if a.content_hash == digest), None)
     if article is None and url:
@@ -340,7 +392,7 @@ def store_report(
     if article is None:
         article = Article(
             **fields,
-            slug=unique_slug(Article, header["title"]),
+            slug=unique_slug(Article, header["title"], taken=title_taken),
             body=analysis.body,
             raw_body=body,
             removed=removals(analysis),
@@ -391,19 +443,25 @@ def store_report(
     return IngestResult(article, status, claims)
 
 
-def stored_with(digest: str, url: str | None) -> list[int]:
-    """The pks of the stored reports with this cleaned text's hash or this URL."""
+def stored_with(digest: str, url: str | None, slug: str) -> tuple[list[int], bool]:
+    """The pks of the stored reports with this cleaned text's hash or this URL; and
+    whether one has this slug."""
     db = connections[Article.objects.db]
     with db.cursor() as cursor:
-        cursor.execute(_identity_sql(db.alias), [digest, url or None])
-        return [pk for (pk,) in cursor.fetchall()]
+        cursor.execute(_identity_sql(db.alias), [digest, url or None, slug] * 2)
+        rows = cursor.fetchall()
+    return [pk for pk, same, _ in rows if same], any(slugged for *_, slugged in rows)
 
 
 @cache
 def _identity_sql(using: str) -> str:
     db = connections[using]
-    pk, digest, url = statements.columns(db, Article, "pk", "content_hash", "url")
-    return f"SELECT {pk} FROM {statements.table(db, Article)} WHERE {digest} = %s OR {url} = %s"
+    pk, digest, url, slug = statements.columns(db, Article, "pk", "content_hash", "url", "slug")
+    same = f"{digest} = %s OR {url} = %s"
+    return (
+        f"SELECT {pk}, {same}, {slug} = %s FROM {statements.table(db, Article)}"
+        f" WHERE {same} OR {slug} = %s"
+    )
 
 
 def dateline(analysis: Analysis, published: date) -> tuple[date, str] | None:
@@ -429,10 +487,15 @@ def full_clean(article: Article) -> None:
     table's constraints (a URL is null or not empty, a body is not empty) are what the door
     has checked already: validating them again would cost a query each, for every report.
     Uniqueness is store_report's to decide (and the database's, when two ingests race).
+    Nor its URL: check_header took only a web address, as long as the column allows, which
+    the field would take too (tests/articles/test_reports.py); reading it again cost as
+    much as all the other fields.
     """
     try:
         article.full_clean(
-            exclude=["outlet", "added_by"], validate_unique=False, validate_constraints=False
+            exclude=["outlet", "added_by", "url"],
+            validate_unique=False,
+            validate_constraints=False,
         )
     except ValidationError as exc:
         problems = "; ".join(

@@ -25,6 +25,7 @@ from simple_history.utils import bulk_update_with_history
 from articles.analysis_rows import remember
 from articles.models import Claim
 from articles.pipeline.dates import Known
+from articles.pipeline.outcomes import outcome_cues
 from articles.signals import content_changed
 from tradewatch import statements
 from tradewatch.history import bulk_create_with_history
@@ -87,6 +88,10 @@ class EventIndex:
         self._starts = [self.events[i].start for i in self._by_start]
         self._longest = max((e.last_day - e.start for e in self.events), default=timedelta(0))
         self._due = {}
+        # Each event's keywords in lower case, as hits() compares them, and the day it is
+        # due: worked out once for the index, not again for every claim that asks.
+        self._keywords = {id(e): tuple(word.lower() for word in e.keywords) for e in self.events}
+        self._dues = {}
 
     def _starting(self, first: date | None, last: date) -> list[Event]:
         """The events starting from `first` (None: any day) to `last`, in the given order."""
@@ -104,8 +109,19 @@ class EventIndex:
         worked out once per window (a report's), however many claims ask."""
         if window not in self._due:
             candidates = self._starting(None, window[1])
-            self._due[window] = [e for e in candidates if overlaps(window, (e.start, e.due))]
+            self._due[window] = [e for e in candidates if overlaps(window, (e.start, self.due(e)))]
         return self._due[window]
+
+    def keywords(self, event: Event) -> tuple[str, ...]:
+        """One of the index's events' keywords, in lower case."""
+        return self._keywords[id(event)]
+
+    def due(self, event: Event) -> date:
+        """One of the index's events' Event.due, read from its story once."""
+        key = id(event)
+        if key not in self._dues:
+            self._dues[key] = event.due
+        return self._dues[key]
 
 
 def events_near(window: tuple[date, date]) -> list[Event]:
@@ -237,6 +253,8 @@ def _topics_sql(vendor: str, count: int) -> str:
 
 
 def hits(text: str, keywords) -> int:
+    """How many of the keywords the text holds, whatever their case. This and score() are
+    the plain spellings of what ClaimWords counts faster (tests compare the two)."""
     lowered = text.lower()
     return sum(1 for word in keywords if word.lower() in lowered)
 
@@ -251,11 +269,50 @@ def score(sentence: str, passage: str, claim_topics: set, event: Event, event_to
     )
 
 
+class ClaimWords:
+    """A claim's words as hits() and score() read them, lowered once for all the events it
+    is compared with (a report's claims meet dozens each): its sentence; the rest of its
+    passage; its topics' slugs and its outcome cues, read when first asked for. The
+    events' keywords come lowered from their EventIndex."""
+
+    def __init__(self, claim: Claim):
+        self.claim = claim
+        self.sentence = claim.sentence.lower()
+        self._rest = self._topics = self._cues = None
+
+    def hits(self, keywords: tuple[str, ...]) -> int:
+        """hits(claim.sentence, keywords), for keywords already in lower case."""
+        sentence = self.sentence
+        return sum(1 for word in keywords if word in sentence)
+
+    def score(self, keywords: tuple[str, ...], event_topics: set) -> float:
+        """score(claim.sentence, its passage, its topics, the event, event_topics), for the
+        event's keywords in lower case."""
+        if self._rest is None:
+            claim = self.claim
+            passage = claim.passage.text if claim.passage else claim.sentence
+            self._rest = passage.replace(claim.sentence, " ").lower()
+            self._topics = {t.slug for t in claim.topics.all()}
+        rest = self._rest
+        return (
+            2 * self.hits(keywords)
+            + sum(1 for word in keywords if word in rest)
+            + 0.5 * len(self._topics & event_topics)
+        )
+
+    def outcome(self, event: Event) -> Outcome | None:
+        """outcome_for(claim, event), the sentence's cues read once."""
+        if self._cues is None:
+            self._cues = outcome_cues(self.claim.sentence)
+        return outcome_for(self.claim, event, self._cues)
+
+
 def suggest(
     claim: Claim,
     events: "EventIndex | list[Event]",
     event_topics: dict,
     window: tuple[date, date] | None = None,
+    mentions: list | None = None,
 ) -> list[Suggestion]:
     """The events a claim's date mentions point at, best first; one suggestion per event.
 
@@ -263,15 +320,15 @@ def suggest(
     one event still suggests it, as a "mentions" stance, so a vague "since May" is not
     lost. A day or week mention gets no such benefit of the doubt: something else
     happening that weekend is likelier than an oblique reference to the event.
-    `events` is a list, or an EventIndex of them to share between a report's claims.
+    `events` is a list, or an EventIndex of them to share between a report's claims;
+    `mentions`: the claim's, when read already.
     """
     index = events if isinstance(events, EventIndex) else EventIndex(events)
-    passage = claim.passage.text if claim.passage else claim.sentence
-    topics = {t.slug for t in claim.topics.all()}
+    words = ClaimWords(claim)
     best: dict[int, Suggestion] = {}
-    for mention in claim.mentions.all():
+    for mention in claim.mentions.all() if mentions is None else mentions:
         dated = index.overlapping(mention_range(mention))
-        scored = [(score(claim.sentence, passage, topics, e, event_topics[e.pk]), e) for e in dated]
+        scored = [(words.score(index.keywords(e), event_topics[e.pk]), e) for e in dated]
         top = max((s for s, _ in scored), default=0)
         if top > 0:
             chosen = [(s, e, Evidence.Stance.SUPPORTS) for s, e in scored if s == top]
@@ -290,27 +347,29 @@ def suggest(
             s.mention,
             s.score,
             s.stance,
-            outcome_for(claim, s.event) if hits(claim.sentence, s.event.keywords) else None,
+            words.outcome(s.event) if words.hits(index.keywords(s.event)) else None,
         )
         for s in best.values()
     ]
     if window is not None:
         named = [e for e in index.due_within(window) if e.pk not in best]
-        suggestions += by_name(claim, named, window)
+        suggestions += by_name(words, named, window, index)
     return sorted(suggestions, key=lambda x: -x.score)
 
 
-def by_name(claim: Claim, events: list[Event], window: tuple[date, date]) -> list[Suggestion]:
+def by_name(
+    words: ClaimWords, events: list[Event], window: tuple[date, date], index: EventIndex
+) -> list[Suggestion]:
     """A claim that reports an outcome often gives no date of its own ("the agreement means
     the threatened duties will not take effect"), or only the new one ("until next autumn"):
     it is linked to the events its sentence names, within the time its report covers, when
-    what it reports fits the event."""
+    what it reports fits the event. `events`: some of the index's."""
     found = []
     for event in events:
-        named = hits(claim.sentence, event.keywords)
-        if not named or not overlaps(window, (event.start, event.due)):
+        named = words.hits(index.keywords(event))
+        if not named or not overlaps(window, (event.start, index.due(event))):
             continue
-        outcome = outcome_for(claim, event)
+        outcome = words.outcome(event)
         if outcome is not None:
             found.append(Suggestion(event, None, 2.0 * named, Evidence.Stance.SUPPORTS, outcome))
     return found
@@ -319,9 +378,14 @@ def by_name(claim: Claim, events: list[Event], window: tuple[date, date]) -> lis
 def report_window(claims, published: date) -> tuple[date, date]:
     """The time a report covers: from its earliest to its latest date mention and its
     publication date, a week either side."""
+    return covered([claim.mentions.all() for claim in claims], published)
+
+
+def covered(mentions, published: date) -> tuple[date, date]:
+    """report_window() of claims with these date mentions (a list of them for each)."""
     days = [published]
-    for claim in claims:
-        for mention in claim.mentions.all():
+    for dated in mentions:
+        for mention in dated:
             days += [mention.date_start, mention.date_end]
     week = timedelta(days=7)
     return min(days) - week, max(days) + week
@@ -365,7 +429,10 @@ def link_articles(articles) -> list[Evidence]:
         if claims is None:
             claims = article.claims.select_related("passage").prefetch_related("mentions", "topics")
         claims = [claim for claim in claims if claim.anchor_state != Claim.AnchorState.ORPHANED]
-        reports.append((article, claims, new, report_window(claims, article.published)))
+        # Read once for the window and the suggestions both.
+        mentions = [list(claim.mentions.all()) for claim in claims]
+        window = covered(mentions, article.published)
+        reports.append((article, list(zip(claims, mentions, strict=True)), new, window))
     indexes = event_indexes([window for *_, window in reports])
     old = [article for article, _, new, _ in reports if not new]
     existing = (
@@ -376,8 +443,8 @@ def link_articles(articles) -> list[Evidence]:
     wanted = {}
     for _, claims, _, window in reports:
         index, event_topics = indexes[window]
-        for claim in claims:
-            for s in suggest(claim, index, event_topics, window):
+        for claim, mentions in claims:
+            for s in suggest(claim, index, event_topics, window, mentions):
                 wanted[(s.event.pk, claim.pk)] = (claim, s)
 
     stale = [
@@ -465,18 +532,48 @@ KNOWN_FIELDS = ("title", "start", "end", "place", "keywords")
 
 
 def known_dates(published: date) -> list[Known]:
-    """The events around `published`, as the pipeline's dated things
-    (settings.TRADEWATCH_KNOWN_DATES): named by their place and their distinctive
-    keywords, those with a capital, a digit or more than one word ("Busan", "100%", "rare
-    earth"), not the common words that tie sentences to many events ("talks", "truce")."""
+    """The events around `published`, as the pipeline's dated things: named by their place
+    and their distinctive keywords, those with a capital, a digit or more than one word
+    ("Busan", "100%", "rare earth"), not the common words that tie sentences to many
+    events ("talks", "truce")."""
+    return known_dates_around([published])[published]
+
+
+def known_dates_around(days: Iterable[date]) -> dict[date, list[Known]]:
+    """known_dates() of each of several days (settings.TRADEWATCH_KNOWN_DATES). Days whose
+    windows overlap share one read of the events in them all: a batch of the door's
+    reports, most published within weeks of each other, reads them once."""
+    spans: list[list[date]] = []  # days whose windows overlap, in order
+    for day in sorted(set(days)):
+        if spans and day - spans[-1][-1] <= 2 * KNOWN_WITHIN:
+            spans[-1].append(day)
+        else:
+            spans.append([day])
     ops = connection.ops
-    days = [ops.adapt_datefield_value(published + sign * KNOWN_WITHIN) for sign in (-1, 1)]
-    events = Event.objects.raw(_known_sql(connection.vendor), days)
-    return [
-        Known(event.title, names, event.start, event.end or event.start)
-        for event in events
-        if (names := _distinctive(event))
-    ]
+    found = {}
+    for span in spans:
+        bounds = [_within(span[0])[0], _within(span[-1])[1]]
+        events = Event.objects.raw(
+            _known_sql(connection.vendor), [ops.adapt_datefield_value(d) for d in bounds]
+        )
+        known = [
+            Known(event.title, names, event.start, event.end or event.start)
+            for event in events
+            if (names := _distinctive(event))
+        ]
+        for day in span:
+            first, last = _within(day)
+            found[day] = [k for k in known if first <= k.start <= last]
+    return found
+
+
+def _within(day: date) -> tuple[date, date]:
+    """The days within KNOWN_WITHIN of `day`, as far as the calendar goes (a batch may
+    hold a report dated 9999-12-31, which the door refuses, but not before its reads)."""
+    return (
+        day - KNOWN_WITHIN if day - date.min >= KNOWN_WITHIN else date.min,
+        day + KNOWN_WITHIN if date.max - day >= KNOWN_WITHIN else date.max,
+    )
 
 
 @cache

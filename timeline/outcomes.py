@@ -49,13 +49,15 @@ class Outcome:
     words: str
 
 
-def outcome_for(claim, event: Event) -> Outcome | None:
+def outcome_for(claim, event: Event, cues: tuple | None = None) -> Outcome | None:
     """The change this claim reports for this event, if it reports one that fits.
 
     `claim` needs .sentence, .mentions (date mentions with date_start/date_end) and
-    .article.published.
+    .article.published; `cues`: outcome_cues(claim.sentence), when the caller has them
+    already (a claim is read against many events).
     """
-    cues = outcome_cues(claim.sentence)
+    if cues is None:
+        cues = outcome_cues(claim.sentence)
     if not cues:
         return None
     published = claim.article.published

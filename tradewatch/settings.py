@@ -273,9 +273,10 @@ if TRADEWATCH_TODAY:
         ) from None
 
 # What the timeline already dates, for the pipeline to read "this month" near a month's edge
-# and narrow seasons to the event a sentence names: a callable(published) -> Known events,
-# by dotted path, so that articles never imports timeline. Empty: the report alone.
-TRADEWATCH_KNOWN_DATES = "timeline.linking.known_dates"
+# and narrow seasons to the event a sentence names: a callable(days) -> {day: Known events
+# around it}, by dotted path, so that articles never imports timeline. Empty: the report
+# alone.
+TRADEWATCH_KNOWN_DATES = "timeline.linking.known_dates_around"
 
 # --- Read replica (docs/scaling.md) -------------------------------------------------------
 # DATABASE_REPLICA_URL names a read-only copy of the primary (a PostgreSQL streaming

@@ -5,7 +5,7 @@ refused alone, and the timeline's reads made once for the batch."""
 from datetime import timedelta
 
 import pytest
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from articles import services
@@ -154,7 +154,33 @@ def test_a_batch_whose_linking_fails_goes_in_one_report_at_a_time(seeded, monkey
     assert stored() == expected
 
 
+def test_a_report_whose_reads_fail_in_the_database_fails_alone(seeded, monkeypatch, caplog):
+    """A report's reads are not in a savepoint of their own: a read that fails may spoil
+    the batch's transaction, and the batch goes in one report at a time."""
+    reports = batch()[:5]
+    bad = reports[2]["published"]
+    read = services.known_dates_around
+
+    def failing(days):
+        days = list(days)
+        if bad in days:
+            raise OperationalError("the read failed")
+        return read(days)
+
+    monkeypatch.setattr(services, "known_dates_around", failing)
+    results = ingest_reports([*reports, {"published": [bad]}, "no report"])
+
+    expected = ["OperationalError" if r["published"] == bad else CREATED for r in reports]
+    assert [outcome(r) for r in results] == [*expected, "TypeError", "TypeError"]
+    assert CREATED in expected and "OperationalError" in expected
+    assert "ingesting them one at a time" in caplog.text
+    assert Article.objects.filter(url__startswith="https://second.example/").count() == (
+        expected.count(CREATED)
+    )
+
+
 def test_a_batch_reads_the_topics_and_the_events_near_its_reports_once(seeded):
+    """And the events that help read their dates, for all their days at once."""
     reports = batch()[:5]
 
     with CaptureQueriesContext(connection) as alone:
@@ -170,9 +196,18 @@ def test_a_batch_reads_the_topics_and_the_events_near_its_reports_once(seeded):
     def topics(queries):
         return [q for q in queries if q["sql"].startswith('SELECT "articles_topic"."id"')]
 
+    def known(queries):  # the events that help read the reports' dates (known_dates)
+        return [q for q in queries if q["sql"].startswith(KNOWN)]
+
     assert len(near(alone.captured_queries)) == len(topics(alone.captured_queries)) == 5
     assert len(near(together.captured_queries)) == len(topics(together.captured_queries)) == 1
+    assert len({report["published"] for report in reports}) > 1  # weeks apart: one read
+    assert len(known(alone.captured_queries)) == 5
+    assert len(known(together.captured_queries)) == 1
     assert len(together.captured_queries) < len(alone.captured_queries)
+
+
+KNOWN = 'SELECT "id", "title", "start", "end", "place", "keywords" FROM "timeline_event"'
 
 
 def outlet_reads(queries) -> list:

@@ -1,8 +1,12 @@
 from datetime import date
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
-from articles.reports import ReportError, decode, parse_report
+from articles.models import Article
+from articles.reports import ReportError, check_header, decode, parse_report
+from tests.strategies import run_together
 
 GOOD = """Title: Talks resume
 Outlet: Test Wire
@@ -77,3 +81,24 @@ def test_decoding_names_the_bad_byte():
 
 def test_decoding_accepts_a_byte_order_mark():
     assert decode("Title: T".encode("utf-8-sig")) == "Title: T"
+
+
+# Web addresses and near misses: schemes, hosts and paths, some too long for the column.
+SCHEMES = ["http://", "https://", "HTTPS://", "ftp://", "gopher://", "mailto:", "https:/", ""]
+HOSTS = ["example.com", "news.example.co.uk", "localhost", "[::1]", "1.2.3.4", "xn--p1ai"]
+HOSTS += ["exa mple.com", "é.com", "user@example.com", "example.com:80", "example.com:99999"]
+HOSTS += ["-bad-.com", "_x.com", "example..com", ""]
+PATHS = run_together(["/", "a", "%20", " ", "?q=1", "#x", "\u200b", "\n", "a" * 120, "a" * 400])
+
+
+@given(url=st.tuples(st.sampled_from(SCHEMES), st.sampled_from(HOSTS), PATHS).map("".join))
+@example(url="https://example.com/talks-resume")
+@example(url="https://example.com/" + "a" * 481)  # a character longer than the column
+def test_a_url_the_header_check_takes_is_one_the_article_field_takes(url):
+    """The door leaves the URL out of the article's full_clean: check_header read it."""
+    header = dict(title="Talks", outlet="Wire", byline="", published=date(2025, 10, 27))
+    try:
+        check_header(url=url, today=date(2025, 10, 28), **header)
+    except ReportError:
+        return
+    Article._meta.get_field("url").clean(url, None)  # a ValidationError if it would not

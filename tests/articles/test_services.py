@@ -242,3 +242,15 @@ def test_the_claims_the_door_returns_answer_their_readers_with_no_query(
             assert list(claim.mentions.all().filter(start=mention.start)) == list(
                 stored.mentions.filter(start=mention.start)
             )
+
+
+def test_reports_with_one_title_get_numbered_slugs_and_a_correction_keeps_its_own():
+    slugs = [
+        ingest(body=f"{BODY}\nReport {n}.", url=f"https://example.com/talks-{n}").article.slug
+        for n in range(3)
+    ]
+    assert slugs == ["talks-resume", "talks-resume-2", "talks-resume-3"]
+    corrected = ingest(body=f"{BODY}\nReport 1, corrected.", url="https://example.com/talks-1")
+    assert corrected.status == "updated" and corrected.article.slug == "talks-resume-2"
+    other = ingest(title="Talks resume!", body=f"{BODY}\nReport 3.", url="https://example.com/3")
+    assert other.article.slug == "talks-resume-4"
