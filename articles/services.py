@@ -31,6 +31,7 @@ from .analysis_rows import (
     topic_keywords,
     topics_by_slug,
 )
+from .analysts import Ahead, Analysts
 from .clock import today
 from .models import Article, Claim, Outlet, Passage
 from .pipeline.analysis import Analysis, analyse, draft_claim
@@ -180,7 +181,7 @@ def ingest_report(
     # Read once: the analysis and the stored claims both want them (and once for a batch).
     topics = read_once("topics", topics_by_slug)
     keywords = topic_keywords(topics)
-    analysis = analyse(body, published, keywords, known_dates_once(published))
+    analysis = analysed(body, published, keywords)
     dated = dateline(analysis, published) if published_estimated else None
     if dated is not None and EARLIEST_PUBLISHED <= dated[0] <= today():
         # The page's own dateline says when it was published: it confirms or corrects the
@@ -189,7 +190,7 @@ def ingest_report(
         published_note = f"from the dateline “{line}” (estimated {published.isoformat()})"
         if day != published:
             published = day
-            analysis = analyse(body, published, keywords, known_dates_once(published))
+            analysis = analysed(body, published, keywords)
         published_estimated = False
     if not analysis.body.strip():
         raise ReportError("empty body: nothing is left once boilerplate is removed")
@@ -234,6 +235,7 @@ class _Batch:
     reads: dict = field(default_factory=dict)
     outlets: dict = field(default_factory=dict)  # outlet_named's, by name as written
     days: set = field(default_factory=set)  # the reports' publication days, not yet read
+    ahead: Ahead | None = None  # the analyses asked of Analysts, when the batch has them
 
 
 _batch: ContextVar[_Batch | None] = ContextVar("tradewatch_ingest_batch", default=None)
@@ -261,12 +263,46 @@ def known_dates_once(published: date) -> tuple[Known, ...]:
     return read_once(("known dates", published), lambda: known_dates(published))
 
 
+def analysed(body: str, published: date, keywords: dict[str, list[str]]) -> Analysis:
+    """The report's analysis: the one the batch's analysts made ahead from the same
+    inputs (articles.analysts), or, when there is none, made here."""
+    known = known_dates_once(published)
+    batch = _batch.get()
+    if batch is not None and batch.ahead is not None:
+        ahead = batch.ahead.analysis(body, published, keywords, known)
+        if ahead is not None:
+            return ahead
+    return analyse(body, published, keywords, known)
+
+
+def ask_ahead(batch: _Batch, reports: list[dict], analysts: Analysts) -> None:
+    """Have the analysts analyse the batch's reports while the door writes: each with
+    the topics and the known dates the door will read for it. A report that cannot go in
+    as it is (a body refused, a field missing) is not asked for: the door says why."""
+    batch.ahead = Ahead()
+    for report in reports:
+        try:
+            body, published = report["body"], report["published"]
+            check_text(body)
+            keywords = topic_keywords(read_once("topics", topics_by_slug))
+            known = known_dates_once(published)
+        except Exception:  # noqa: BLE001 — the door refuses it, with its reason
+            continue
+        try:
+            batch.ahead.ask(analysts, body, published, keywords, known)
+        except Exception:  # noqa: BLE001 — the analysts' process died: the door analyses
+            logger.warning("the analysts stopped; the door analyses the reports itself")
+            return
+
+
 # Reports a batch holds at most: one transaction, so the write lock (SQLite) or the wire
 # grouping lock (PostgreSQL) is held while they all go in, a second or so.
 BATCH_SIZE = 25
 
 
-def ingest_reports(reports: Iterable[dict]) -> list[IngestResult | Exception]:
+def ingest_reports(
+    reports: Iterable[dict], *, analysts: Analysts | None = None
+) -> list[IngestResult | Exception]:
     """Many reports through the door, BATCH_SIZE at a time: for each, in order, its
     IngestResult, or the exception that kept it out (a ReportError says why; anything
     else is a fault, for the caller to log).
@@ -277,21 +313,24 @@ def ingest_reports(reports: Iterable[dict]) -> list[IngestResult | Exception]:
     (reports_ingested, before the batch commits): the timeline reads the events near
     all the batch's reports once and writes their evidence in one go. Should that fail,
     the batch's reports go in again one at a time.
-    `reports`: ingest_report's keyword arguments, each.
+    `reports`: ingest_report's keyword arguments, each. `analysts`: processes that analyse
+    a batch's reports while this one writes them (articles.analysts); the same results.
     """
     reports = list(reports)
     results: list[IngestResult | Exception] = []
     for start in range(0, len(reports), BATCH_SIZE):
-        results += _ingest_batch(reports[start : start + BATCH_SIZE])
+        results += _ingest_batch(reports[start : start + BATCH_SIZE], analysts)
     return results
 
 
-def _ingest_batch(reports: list[dict]) -> list[IngestResult | Exception]:
+def _ingest_batch(reports: list[dict], analysts: Analysts | None) -> list[IngestResult | Exception]:
     batch = _Batch(days=publication_days(reports))
     try:
         with transaction.atomic():
             token = _batch.set(batch)
             try:
+                if analysts is not None:
+                    ask_ahead(batch, reports, analysts)
                 results = [_one(report, alone=False) for report in reports]
             finally:
                 _batch.reset(token)

@@ -16,7 +16,9 @@ missing.) Prints figures; asserts nothing. What it does:
    wrapping those functions for this run only: the database writes are the door less the
    analysis and the linking. Then the database is migrated and seeded again and the same
    reports go through articles.services.ingest_reports, the batch door manage.py ingest
-   sends files through: reports/s and queries per report, its wall time only.
+   sends files through: reports/s and queries per report, its wall time only; and once
+   more with one analyst process (articles.analysts) analysing the reports ahead while
+   the door writes, as manage.py ingest --jobs 2 does on SQLite.
 3. Runs the same texts through the pipeline alone, with no database (analyse, with the
    topics and known dates read beforehand), and then through analyse again with its
    per-step timing hook (analyse(..., timings=...)), which adds up inside that one call the
@@ -186,11 +188,14 @@ def run_door(reports: list[dict], warmup: dict) -> tuple[list[dict], float]:
     return rows, wall
 
 
-def run_batch(reports: list[dict], warmup: dict) -> tuple[float, int, list[str]]:
+def run_batch(reports: list[dict], warmup: dict, analysts: int = 0) -> tuple[float, int, list[str]]:
     """The reports through ingest_reports, the batch door `manage.py ingest` uses: the wall
-    time, the queries, and what became of each report."""
+    time, the queries, and what became of each report. `analysts`: processes analysing
+    the reports ahead (articles.analysts), as `manage.py ingest --jobs N` has N-1 of on
+    SQLite; their start is timed with the rest."""
     from django.db import connection, transaction
 
+    from articles.analysts import Analysts
     from articles.services import ingest_report, ingest_reports
 
     with transaction.atomic():  # the warm-up leaves nothing behind
@@ -201,7 +206,11 @@ def run_batch(reports: list[dict], warmup: dict) -> tuple[float, int, list[str]]
     empty_caches()
     with connection.execute_wrapper(queries):
         start = time.perf_counter()
-        results = ingest_reports(reports)
+        if analysts:
+            with Analysts(analysts) as ahead:
+                results = ingest_reports(reports, analysts=ahead)
+        else:
+            results = ingest_reports(reports)
         wall = time.perf_counter() - start
     statuses = [getattr(r, "status", type(r).__name__) for r in results]
     return wall, queries.count, statuses
@@ -399,6 +408,9 @@ def main(argv=None) -> int:
     prepare_database(config, True)
     batch_wall, batch_queries, batch_statuses = run_batch(reports, warmup)
     print(f"# batch door done in {batch_wall:.1f} s", flush=True)
+    prepare_database(config, True)
+    ahead_wall, ahead_queries, ahead_statuses = run_batch(reports, warmup, analysts=1)
+    print(f"# batch door with an analyst done in {ahead_wall:.1f} s", flush=True)
 
     keywords = topic_keywords()
     known = {}
@@ -455,6 +467,19 @@ def main(argv=None) -> int:
             else ""
         )
     )
+    ahead_rate = len(reports) / ahead_wall
+    ahead_refused = [status for status in ahead_statuses if status != "created"]
+    print(
+        f"Batch door with one analyst process (articles.analysts; manage.py ingest --jobs 2 "
+        f"on SQLite), the same reports into the database as it began: {ahead_wall:.1f} s = "
+        f"{ahead_rate:.2f} reports/s, {1000 / ahead_rate:.1f} ms per report, "
+        f"{ahead_queries / len(reports):.1f} SQL queries per report"
+        + (
+            f"; NOT CREATED: {len(ahead_refused)} ({', '.join(set(ahead_refused))})"
+            if ahead_refused
+            else ""
+        )
+    )
     print()
     print(f"{'stage':<44} {'ms/report':>9} {'ms/1k words':>12} {'of door':>9}")
     print(f"{'':<44} {'(median)':>9} {'(median)':>12} {'(total)':>9}")
@@ -490,6 +515,8 @@ def main(argv=None) -> int:
     print(
         f"  search_dates, mean {1000 * per_report:.1f} ms per report: "
         f"{per_report / (batch_wall / len(reports)):.2f}x the batch door's mean time per report"
+        f" in one process, {per_report / (ahead_wall / len(reports)):.2f}x with one analyst"
+        " process beside it (search_dates runs in one)"
     )
     n = recall["mentions"]
     print(

@@ -2,6 +2,7 @@
 `seed --fixtures` send them): each stored exactly as the door stores it alone, a bad one
 refused alone, and the timeline's reads made once for the batch."""
 
+import os
 from datetime import timedelta
 
 import pytest
@@ -9,6 +10,7 @@ from django.db import OperationalError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from articles import services
+from articles.analysts import Analysts
 from articles.models import Article, Claim
 from articles.reports import ReportError, decode, parse_report
 from articles.services import CREATED, UPDATED, ingest_report, ingest_reports
@@ -128,6 +130,61 @@ def test_a_batch_stores_what_the_door_stores_one_report_at_a_time(seeded, monkey
         # stands at the end. The suggestions for the text it replaced, which no reader
         # could have seen, have no versions of their own.
         assert evidence < alone_stored["versions"][2]
+
+
+def counting_analyses(monkeypatch) -> list:
+    """The analyses the door makes itself (not those its analysts made ahead): one entry
+    each. The analysts' processes are forked at their first report, so the door's own
+    analyse must be counted without touching the pipeline's, which they run."""
+    made = []
+    real = services.analyse
+
+    def counted(*args, **kwargs):
+        made.append(args[1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(services, "analyse", counted)
+    return made
+
+
+# The analysts are forked; the test runner has threads (its timeout watchdog), which Python
+# warns of at fork: they hold no lock the analysts need, and the analysts touch no database.
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+def test_a_batch_analysed_ahead_stores_what_the_door_stores_alone(seeded, monkeypatch):
+    monkeypatch.setattr(services, "BATCH_SIZE", 3)
+    reports = batch()
+    alone, alone_stored = rolled_back(ingest_reports, reports)
+    made = counting_analyses(monkeypatch)
+
+    with Analysts() as analysts:
+        ahead, ahead_stored = rolled_back(
+            lambda reports: ingest_reports(reports, analysts=analysts), reports
+        )
+
+    assert ahead == alone
+    assert ahead_stored == alone_stored
+    # Every report was analysed by the analysts: the door made none of its own.
+    assert made == []
+
+
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+def test_reports_go_in_when_the_analysts_process_has_died(seeded, monkeypatch):
+    reports = batch()
+    alone, alone_stored = rolled_back(ingest_reports, reports)
+    made = counting_analyses(monkeypatch)
+
+    with Analysts() as analysts:
+        # As the kernel's out-of-memory killer would end it: every analysis asked of it fails.
+        analysts.pool.submit(os._exit, 1)
+        ahead, ahead_stored = rolled_back(
+            lambda reports: ingest_reports(reports, analysts=analysts), reports
+        )
+
+    assert ahead == alone
+    assert ahead_stored == alone_stored
+    # The door analysed every report itself (the copy and the empty one are refused after
+    # their analysis, as they are without analysts).
+    assert len(made) == len(reports)
 
 
 def test_the_refused_reports_of_a_batch_say_why_and_the_rest_go_in(seeded):

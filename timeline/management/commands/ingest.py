@@ -16,6 +16,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
+from articles.analysts import Analysts
 from articles.reports import ReportError, check_text, decode, parse_report
 from articles.saved_pages import read_page
 from articles.services import BATCH_SIZE, ingest_reports
@@ -42,8 +43,10 @@ class Command(BaseCommand):
             "--jobs",
             type=int,
             default=1,
-            help="Reports ingested at once, each in a process of its own (default 1; "
-            "PostgreSQL only). Files that name the same URL still go in the order given.",
+            help="Processes at work at once (default 1). PostgreSQL: N reports ingested at "
+            "once, each in a process of its own; files that name the same URL still go in "
+            "the order given. SQLite, one writer at a time: one process writes while N-1 "
+            "analyse the reports ahead of it.",
         )
 
     def handle(self, *args, files, as_json: bool, jobs: int, **options):
@@ -51,18 +54,15 @@ class Command(BaseCommand):
         if not 1 <= jobs <= most:
             # More processes than cores only hold more database connections.
             raise CommandError(f"--jobs is at least 1 and at most {most} (twice the CPUs)")
-        if jobs > 1 and connections["default"].vendor == "sqlite":
-            # Measured: with one write lock, processes only wait for each other
-            # (docs/performance.md, "Several reports at once").
-            self.stderr.write(
-                "--jobs: SQLite takes one writer at a time, so the reports go in one by one "
-                "(several at once needs PostgreSQL)"
-            )
-            jobs = 1
         show_progress = not as_json and len(files) > 1 and sys.stderr.isatty()
         shown = (lambda n, path: progress(n, len(files), path.name)) if show_progress else None
         if jobs == 1 or len(files) == 1:
             rows = ingest_files(files, shown)
+        elif connections["default"].vendor == "sqlite":
+            # One writer at a time (SQLite's one write lock: processes that each wrote would
+            # only wait for each other, docs/performance.md): the others analyse ahead.
+            with Analysts(jobs - 1) as analysts:
+                rows = ingest_files(files, shown, analysts)
         else:
             rows = ingest_at_once(files, jobs, shown)
         if show_progress:
@@ -174,14 +174,16 @@ def url_of(path: Path) -> str:
         return ""
 
 
-def ingest_files(paths: list[Path], shown=None) -> list[dict]:
+def ingest_files(paths: list[Path], shown=None, analysts: Analysts | None = None) -> list[dict]:
     """Each file's row, in order: the reports go through the door in batches
-    (articles.services.ingest_reports), so a bad file fails alone and the rest go in."""
+    (articles.services.ingest_reports), so a bad file fails alone and the rest go in;
+    `analysts` analyse each batch's reports while this process writes them."""
     rows = []
     for start in range(0, len(paths), BATCH_SIZE):
         chunk = paths[start : start + BATCH_SIZE]
         read = [read_file(path) for path in chunk]
-        results = iter(ingest_reports(fields for fields, _ in read if fields is not None))
+        reports = [fields for fields, _ in read if fields is not None]
+        results = iter(ingest_reports(reports, analysts=analysts))
         for path, (fields, row) in zip(chunk, read, strict=True):
             rows.append(row if fields is None else row_of(path, next(results), row))
             if shown:
