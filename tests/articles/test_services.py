@@ -244,6 +244,7 @@ def test_the_claims_the_door_returns_answer_their_readers_with_no_query(
             )
 
 
+@pytest.mark.django_db
 def test_reports_with_one_title_get_numbered_slugs_and_a_correction_keeps_its_own():
     slugs = [
         ingest(body=f"{BODY}\nReport {n}.", url=f"https://example.com/talks-{n}").article.slug
