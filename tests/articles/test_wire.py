@@ -2,17 +2,22 @@
 
 import io
 import random
+import re
 from datetime import date
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from articles import wire_groups
 from articles.models import Article, WireBand
 from articles.pipeline import wire
 from articles.services import UNCHANGED, ingest_report
+from tests.strategies import run_together
 
 # One agency story, as outlets print it.
 STORY = [
@@ -133,6 +138,71 @@ def test_a_signature_is_the_minhash_datasketch_draws_for_the_shingles():
         fresh = MinHash(num_perm=wire.NUM_PERM, seed=wire.SEED, scheme=wire.SCHEME)
         fresh.update_batch([shingle.encode() for shingle in wire.shingles(passages)])
         assert wire.load(wire.signature(passages)) == LeanMinHash(fresh)
+
+
+def plain_shingles(passages):
+    """wire.shingles() spelled plainly: a slice of the words for each shingle."""
+    out = set()
+    for text in passages:
+        words = re.findall(r"\w+", text.lower())
+        if len(words) <= wire.SHINGLE_WORDS:
+            if words:
+                out.add(" ".join(words))
+            continue
+        out.update(
+            " ".join(words[i : i + wire.SHINGLE_WORDS])
+            for i in range(len(words) - wire.SHINGLE_WORDS + 1)
+        )
+    return out
+
+
+def datasketch_signature(passages):
+    """What datasketch makes of the passages' shingles, through its own MinHash (a hash
+    function call for each shingle) and LeanMinHash.serialize: the reference for
+    wire.signature(), which computes the same bytes in numpy."""
+    from datasketch import LeanMinHash, MinHash
+
+    words = plain_shingles(passages)
+    if len(words) < wire.MIN_SHINGLES:
+        return None
+    minhash = MinHash(num_perm=wire.NUM_PERM, seed=wire.SEED, scheme=wire.SCHEME)
+    minhash.update_batch([w.encode() for w in words])
+    lean = LeanMinHash(minhash)
+    buf = bytearray(lean.bytesize(byteorder="<"))
+    lean.serialize(buf, byteorder="<")
+    return bytes(buf)
+
+
+# Words of the story, letters outside ASCII (one whose lower case is two code points, one
+# that is no letter of a word), and what stands between words.
+passage_text = run_together(
+    [*{w for p in STORY for w in p.split()}, "é", "ß", "İ", "中国", "’", "½", "_", "2", *" ,.-\n"],
+    max_size=60,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(passages=st.lists(passage_text, max_size=8))
+def test_the_shingles_and_the_signature_are_the_plain_spelling_s_and_datasketch_s(passages):
+    assert wire.shingles(passages) == plain_shingles(passages)
+    expected = datasketch_signature(passages)
+    assert wire.signature(passages) == expected
+    # Shingles hashed a few at a time make the same signature as all at once.
+    with mock.patch.object(wire, "BATCH", 7):
+        assert wire.signature(passages) == expected
+
+
+@settings(max_examples=5, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_a_report_of_more_shingles_than_a_batch_has_datasketch_s_signature(seed):
+    draw = random.Random(seed)
+    words = [
+        f"{draw.choice(['talk', 'tariff', 'soja', 'été'])}{draw.randrange(100)}"
+        for _ in range(5000)
+    ]
+    passages = [" ".join(words[:4200]), " ".join(words[4200:])]
+    assert len(wire.shingles(passages)) > wire.BATCH
+    assert wire.signature(passages) == datasketch_signature(passages)
 
 
 def test_copies_of_one_wire_story_are_one_group_with_the_earliest_as_origin(db):
