@@ -210,6 +210,18 @@ def load(stored):
     return LeanMinHash.deserialize(bytes(stored), byteorder="<")
 
 
+def hash_values(stored):
+    """A stored signature's hash values, read in place as a uint32 array, when it is of
+    the form signature() writes (SEED, NUM_PERM, affine32); otherwise None, and load()
+    reads it. Reading the values needs no LeanMinHash (struct unpacking 128 values into
+    a tuple, then an array), for every candidate of every report grouped."""
+    import numpy as np
+
+    if len(stored) != _SIZE or stored[: len(_HEADER)] != _HEADER:
+        return None
+    return np.frombuffer(stored, dtype="<u4", offset=len(_HEADER))
+
+
 @cache
 def lsh_params() -> tuple[int, int]:
     """Bands and rows for THRESHOLD, which datasketch finds by integration: once."""
@@ -228,11 +240,15 @@ def band_keys(stored: bytes) -> list[int]:
     band's number and values, signed to fit a database bigint.
     """
     bands, rows = lsh_params()
-    values = load(stored).hashvalues.astype("<u8")
+    values = hash_values(stored)
+    if values is None:
+        values = load(stored).hashvalues
+    # Each value as 8 bytes, little-endian; a band is `rows` of them in a row.
+    raw, width = values.astype("<u8").tobytes(), rows * 8
     return [
         int.from_bytes(
             hashlib.blake2b(
-                band.to_bytes(2, "little") + values[band * rows : (band + 1) * rows].tobytes(),
+                band.to_bytes(2, "little") + raw[band * width : (band + 1) * width],
                 digest_size=8,
             ).digest(),
             "little",
@@ -247,12 +263,21 @@ def similar(stored: bytes, others: Iterable[tuple[object, bytes]]) -> dict[objec
     Jaccard similarity, for those at THRESHOLD or above.
 
     `others` are the candidates: the reports that share one of its bands (band_keys);
-    each one's similarity is estimated from the two signatures.
+    each one's similarity is estimated from the two signatures, as datasketch's jaccard
+    estimates it (the share of hash values the two have alike), from their values read
+    in place (hash_values); a signature of another form goes through datasketch, which
+    refuses to compare two of different schemes.
     """
-    mine = load(stored)
+    import numpy as np
+
+    mine = hash_values(stored)
     found = {}
     for key, other in others:
-        score = mine.jaccard(load(other))
+        theirs = hash_values(other)
+        if mine is None or theirs is None:
+            score = load(stored).jaccard(load(other))
+        else:
+            score = int(np.count_nonzero(mine == theirs)) / NUM_PERM
         if score >= THRESHOLD:
             found[key] = score
     return found

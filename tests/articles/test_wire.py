@@ -1,5 +1,6 @@
 """Wire copy: reports printing the same agency story are one group, the earliest its origin."""
 
+import hashlib
 import io
 import random
 import re
@@ -203,6 +204,66 @@ def test_a_report_of_more_shingles_than_a_batch_has_datasketch_s_signature(seed)
     passages = [" ".join(words[:4200]), " ".join(words[4200:])]
     assert len(wire.shingles(passages)) > wire.BATCH
     assert wire.signature(passages) == datasketch_signature(passages)
+
+
+def serialised(values, scheme=wire.SCHEME):
+    from datasketch import LeanMinHash
+
+    lean = LeanMinHash(seed=wire.SEED, hashvalues=values, scheme=scheme)
+    buf = bytearray(lean.bytesize(byteorder="<"))
+    lean.serialize(buf, byteorder="<")
+    return bytes(buf)
+
+
+hash_values = st.lists(st.integers(0, 2**32 - 1), min_size=wire.NUM_PERM, max_size=wire.NUM_PERM)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    mine=hash_values,
+    others=st.lists(
+        st.tuples(
+            hash_values, st.lists(st.booleans(), min_size=wire.NUM_PERM, max_size=wire.NUM_PERM)
+        )
+    ),
+)
+def test_stored_signatures_read_in_place_give_datasketch_s_bands_and_similarity(mine, others):
+    # Each other signature takes some of its values from mine: some near copies, some not.
+    others = [
+        [m if same else o for m, o, same in zip(mine, values, alike, strict=True)]
+        for values, alike in others
+    ]
+    stored = serialised(mine)
+    bands, rows = wire.lsh_params()
+    values = wire.load(stored).hashvalues.astype("<u8")
+    assert wire.band_keys(stored) == [
+        int.from_bytes(
+            hashlib.blake2b(
+                band.to_bytes(2, "little") + values[band * rows : (band + 1) * rows].tobytes(),
+                digest_size=8,
+            ).digest(),
+            "little",
+            signed=True,
+        )
+        for band in range(bands)
+    ]
+    expected = {
+        i: score
+        for i, other in enumerate(others)
+        if (score := wire.load(stored).jaccard(wire.load(serialised(other)))) >= wire.THRESHOLD
+    }
+    for read in (bytes, memoryview):  # SQLite reads bytes, PostgreSQL a memoryview
+        found = wire.similar(read(stored), [(i, read(serialised(o))) for i, o in enumerate(others)])
+        assert found == expected
+        assert all(type(score) is float for score in found.values())
+
+
+def test_a_signature_of_another_scheme_is_refused_as_datasketch_refuses_it():
+    legacy = serialised(list(range(wire.NUM_PERM)), scheme="legacy")
+    mine = serialised(list(range(wire.NUM_PERM)))
+    with pytest.raises(ValueError, match="different permutation schemes"):
+        wire.similar(mine, [(1, legacy)])
+    assert wire.band_keys(legacy) == wire.band_keys(mine)
 
 
 def test_copies_of_one_wire_story_are_one_group_with_the_earliest_as_origin(db):
