@@ -115,6 +115,44 @@ def test_a_report_names_its_agency_only_when_it_credits_its_copy(body, byline, a
     assert wire.agency_named(body, byline=byline) == agency
 
 
+def plain_agency_credited(body):
+    """The agency whose credit comes first in the body, every credit searched for in
+    every text (wire.agency_named searches only texts that name the agency as a credit
+    does)."""
+    found = [
+        (match.start(), key)
+        for key, pattern in wire._CREDITS.items()
+        if (match := pattern.search(body))
+    ]
+    return min(found)[1] if found else ""
+
+
+# An agency's name with what may stand before and after it, in a credit or in running
+# text ("APEC", "told AFP", "Reuters reported"), among other lines and words.
+named = st.tuples(
+    st.sampled_from(
+        ["", "(", "( ", "\n(", "— ", "–", "-", " ", "\n", "\n\n  ", "With inputs from ", "by "]
+        + ["Additional reporting by ", "Source: ", "source:", "Courtesy", "via ", "copyright "]
+        + ["told ", "The "]
+    ),
+    st.sampled_from([name for _, names in wire.AGENCIES.values() for name in names]),
+    st.sampled_from(
+        ["", ")", " )", "\n)", ".", ". ", " .", ".\n", "\n", " copy", "  COPY.", "\tcopy"]
+        + ["copy", " copyright", "EC", " reported", "'s", " said."]
+    ),
+).map("".join)
+credit_text = st.lists(
+    st.one_of(named, st.sampled_from(["The talks ended.", " ", "\n", "é", "’", "_", "2"])),
+    max_size=8,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(body=credit_text)
+def test_only_texts_without_a_credit_go_unsearched(body):
+    assert wire.agency_named(body) == plain_agency_credited(body)
+
+
 def test_a_page_whose_removed_dateline_is_an_agency_s_is_its_copy():
     dateline = "AP Updated 3:15 PM EDT, June 2, 2025"
     assert wire.agency_named("The talks ended.", datelines=[dateline]) == "ap"
