@@ -1,18 +1,24 @@
 """Wire copy: reports printing the same agency story are one group, the earliest its origin."""
 
+import hashlib
 import io
 import random
+import re
 from datetime import date
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from articles import wire_groups
 from articles.models import Article, WireBand
 from articles.pipeline import wire
 from articles.services import UNCHANGED, ingest_report
+from tests.strategies import run_together
 
 # One agency story, as outlets print it.
 STORY = [
@@ -109,6 +115,44 @@ def test_a_report_names_its_agency_only_when_it_credits_its_copy(body, byline, a
     assert wire.agency_named(body, byline=byline) == agency
 
 
+def plain_agency_credited(body):
+    """The agency whose credit comes first in the body, every credit searched for in
+    every text (wire.agency_named searches only texts that name the agency as a credit
+    does)."""
+    found = [
+        (match.start(), key)
+        for key, pattern in wire._CREDITS.items()
+        if (match := pattern.search(body))
+    ]
+    return min(found)[1] if found else ""
+
+
+# An agency's name with what may stand before and after it, in a credit or in running
+# text ("APEC", "told AFP", "Reuters reported"), among other lines and words.
+named = st.tuples(
+    st.sampled_from(
+        ["", "(", "( ", "\n(", "— ", "–", "-", " ", "\n", "\n\n  ", "With inputs from ", "by "]
+        + ["Additional reporting by ", "Source: ", "source:", "Courtesy", "via ", "copyright "]
+        + ["told ", "The "]
+    ),
+    st.sampled_from([name for _, names in wire.AGENCIES.values() for name in names]),
+    st.sampled_from(
+        ["", ")", " )", "\n)", ".", ". ", " .", ".\n", "\n", " copy", "  COPY.", "\tcopy"]
+        + ["copy", " copyright", "EC", " reported", "'s", " said."]
+    ),
+).map("".join)
+credit_text = st.lists(
+    st.one_of(named, st.sampled_from(["The talks ended.", " ", "\n", "é", "’", "_", "2"])),
+    max_size=8,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(body=credit_text)
+def test_only_texts_without_a_credit_go_unsearched(body):
+    assert wire.agency_named(body) == plain_agency_credited(body)
+
+
 def test_a_page_whose_removed_dateline_is_an_agency_s_is_its_copy():
     dateline = "AP Updated 3:15 PM EDT, June 2, 2025"
     assert wire.agency_named("The talks ended.", datelines=[dateline]) == "ap"
@@ -133,6 +177,131 @@ def test_a_signature_is_the_minhash_datasketch_draws_for_the_shingles():
         fresh = MinHash(num_perm=wire.NUM_PERM, seed=wire.SEED, scheme=wire.SCHEME)
         fresh.update_batch([shingle.encode() for shingle in wire.shingles(passages)])
         assert wire.load(wire.signature(passages)) == LeanMinHash(fresh)
+
+
+def plain_shingles(passages):
+    """wire.shingles() spelled plainly: a slice of the words for each shingle."""
+    out = set()
+    for text in passages:
+        words = re.findall(r"\w+", text.lower())
+        if len(words) <= wire.SHINGLE_WORDS:
+            if words:
+                out.add(" ".join(words))
+            continue
+        out.update(
+            " ".join(words[i : i + wire.SHINGLE_WORDS])
+            for i in range(len(words) - wire.SHINGLE_WORDS + 1)
+        )
+    return out
+
+
+def datasketch_signature(passages):
+    """What datasketch makes of the passages' shingles, through its own MinHash (a hash
+    function call for each shingle) and LeanMinHash.serialize: the reference for
+    wire.signature(), which computes the same bytes in numpy."""
+    from datasketch import LeanMinHash, MinHash
+
+    words = plain_shingles(passages)
+    if len(words) < wire.MIN_SHINGLES:
+        return None
+    minhash = MinHash(num_perm=wire.NUM_PERM, seed=wire.SEED, scheme=wire.SCHEME)
+    minhash.update_batch([w.encode() for w in words])
+    lean = LeanMinHash(minhash)
+    buf = bytearray(lean.bytesize(byteorder="<"))
+    lean.serialize(buf, byteorder="<")
+    return bytes(buf)
+
+
+# Words of the story, letters outside ASCII (one whose lower case is two code points, one
+# that is no letter of a word), and what stands between words.
+passage_text = run_together(
+    [*{w for p in STORY for w in p.split()}, "é", "ß", "İ", "中国", "’", "½", "_", "2", *" ,.-\n"],
+    max_size=60,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(passages=st.lists(passage_text, max_size=8))
+def test_the_shingles_and_the_signature_are_the_plain_spelling_s_and_datasketch_s(passages):
+    assert wire.shingles(passages) == plain_shingles(passages)
+    expected = datasketch_signature(passages)
+    assert wire.signature(passages) == expected
+    # Shingles hashed a few at a time make the same signature as all at once.
+    with mock.patch.object(wire, "BATCH", 7):
+        assert wire.signature(passages) == expected
+
+
+@settings(max_examples=5, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_a_report_of_more_shingles_than_a_batch_has_datasketch_s_signature(seed):
+    draw = random.Random(seed)
+    words = [
+        f"{draw.choice(['talk', 'tariff', 'soja', 'été'])}{draw.randrange(100)}"
+        for _ in range(5000)
+    ]
+    passages = [" ".join(words[:4200]), " ".join(words[4200:])]
+    assert len(wire.shingles(passages)) > wire.BATCH
+    assert wire.signature(passages) == datasketch_signature(passages)
+
+
+def serialised(values, scheme=wire.SCHEME):
+    from datasketch import LeanMinHash
+
+    lean = LeanMinHash(seed=wire.SEED, hashvalues=values, scheme=scheme)
+    buf = bytearray(lean.bytesize(byteorder="<"))
+    lean.serialize(buf, byteorder="<")
+    return bytes(buf)
+
+
+hash_values = st.lists(st.integers(0, 2**32 - 1), min_size=wire.NUM_PERM, max_size=wire.NUM_PERM)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    mine=hash_values,
+    others=st.lists(
+        st.tuples(
+            hash_values, st.lists(st.booleans(), min_size=wire.NUM_PERM, max_size=wire.NUM_PERM)
+        )
+    ),
+)
+def test_stored_signatures_read_in_place_give_datasketch_s_bands_and_similarity(mine, others):
+    # Each other signature takes some of its values from mine: some near copies, some not.
+    others = [
+        [m if same else o for m, o, same in zip(mine, values, alike, strict=True)]
+        for values, alike in others
+    ]
+    stored = serialised(mine)
+    bands, rows = wire.lsh_params()
+    values = wire.load(stored).hashvalues.astype("<u8")
+    assert wire.band_keys(stored) == [
+        int.from_bytes(
+            hashlib.blake2b(
+                band.to_bytes(2, "little") + values[band * rows : (band + 1) * rows].tobytes(),
+                digest_size=8,
+            ).digest(),
+            "little",
+            signed=True,
+        )
+        for band in range(bands)
+    ]
+    expected = {
+        i: score
+        for i, other in enumerate(others)
+        if (score := wire.load(stored).jaccard(wire.load(serialised(other)))) >= wire.THRESHOLD
+    }
+    for read in (bytes, memoryview):  # SQLite reads bytes, PostgreSQL a memoryview
+        found = wire.similar(read(stored), [(i, read(serialised(o))) for i, o in enumerate(others)])
+        assert found == expected
+        assert all(type(score) is float for score in found.values())
+
+
+def test_a_signature_of_another_scheme_is_refused_as_datasketch_refuses_it():
+    legacy = serialised(list(range(wire.NUM_PERM)), scheme="legacy")
+    mine = serialised(list(range(wire.NUM_PERM)))
+    with pytest.raises(ValueError, match="different permutation schemes"):
+        wire.similar(mine, [(1, legacy)])
+    assert wire.band_keys(legacy) == wire.band_keys(mine)
 
 
 def test_copies_of_one_wire_story_are_one_group_with_the_earliest_as_origin(db):
