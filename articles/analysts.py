@@ -10,9 +10,10 @@ costs the door its writes, and the analysis of the next report runs beside them.
     with Analysts() as analysts:
         results = ingest_reports(reports, analysts=analysts)
 
-The door (articles.services) asks for each report's analysis when it gets to it, and
-analyses the report itself if the analysts cannot (their process died, or it raised):
-the result is the same either way, only slower. The processes are forked, so they start
+The analysts also make each report's wire signature (articles.pipeline.wire), which
+needs no database either. The door (articles.services) asks for each report's when it
+gets to it, and makes them itself if the analysts cannot (their process died, or it
+raised): the result is the same either way, only slower. The processes are forked, so they start
 with everything this one has loaded; they never touch the database, and they end when
 the `with` block does.
 """
@@ -23,6 +24,7 @@ from datetime import date
 
 from .pipeline.analysis import Analysis, analyse
 from .pipeline.dates import Known
+from .pipeline.wire import signature, signed_text
 
 
 class Analysts:
@@ -50,15 +52,26 @@ class Analysts:
     def submit(
         self, body: str, published: date, topics: dict[str, list[str]], known: tuple[Known, ...]
     ) -> Future:
-        """The future Analysis of analyse(body, published, topics, known)."""
+        """The future (Analysis, signature) of the report: made_ahead()'s."""
         if self.pool is None:
             raise RuntimeError("Analysts are used inside their `with` block")
-        return self.pool.submit(analyse, body, published, topics, known)
+        return self.pool.submit(made_ahead, body, published, topics, known)
+
+
+def made_ahead(
+    body: str, published: date, topics: dict[str, list[str]], known: tuple[Known, ...]
+) -> tuple[Analysis, bytes | None]:
+    """What an analyst makes of a report: analyse(body, published, topics, known), and the
+    wire signature of its passages (articles.pipeline.wire), which needs no database
+    either and which the door would otherwise make while it holds the write lock."""
+    analysis = analyse(body, published, topics, known)
+    return analysis, signature(signed_text(analysis.passages))
 
 
 class Ahead:
-    """The analyses one batch asked for, by report: analysis() gives a report's when it
-    was asked for with the same inputs, else None (the door then analyses it itself)."""
+    """What one batch asked of its analysts, by report: made() gives a report's analysis
+    and signature when they were asked for with the same inputs, else None (the door then
+    makes them itself)."""
 
     def __init__(self):
         self._futures: dict[tuple[str, date], tuple[dict, tuple, Future]] = {}
@@ -67,7 +80,9 @@ class Ahead:
         future = analysts.submit(body, published, topics, known)
         self._futures[body, published] = (topics, known, future)
 
-    def analysis(self, body: str, published: date, topics, known) -> Analysis | None:
+    def made(
+        self, body: str, published: date, topics, known
+    ) -> tuple[Analysis, bytes | None] | None:
         asked = self._futures.pop((body, published), None)
         if asked is None or asked[:2] != (topics, known):
             return None

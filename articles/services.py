@@ -33,9 +33,10 @@ from .analysis_rows import (
 )
 from .analysts import Ahead, Analysts
 from .clock import today
-from .models import Article, Claim, Outlet, Passage
+from .models import Article, Claim, Outlet
 from .pipeline.analysis import Analysis, analyse, draft_claim
 from .pipeline.dates import Known, find_dates
+from .pipeline.wire import signed_text
 from .reports import (
     EARLIEST_PUBLISHED,
     ReportError,
@@ -181,7 +182,7 @@ def ingest_report(
     # Read once: the analysis and the stored claims both want them (and once for a batch).
     topics = read_once("topics", topics_by_slug)
     keywords = topic_keywords(topics)
-    analysis = analysed(body, published, keywords)
+    analysis, signed = analysed(body, published, keywords)
     dated = dateline(analysis, published) if published_estimated else None
     if dated is not None and EARLIEST_PUBLISHED <= dated[0] <= today():
         # The page's own dateline says when it was published: it confirms or corrects the
@@ -190,7 +191,7 @@ def ingest_report(
         published_note = f"from the dateline “{line}” (estimated {published.isoformat()})"
         if day != published:
             published = day
-            analysis = analysed(body, published, keywords)
+            analysis, signed = analysed(body, published, keywords)
         published_estimated = False
     if not analysis.body.strip():
         raise ReportError("empty body: nothing is left once boilerplate is removed")
@@ -210,6 +211,7 @@ def ingest_report(
         pk=article.pk if article is not None else None,
         expected_version=expected_version,
         topics=topics,
+        signed=signed,
     )
     for attempt in range(1, ATTEMPTS + 1):
         try:
@@ -263,16 +265,17 @@ def known_dates_once(published: date) -> tuple[Known, ...]:
     return read_once(("known dates", published), lambda: known_dates(published))
 
 
-def analysed(body: str, published: date, keywords: dict[str, list[str]]) -> Analysis:
-    """The report's analysis: the one the batch's analysts made ahead from the same
-    inputs (articles.analysts), or, when there is none, made here."""
+def analysed(body: str, published: date, keywords: dict[str, list[str]]) -> tuple[Analysis, object]:
+    """The report's analysis and its passages' wire signature: those the batch's analysts
+    made ahead from the same inputs (articles.analysts); or, when there are none, the
+    analysis made here and wire_groups.UNSIGNED (the wire grouping signs the passages)."""
     known = known_dates_once(published)
     batch = _batch.get()
     if batch is not None and batch.ahead is not None:
-        ahead = batch.ahead.analysis(body, published, keywords, known)
-        if ahead is not None:
-            return ahead
-    return analyse(body, published, keywords, known)
+        made = batch.ahead.made(body, published, keywords, known)
+        if made is not None:
+            return made
+    return analyse(body, published, keywords, known), wire_groups.UNSIGNED
 
 
 def ask_ahead(batch: _Batch, reports: list[dict], analysts: Analysts) -> None:
@@ -393,6 +396,7 @@ def store_report(
     outlet,
     raw_html="",
     topics=None,
+    signed=wire_groups.UNSIGNED,
     **header,
 ) -> IngestResult:
     """ingest_report's writes, in its transaction; the stored rows are read locked, so what
@@ -471,9 +475,7 @@ def store_report(
     claims = store_analysis(article, analysis, new=status == CREATED, topics=topics)
     content_changed.send(sender=Article)  # rows written in bulk send no model signal
     # Which reports print the same copy: from the passages, against stored signatures.
-    wire_groups.group(
-        article, [p.text for p in analysis.passages if p.kind != Passage.Kind.HEADING]
-    )
+    wire_groups.group(article, signed_text(analysis.passages), signed=signed)
     batch = _batch.get()
     if batch is None:
         report_ingested.send(sender=Article, article=article, status=status, claims=claims)

@@ -18,8 +18,11 @@ from tradewatch import statements
 from .pipeline.wire import AGENCIES, WINDOW, agency_named, band_keys, signature, similar
 from .signals import content_changed
 
+# group()'s `signed` when the passages are not signed yet: it signs them.
+UNSIGNED = object()
 
-def group(article, passages: Iterable[str], *, model=None, bands=None) -> None:
+
+def group(article, passages: Iterable[str], *, model=None, bands=None, signed=UNSIGNED) -> None:
     """Fingerprint a stored article and put it in its wire group, or in none.
 
     Reads the signatures (never the bodies) of the reports published within WINDOW of
@@ -27,7 +30,8 @@ def group(article, passages: Iterable[str], *, model=None, bands=None) -> None:
     bridges. Writes with update(), so derived fields make no new version in the
     article's history. `model` and `bands` are the Article and WireBand models (a
     migration passes its historical ones; one from before WireBand passes no `bands`, and
-    every report of the window is compared).
+    every report of the window is compared). `signed`: the passages' signature, when it
+    was made already (articles.analysts makes it ahead, with the analysis).
     """
     if model is None:
         from .models import Article as model
@@ -35,7 +39,7 @@ def group(article, passages: Iterable[str], *, model=None, bands=None) -> None:
     articles = model._default_manager
     one_at_a_time(articles.db)
 
-    stored = signature(passages)
+    stored = signature(passages) if signed is UNSIGNED else signed
     keys = band_keys(stored) if stored is not None and bands is not None else []
     if bands is not None:
         if article.wire_signature is not None:

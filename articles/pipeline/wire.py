@@ -129,6 +129,12 @@ def agency_named(
     return min(found)[1] if found else ""
 
 
+def signed_text(blocks) -> list[str]:
+    """The passages (articles.pipeline.split's blocks, or stored passages) a report's
+    signature is made of: all but its headings, which copies rewrite most freely."""
+    return [block.text for block in blocks if block.kind != "heading"]
+
+
 def shingles(passages: Iterable[str]) -> set[str]:
     """The word shingles of the passages, each passage on its own: moving a paragraph
     changes nothing, rewording a sentence changes only the shingles that cross it.

@@ -9,7 +9,7 @@ import pytest
 from django.db import OperationalError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from articles import services
+from articles import services, wire_groups
 from articles.analysts import Analysts
 from articles.models import Article, Claim
 from articles.reports import ReportError, decode, parse_report
@@ -133,17 +133,22 @@ def test_a_batch_stores_what_the_door_stores_one_report_at_a_time(seeded, monkey
 
 
 def counting_analyses(monkeypatch) -> list:
-    """The analyses the door makes itself (not those its analysts made ahead): one entry
-    each. The analysts' processes are forked at their first report, so the door's own
-    analyse must be counted without touching the pipeline's, which they run."""
+    """The analyses and wire signatures the door makes itself (not those its analysts made
+    ahead): one entry each. The analysts' processes are forked at their first report, so
+    the door's own must be counted without touching the pipeline's, which they run."""
     made = []
-    real = services.analyse
+    analyse, sign = services.analyse, wire_groups.signature
 
-    def counted(*args, **kwargs):
-        made.append(args[1])
-        return real(*args, **kwargs)
+    def analysed(*args, **kwargs):
+        made.append(("analysis", args[1]))
+        return analyse(*args, **kwargs)
 
-    monkeypatch.setattr(services, "analyse", counted)
+    def signed(*args, **kwargs):
+        made.append(("signature", len(args[0])))
+        return sign(*args, **kwargs)
+
+    monkeypatch.setattr(services, "analyse", analysed)
+    monkeypatch.setattr(wire_groups, "signature", signed)
     return made
 
 
@@ -163,7 +168,7 @@ def test_a_batch_analysed_ahead_stores_what_the_door_stores_alone(seeded, monkey
 
     assert ahead == alone
     assert ahead_stored == alone_stored
-    # Every report was analysed by the analysts: the door made none of its own.
+    # Every report was analysed and signed by the analysts: the door made none of its own.
     assert made == []
 
 
@@ -183,8 +188,9 @@ def test_reports_go_in_when_the_analysts_process_has_died(seeded, monkeypatch):
     assert ahead == alone
     assert ahead_stored == alone_stored
     # The door analysed every report itself (the copy and the empty one are refused after
-    # their analysis, as they are without analysts).
-    assert len(made) == len(reports)
+    # their analysis, as they are without analysts), and signed those it stored.
+    assert [what for what, _ in made].count("analysis") == len(reports)
+    assert [what for what, _ in made].count("signature") == len(reports) - 2
 
 
 def test_the_refused_reports_of_a_batch_say_why_and_the_rest_go_in(seeded):
