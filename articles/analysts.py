@@ -2,91 +2,178 @@
 
 The analysis (articles.pipeline.analyse) reads no database: it needs only the report's
 text and day, the topics' keywords and the timeline's dates around that day, which the
-door reads anyway. It is a quarter of a report's time in the batch door, spent while the
-batch's transaction holds the write lock (SQLite's only one). With Analysts, a batch's
-reports are analysed in other processes while this one writes: on two CPUs, a report
-costs the door its writes, and the analysis of the next report runs beside them.
+door reads anyway. Nor does the wire signature of its passages (articles.pipeline.wire).
+Together they are nearly half of a report's time in the batch door, spent while the
+batch's transaction holds the write lock (SQLite's only one). With Analysts, other
+processes make them for a batch's reports while this one writes:
 
     with Analysts() as analysts:
         results = ingest_reports(reports, analysts=analysts)
 
-The analysts also make each report's wire signature (articles.pipeline.wire), which
-needs no database either. The door (articles.services) asks for each report's when it
-gets to it, and makes them itself if the analysts cannot (their process died, or it
-raised): the result is the same either way, only slower. The processes are forked, so they start
-with everything this one has loaded; they never touch the database, and they end when
-the `with` block does.
+The door (articles.services) asks for each report's when it gets to it, and makes them
+itself if the analysts cannot (their process died, or the analysis raised): the result
+is the same either way, only slower.
+
+Each analyst is a forked process (it starts at once, with the pipeline's compiled
+patterns and word lists already in memory) joined to this one by a pipe: a batch's
+reports go to it in one message, and it sends back what it made of each, in order, as
+it goes. No thread of this process relays them (as concurrent.futures' would, taking
+the interpreter's lock from the writes for every report): the door reads a report's
+answer from the pipe when it needs it. The analysts never touch the database, and end
+when the `with` block does.
 """
 
+import logging
 import multiprocessing
-from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import date
+from itertools import count
 
 from .pipeline.analysis import Analysis, analyse
 from .pipeline.dates import Known
 from .pipeline.wire import signature, signed_text
 
+logger = logging.getLogger(__name__)
 
-class Analysts:
-    """A pool of `processes` analysing reports (articles.pipeline.analyse) ahead."""
-
-    def __init__(self, processes: int = 1):
-        if processes < 1:
-            raise ValueError("Analysts needs at least one process")
-        self.processes = processes
-        self.pool: ProcessPoolExecutor | None = None
-
-    def __enter__(self) -> "Analysts":
-        # Forked: a worker starts at once, with the pipeline's compiled patterns and word
-        # lists already in memory (spawning one re-imports Django and the pipeline).
-        self.pool = ProcessPoolExecutor(
-            max_workers=self.processes, mp_context=multiprocessing.get_context("fork")
-        )
-        return self
-
-    def __exit__(self, *exc) -> None:
-        pool, self.pool = self.pool, None
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
-
-    def submit(
-        self, body: str, published: date, topics: dict[str, list[str]], known: tuple[Known, ...]
-    ) -> Future:
-        """The future (Analysis, signature) of the report: made_ahead()'s."""
-        if self.pool is None:
-            raise RuntimeError("Analysts are used inside their `with` block")
-        return self.pool.submit(made_ahead, body, published, topics, known)
+# How long the end of the `with` block waits for an analyst to finish before stopping it.
+STOP_SECONDS = 10
 
 
 def made_ahead(
     body: str, published: date, topics: dict[str, list[str]], known: tuple[Known, ...]
 ) -> tuple[Analysis, bytes | None]:
     """What an analyst makes of a report: analyse(body, published, topics, known), and the
-    wire signature of its passages (articles.pipeline.wire), which needs no database
-    either and which the door would otherwise make while it holds the write lock."""
+    wire signature of its passages, which the door would otherwise make while it holds
+    the write lock."""
     analysis = analyse(body, published, topics, known)
     return analysis, signature(signed_text(analysis.passages))
 
 
-class Ahead:
-    """What one batch asked of its analysts, by report: made() gives a report's analysis
-    and signature when they were asked for with the same inputs, else None (the door then
-    makes them itself)."""
-
-    def __init__(self):
-        self._futures: dict[tuple[str, date], tuple[dict, tuple, Future]] = {}
-
-    def ask(self, analysts: Analysts, body: str, published: date, topics, known) -> None:
-        future = analysts.submit(body, published, topics, known)
-        self._futures[body, published] = (topics, known, future)
-
-    def made(
-        self, body: str, published: date, topics, known
-    ) -> tuple[Analysis, bytes | None] | None:
-        asked = self._futures.pop((body, published), None)
-        if asked is None or asked[:2] != (topics, known):
-            return None
+def _work(pipe) -> None:
+    """An analyst's life: each message is a list of (number, report's inputs); each
+    report's answer goes back as (number, made_ahead(...)), or (number, None) when that
+    raised. None, or the pipe closing, ends it."""
+    while True:
         try:
-            return asked[2].result()
-        except Exception:  # noqa: BLE001 — a dead process, or an analysis that raised:
-            return None  # the door analyses it itself, and says what went wrong if it fails
+            jobs = pipe.recv()
+        except EOFError:
+            return
+        if jobs is None:
+            return
+        for number, inputs in jobs:
+            try:
+                made = made_ahead(*inputs)
+            except Exception:  # noqa: BLE001 — the door analyses it again and says why it fails
+                made = None
+            try:
+                pipe.send((number, made))
+            except Exception:  # noqa: BLE001 — an answer that cannot be sent: the door's to make
+                pipe.send((number, None))
+
+
+class Analysts:
+    """`processes` analysts, started by `with` and stopped at its end."""
+
+    def __init__(self, processes: int = 1):
+        if processes < 1:
+            raise ValueError("Analysts needs at least one process")
+        self.processes = processes
+        self.running: list[tuple[multiprocessing.Process, object]] = []
+        self._numbers = count()
+
+    def __enter__(self) -> "Analysts":
+        context = multiprocessing.get_context("fork")
+        for _ in range(self.processes):
+            ours, theirs = context.Pipe()
+            process = context.Process(target=_work, args=(theirs,), daemon=True)
+            process.start()
+            theirs.close()
+            self.running.append((process, ours))
+        return self
+
+    def __exit__(self, *exc) -> None:
+        running, self.running = self.running, []
+        for _, pipe in running:
+            try:
+                pipe.send(None)
+            except OSError:
+                pass  # gone already
+        for process, pipe in running:
+            process.join(STOP_SECONDS)
+            if process.is_alive():
+                process.kill()
+                process.join()
+            pipe.close()
+
+    def ask(self, reports: list[tuple]) -> "Ahead":
+        """Send the reports' inputs (body, published, topics, known) to the analysts,
+        shared out in turn; what they make is read through the Ahead returned."""
+        ahead = Ahead(self)
+        shares: list[list] = [[] for _ in self.running]
+        for k, inputs in enumerate(reports):
+            number = next(self._numbers)
+            share = k % len(self.running)
+            shares[share].append((number, inputs))
+            ahead.expect(inputs, share, number)
+        for share, jobs in enumerate(shares):
+            if jobs:
+                try:
+                    self.running[share][1].send(jobs)
+                except OSError:
+                    ahead.lost(share)
+        return ahead
+
+
+class Ahead:
+    """What one batch asked of the analysts: made() gives a report's (analysis, signature)
+    when they were asked for with the same inputs, else None (the door then makes them).
+    finish() reads what was asked and not taken, so that the pipes are clear for the next
+    batch."""
+
+    def __init__(self, analysts: Analysts):
+        self.analysts = analysts
+        self._asked: dict[tuple[str, date], tuple[tuple, int, int]] = {}
+        self._waiting: list[int] = [0] * len(analysts.running)  # answers not read yet
+        self._answers: dict[int, object] = {}  # read, not yet taken
+        self._lost: set[int] = set()  # analysts whose process died
+
+    def expect(self, inputs: tuple, share: int, number: int) -> None:
+        body, published, *rest = inputs
+        self._asked[body, published] = (tuple(rest), share, number)
+        self._waiting[share] += 1
+
+    def lost(self, share: int) -> None:
+        if share not in self._lost:
+            logger.warning("an analyst stopped; the door analyses its reports itself")
+        self._lost.add(share)
+        self._waiting[share] = 0
+
+    def made(self, body: str, published: date, topics, known) -> tuple | None:
+        asked = self._asked.pop((body, published), None)
+        if asked is None:
+            return None
+        inputs, share, number = asked
+        while number not in self._answers and not self._read(share):
+            pass
+        made = self._answers.pop(number, None)
+        return made if inputs == (topics, known) else None
+
+    def _read(self, share: int) -> bool:
+        """Read the analyst's next answer; True when there is none to read (all read, or
+        its process is gone)."""
+        if share in self._lost or not self._waiting[share]:
+            return True
+        try:
+            number, made = self.analysts.running[share][1].recv()
+        except Exception:  # noqa: BLE001 — a dead process (EOFError), a broken answer
+            self.lost(share)
+            return True
+        self._waiting[share] -= 1
+        self._answers[number] = made
+        return False
+
+    def finish(self) -> None:
+        for share in range(len(self._waiting)):
+            while not self._read(share):
+                pass
+        self._answers.clear()
+        self._asked.clear()

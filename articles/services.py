@@ -282,20 +282,16 @@ def ask_ahead(batch: _Batch, reports: list[dict], analysts: Analysts) -> None:
     """Have the analysts analyse the batch's reports while the door writes: each with
     the topics and the known dates the door will read for it. A report that cannot go in
     as it is (a body refused, a field missing) is not asked for: the door says why."""
-    batch.ahead = Ahead()
+    asked = []
     for report in reports:
         try:
             body, published = report["body"], report["published"]
             check_text(body)
             keywords = topic_keywords(read_once("topics", topics_by_slug))
-            known = known_dates_once(published)
+            asked.append((body, published, keywords, known_dates_once(published)))
         except Exception:  # noqa: BLE001 — the door refuses it, with its reason
             continue
-        try:
-            batch.ahead.ask(analysts, body, published, keywords, known)
-        except Exception:  # noqa: BLE001 — the analysts' process died: the door analyses
-            logger.warning("the analysts stopped; the door analyses the reports itself")
-            return
+    batch.ahead = analysts.ask(asked)
 
 
 # Reports a batch holds at most: one transaction, so the write lock (SQLite) or the wire
@@ -337,6 +333,8 @@ def _ingest_batch(reports: list[dict], analysts: Analysts | None) -> list[Ingest
                 results = [_one(report, alone=False) for report in reports]
             finally:
                 _batch.reset(token)
+                if batch.ahead is not None:
+                    batch.ahead.finish()
             if any(isinstance(result, DatabaseError) for result in results):
                 raise BatchSpoilt("a report's reads failed in the database")
             if batch.stored:
