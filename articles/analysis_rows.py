@@ -290,10 +290,10 @@ def store_details(
     if retagged:
         tagged.objects.filter(claim__in=retagged).delete()
     chosen = [[topics[slug] for slug in draft.topics if slug in topics] for _, draft in derived]
-    statements.insert(
+    statements.link(
         tagged,
         [
-            tagged(claim_id=claim.pk, topic_id=topic.pk)
+            (claim.pk, topic.pk)
             for (claim, _), rows in zip(derived, chosen, strict=True)
             for topic in rows
         ],

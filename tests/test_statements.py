@@ -106,6 +106,28 @@ def test_topic_links_inserted_are_the_claim_s_topics(db):
     assert set(Claim.objects.get(pk=claim.pk).topics.all()) == set(topics)
 
 
+def test_links_written_are_the_links_add_makes(db, monkeypatch):
+    one = a_report("One").claims.first()
+    other = ingest_report(
+        title="Other", outlet="Wire Desk", published=date(2025, 10, 27), body=BODY + "\n\nMore."
+    ).claims[0]
+    topics = [Topic.objects.create(slug=f"t{n}", name=f"Topic {n}") for n in range(5)]
+    one.topics.clear()
+    other.topics.clear()
+    monkeypatch.setattr(statements, "MAX_PARAMETERS", 4)  # two links a statement
+
+    one.topics.add(*topics)
+    statements.link(Claim.topics.through, [(other.pk, t.pk) for t in topics])
+
+    tagged = Claim.topics.through.objects.order_by("pk")
+    assert [t.topic_id for t in tagged.filter(claim=other)] == [
+        t.topic_id for t in tagged.filter(claim=one)
+    ]
+    assert list(Claim.objects.get(pk=other.pk).topics.all()) == list(one.topics.all())
+    with pytest.raises(TypeError, match="a table Django made"):
+        statements.link(Claim, [(1, 2)])
+
+
 def test_what_the_database_fills_in_is_read_back_as_the_orm_reads_it(db):
     article = a_report("One")
     claim = Claim(article=article, sentence="Negotiators met in Kuala Lumpur", start=0, end=31)

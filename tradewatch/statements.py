@@ -98,6 +98,27 @@ def insert(model, objs: Sequence, using: str | None = None) -> None:
                 obj._state.adding, obj._state.db = False, using
 
 
+def link(relation, pairs: Sequence[tuple[int, int]], using: str | None = None) -> None:
+    """Rows of a many-to-many relation's own table (`relation`: a ManyToManyField's
+    `through` model, made by Django), as (source pk, target pk) pairs, in INSERT
+    statements written here: the pairs are numbers and need no preparation, and making a
+    model instance of each, as insert() needs, cost more than the statement."""
+    if not pairs:
+        return
+    meta = relation._meta
+    if not meta.auto_created:
+        raise TypeError(f"{meta.label}: link() writes the rows of a table Django made")
+    source, target = (f for f in meta.concrete_fields if f is not meta.pk)
+    db = connections[using or router.db_for_write(relation)]
+    size = MAX_PARAMETERS // 2
+    with db.cursor() as cursor:
+        for chunk in batched(pairs, size):
+            cursor.execute(
+                insert_sql(db, relation, [source.name, target.name], len(chunk)),
+                [value for pair in chunk for value in pair],
+            )
+
+
 # Parameters one statement may carry on any database (PostgreSQL's protocol allows 65,535).
 MAX_PARAMETERS = 30_000
 
