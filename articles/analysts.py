@@ -25,6 +25,8 @@ when the `with` block does.
 
 import logging
 import multiprocessing
+import queue
+import threading
 from datetime import date
 from itertools import count
 
@@ -51,15 +53,26 @@ def made_ahead(
 def _work(pipe) -> None:
     """An analyst's life: each message is a list of (number, report's inputs); each
     report's answer goes back as (number, made_ahead(...)), or (number, None) when that
-    raised. None, or the pipe closing, ends it."""
-    while True:
-        try:
-            jobs = pipe.recv()
-        except EOFError:
-            return
-        if jobs is None:
-            return
-        for number, inputs in jobs:
+    raised. None, or the pipe closing, ends it.
+
+    Messages are taken in as they come, by a thread of the analyst's own: the door may
+    send the next batch's reports before it has read every answer to the last, and
+    neither must wait for the other with a full pipe."""
+    jobs: queue.SimpleQueue = queue.SimpleQueue()
+
+    def take_in():
+        while True:
+            try:
+                message = pipe.recv()
+            except (EOFError, OSError):
+                message = None
+            jobs.put(message)
+            if message is None:
+                return
+
+    threading.Thread(target=take_in, daemon=True).start()
+    while (batch := jobs.get()) is not None:
+        for number, inputs in batch:
             try:
                 made = made_ahead(*inputs)
             except Exception:  # noqa: BLE001 — the door analyses it again and says why it fails
@@ -78,7 +91,7 @@ class Analysts:
             raise ValueError("Analysts needs at least one process")
         self.processes = processes
         self.running: list[tuple[multiprocessing.Process, object]] = []
-        self._numbers = count()
+        self.numbers = count()  # each report asked for, across batches
 
     def __enter__(self) -> "Analysts":
         context = multiprocessing.get_context("fork")
@@ -104,30 +117,20 @@ class Analysts:
                 process.join()
             pipe.close()
 
-    def ask(self, reports: list[tuple]) -> "Ahead":
-        """Send the reports' inputs (body, published, topics, known) to the analysts,
-        shared out in turn; what they make is read through the Ahead returned."""
-        ahead = Ahead(self)
-        shares: list[list] = [[] for _ in self.running]
-        for k, inputs in enumerate(reports):
-            number = next(self._numbers)
-            share = k % len(self.running)
-            shares[share].append((number, inputs))
-            ahead.expect(inputs, share, number)
-        for share, jobs in enumerate(shares):
-            if jobs:
-                try:
-                    self.running[share][1].send(jobs)
-                except OSError:
-                    ahead.lost(share)
-        return ahead
+    def send(self, share: int, jobs: list) -> bool:
+        """Send an analyst its jobs; False when its process is gone."""
+        try:
+            self.running[share][1].send(jobs)
+        except OSError:
+            return False
+        return True
 
 
 class Ahead:
-    """What one batch asked of the analysts: made() gives a report's (analysis, signature)
-    when they were asked for with the same inputs, else None (the door then makes them).
-    finish() reads what was asked and not taken, so that the pipes are clear for the next
-    batch."""
+    """What the door asks of the analysts (ask(), a batch or two at a time): made() gives a
+    report's (analysis, signature) when they were asked for with the same inputs, else
+    None (the door then makes them). finish() reads what was asked and not taken, so that
+    the pipes are clear for whatever asks next."""
 
     def __init__(self, analysts: Analysts):
         self.analysts = analysts
@@ -135,6 +138,22 @@ class Ahead:
         self._waiting: list[int] = [0] * len(analysts.running)  # answers not read yet
         self._answers: dict[int, object] = {}  # read, not yet taken
         self._lost: set[int] = set()  # analysts whose process died
+
+    def ask(self, reports: list[tuple]) -> None:
+        """Send the reports' inputs (body, published, topics, known) to the analysts,
+        shared out in turn. A report asked for already is not asked again."""
+        analysts = self.analysts
+        shares: list[list] = [[] for _ in analysts.running]
+        for inputs in reports:
+            if (inputs[0], inputs[1]) in self._asked:
+                continue
+            number = next(analysts.numbers)
+            share = number % len(shares)
+            shares[share].append((number, inputs))
+            self.expect(inputs, share, number)
+        for share, jobs in enumerate(shares):
+            if jobs and share not in self._lost and not analysts.send(share, jobs):
+                self.lost(share)
 
     def expect(self, inputs: tuple, share: int, number: int) -> None:
         body, published, *rest = inputs

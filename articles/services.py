@@ -237,7 +237,7 @@ class _Batch:
     reads: dict = field(default_factory=dict)
     outlets: dict = field(default_factory=dict)  # outlet_named's, by name as written
     days: set = field(default_factory=set)  # the reports' publication days, not yet read
-    ahead: Ahead | None = None  # the analyses asked of Analysts, when the batch has them
+    ahead: Ahead | None = None  # what the analysts make ahead, when the batch has them
 
 
 _batch: ContextVar[_Batch | None] = ContextVar("tradewatch_ingest_batch", default=None)
@@ -278,10 +278,11 @@ def analysed(body: str, published: date, keywords: dict[str, list[str]]) -> tupl
     return analyse(body, published, keywords, known), wire_groups.UNSIGNED
 
 
-def ask_ahead(batch: _Batch, reports: list[dict], analysts: Analysts) -> None:
-    """Have the analysts analyse the batch's reports while the door writes: each with
-    the topics and the known dates the door will read for it. A report that cannot go in
-    as it is (a body refused, a field missing) is not asked for: the door says why."""
+def ask_ahead(reports: list[dict], ahead: Ahead) -> None:
+    """Have the analysts analyse these reports while the door writes: each with the
+    topics and the known dates the door will read for it (read in the batch under way).
+    A report that cannot go in as it is (a body refused, a field missing) is not asked
+    for: the door says why."""
     asked = []
     for report in reports:
         try:
@@ -291,7 +292,7 @@ def ask_ahead(batch: _Batch, reports: list[dict], analysts: Analysts) -> None:
             asked.append((body, published, keywords, known_dates_once(published)))
         except Exception:  # noqa: BLE001 — the door refuses it, with its reason
             continue
-    batch.ahead = analysts.ask(asked)
+    ahead.ask(asked)
 
 
 # Reports a batch holds at most: one transaction, so the write lock (SQLite) or the wire
@@ -317,24 +318,32 @@ def ingest_reports(
     """
     reports = list(reports)
     results: list[IngestResult | Exception] = []
-    for start in range(0, len(reports), BATCH_SIZE):
-        results += _ingest_batch(reports[start : start + BATCH_SIZE], analysts)
+    ahead = Ahead(analysts) if analysts is not None else None
+    try:
+        for start in range(0, len(reports), BATCH_SIZE):
+            # The analysts get this batch's reports (unless they have them already) and
+            # the next batch's: they work on those while the door writes these.
+            asking = reports[start : start + 2 * BATCH_SIZE] if ahead is not None else []
+            results += _ingest_batch(reports[start : start + BATCH_SIZE], ahead, asking)
+    finally:
+        if ahead is not None:
+            ahead.finish()
     return results
 
 
-def _ingest_batch(reports: list[dict], analysts: Analysts | None) -> list[IngestResult | Exception]:
-    batch = _Batch(days=publication_days(reports))
+def _ingest_batch(
+    reports: list[dict], ahead: Ahead | None = None, asking: list[dict] = ()
+) -> list[IngestResult | Exception]:
+    batch = _Batch(days=publication_days(reports), ahead=ahead)
     try:
         with transaction.atomic():
             token = _batch.set(batch)
             try:
-                if analysts is not None:
-                    ask_ahead(batch, reports, analysts)
+                if ahead is not None:
+                    ask_ahead(asking, ahead)
                 results = [_one(report, alone=False) for report in reports]
             finally:
                 _batch.reset(token)
-                if batch.ahead is not None:
-                    batch.ahead.finish()
             if any(isinstance(result, DatabaseError) for result in results):
                 raise BatchSpoilt("a report's reads failed in the database")
             if batch.stored:
