@@ -283,6 +283,9 @@ def ask_ahead(reports: list[dict], ahead: Ahead) -> None:
     topics and the known dates the door will read for it (read in the batch under way).
     A report that cannot go in as it is (a body refused, a field missing) is not asked
     for: the door says why."""
+    batch = _batch.get()
+    if batch is not None:  # the next batch's days are read with this one's, in one go
+        batch.days |= publication_days(reports)
     asked = []
     for report in reports:
         try:
