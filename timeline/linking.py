@@ -88,7 +88,7 @@ class EventIndex:
         self._starts = [self.events[i].start for i in self._by_start]
         self._longest = max((e.last_day - e.start for e in self.events), default=timedelta(0))
         self._due = {}
-        # Each event's keywords in lower case, as hits() compares them, and the day it is
+        # Each event's keywords in lower case, as ClaimWords compares them, and the day it is
         # due: worked out once for the index, not again for every claim that asks.
         self._keywords = {id(e): tuple(word.lower() for word in e.keywords) for e in self.events}
         self._dues = {}
@@ -252,28 +252,13 @@ def _topics_sql(vendor: str, count: int) -> str:
     )
 
 
-def hits(text: str, keywords) -> int:
-    """How many of the keywords the text holds, whatever their case. This and score() are
-    the plain spellings of what ClaimWords counts faster (tests compare the two)."""
-    lowered = text.lower()
-    return sum(1 for word in keywords if word.lower() in lowered)
-
-
-def score(sentence: str, passage: str, claim_topics: set, event: Event, event_topics: set):
-    """How well a sentence's words point at an event (dates aside)."""
-    rest = passage.replace(sentence, " ")
-    return (
-        2 * hits(sentence, event.keywords)
-        + hits(rest, event.keywords)
-        + 0.5 * len(claim_topics & event_topics)
-    )
-
-
 class ClaimWords:
-    """A claim's words as hits() and score() read them, lowered once for all the events it
-    is compared with (a report's claims meet dozens each): its sentence; the rest of its
+    """A claim's words as the linker scores them, lowered once for all the events it is
+    compared with (a report's claims meet dozens each): its sentence; the rest of its
     passage; its topics' slugs and its outcome cues, read when first asked for. The
-    events' keywords come lowered from their EventIndex."""
+    events' keywords come lowered from their EventIndex. How many of an event's keywords
+    a text holds is counted whatever their case (tests/timeline/test_linking_words.py
+    holds this to the plain spelling, reading the texts afresh for every event)."""
 
     def __init__(self, claim: Claim):
         self.claim = claim
@@ -281,13 +266,14 @@ class ClaimWords:
         self._rest = self._topics = self._cues = None
 
     def hits(self, keywords: tuple[str, ...]) -> int:
-        """hits(claim.sentence, keywords), for keywords already in lower case."""
+        """How many of the keywords (in lower case) the claim's sentence holds."""
         sentence = self.sentence
         return sum(1 for word in keywords if word in sentence)
 
     def score(self, keywords: tuple[str, ...], event_topics: set) -> float:
-        """score(claim.sentence, its passage, its topics, the event, event_topics), for the
-        event's keywords in lower case."""
+        """How well the claim's words point at an event, dates aside: the event's keywords
+        (in lower case) in its sentence count double, in the rest of its passage once,
+        shared topics half."""
         if self._rest is None:
             claim = self.claim
             passage = claim.passage.text if claim.passage else claim.sentence
@@ -375,14 +361,10 @@ def by_name(
     return found
 
 
-def report_window(claims, published: date) -> tuple[date, date]:
-    """The time a report covers: from its earliest to its latest date mention and its
-    publication date, a week either side."""
-    return covered([claim.mentions.all() for claim in claims], published)
-
-
-def covered(mentions, published: date) -> tuple[date, date]:
-    """report_window() of claims with these date mentions (a list of them for each)."""
+def report_window(mentions, published: date) -> tuple[date, date]:
+    """The time a report covers: from the earliest to the latest of its claims' date
+    mentions (a list of them for each claim) and its publication date, a week either
+    side."""
     days = [published]
     for dated in mentions:
         for mention in dated:
@@ -431,7 +413,7 @@ def link_articles(articles) -> list[Evidence]:
         claims = [claim for claim in claims if claim.anchor_state != Claim.AnchorState.ORPHANED]
         # Read once for the window and the suggestions both.
         mentions = [list(claim.mentions.all()) for claim in claims]
-        window = covered(mentions, article.published)
+        window = report_window(mentions, article.published)
         reports.append((article, list(zip(claims, mentions, strict=True)), new, window))
     indexes = event_indexes([window for *_, window in reports])
     old = [article for article, _, new, _ in reports if not new]

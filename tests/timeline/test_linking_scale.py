@@ -168,7 +168,7 @@ def test_the_linker_reads_only_the_events_that_can_overlap_the_report(db):
 
     article = add_report(protocol_report(3), published=date(2025, 12, 5)).article
     claims = list(article.claims.prefetch_related("mentions"))
-    window = report_window(claims, article.published)
+    window = report_window([claim.mentions.all() for claim in claims], article.published)
     assert window == (date(2025, 11, 24), date(2025, 12, 12))
 
     found = list(events_near(window))

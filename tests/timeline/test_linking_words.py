@@ -1,6 +1,6 @@
 """The linker reads a claim's words once for all the events it is compared with
 (ClaimWords, with the events' keywords lowered once by their EventIndex): it must count
-exactly what hits() and score() count, reading the texts afresh for every event."""
+exactly what hits() and score() below count, reading the texts afresh for every event."""
 
 from datetime import date
 from types import SimpleNamespace
@@ -9,7 +9,24 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tests.strategies import run_together
-from timeline.linking import ClaimWords, EventIndex, hits, score
+from timeline.linking import ClaimWords, EventIndex
+
+
+def hits(text: str, keywords) -> int:
+    """How many of the keywords the text holds, whatever their case: the plain spelling."""
+    lowered = text.lower()
+    return sum(1 for word in keywords if word.lower() in lowered)
+
+
+def score(sentence: str, passage: str, claim_topics: set, event, event_topics: set):
+    """How well a sentence's words point at an event (dates aside): the plain spelling."""
+    rest = passage.replace(sentence, " ")
+    return (
+        2 * hits(sentence, event.keywords)
+        + hits(rest, event.keywords)
+        + 0.5 * len(claim_topics & event_topics)
+    )
+
 
 # Words, their cases, and letters whose lower case depends on what stands around them
 # (a final sigma) or is longer than they are (a dotted capital I).
