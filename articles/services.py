@@ -286,12 +286,12 @@ def ask_ahead(reports: list[dict], ahead: Ahead) -> None:
     batch = _batch.get()
     if batch is not None:  # the next batch's days are read with this one's, in one go
         batch.days |= publication_days(reports)
+    keywords = topic_keywords(read_once("topics", topics_by_slug))
     asked = []
     for report in reports:
         try:
             body, published = report["body"], report["published"]
             check_text(body)
-            keywords = topic_keywords(read_once("topics", topics_by_slug))
             asked.append((body, published, keywords, known_dates_once(published)))
         except Exception:  # noqa: BLE001 — the door refuses it, with its reason
             continue
