@@ -157,20 +157,17 @@ class Ahead:
         for inputs in reports:
             if (inputs[0], inputs[1]) in self._asked:
                 continue
+            body, published, *rest = inputs
             number = next(analysts.numbers)
             share = number % len(shares)
             shares[share].append((number, inputs))
-            self.expect(inputs, share, number)
+            self._asked[body, published] = (tuple(rest), share, number)
+            self._waiting[share] += 1
         for share, jobs in enumerate(shares):
             if jobs and share not in self._lost and not analysts.send(share, jobs):
-                self.lost(share)
+                self._lose(share)
 
-    def expect(self, inputs: tuple, share: int, number: int) -> None:
-        body, published, *rest = inputs
-        self._asked[body, published] = (tuple(rest), share, number)
-        self._waiting[share] += 1
-
-    def lost(self, share: int) -> None:
+    def _lose(self, share: int) -> None:
         if share not in self._lost:
             logger.warning("an analyst stopped; the door analyses its reports itself")
         self._lost.add(share)
@@ -194,7 +191,7 @@ class Ahead:
         try:
             number, made = self.analysts.running[share][1].recv()
         except Exception:  # noqa: BLE001 — a dead process (EOFError), a broken answer
-            self.lost(share)
+            self._lose(share)
             return True
         self._waiting[share] -= 1
         self._answers[number] = made

@@ -135,6 +135,9 @@ def signed_text(blocks) -> list[str]:
     return [block.text for block in blocks if block.kind != "heading"]
 
 
+_WORD = re.compile(r"\w+")
+
+
 def shingles(passages: Iterable[str]) -> set[str]:
     """The word shingles of the passages, each passage on its own: moving a paragraph
     changes nothing, rewording a sentence changes only the shingles that cross it.
@@ -153,9 +156,6 @@ def shingles(passages: Iterable[str]) -> set[str]:
         # (a fifth less time than a slice of the words for each).
         out.update(map(" ".join, zip(*(words[i:] for i in range(SHINGLE_WORDS)), strict=False)))
     return out
-
-
-_WORD = re.compile(r"\w+")
 
 
 def signature(passages: Iterable[str]) -> bytes | None:
