@@ -18,7 +18,11 @@ missing.) Prints figures; asserts nothing. What it does:
    reports go through articles.services.ingest_reports, the batch door manage.py ingest
    sends files through: reports/s and queries per report, its wall time only; and once
    more with one analyst process (articles.analysts) analysing the reports ahead while
-   the door writes, as manage.py ingest --jobs 2 does on SQLite.
+   the door writes, as manage.py ingest --jobs 2 does on SQLite. These two batch passes
+   and search_dates (4.) run --rounds times, side by side: each round runs the three one
+   straight after the other (in reverse order every other round), and the ratio of
+   search_dates to the batch door is taken within each round, so a shared machine that
+   slows down for a minute slows both sides of a ratio alike.
 3. Runs the same texts through the pipeline alone, with no database (analyse, with the
    topics and known dates read beforehand), and then through analyse again with its
    per-step timing hook (analyse(..., timings=...)), which adds up inside that one call the
@@ -35,7 +39,8 @@ missing.) Prints figures; asserts nothing. What it does:
 
 Every pass is warmed up once (the five seeds, and one ingest rolled back); the date
 parser's cache is emptied before each pass, so each starts as a fresh process would. Times
-are time.perf_counter; per report, the median over --rounds passes (the door runs once).
+are time.perf_counter; per report, the median over --rounds passes (the door runs once);
+the batch door's wall time and the ratios, the median of the rounds, each round printed.
 
 Safety: it refuses a database that is not empty unless --reset is given (which deletes the
 SQLite file, or drops the PostgreSQL database's public schema), refuses the project's
@@ -271,16 +276,44 @@ def whole_text_dates(raw: str, published: date) -> list[tuple[str, datetime]]:
     return search_dates(raw, languages=["en"], settings=search_settings(published)) or []
 
 
-def run_search_dates(inputs, rounds: int) -> list[float]:
-    samples = [[] for _ in inputs]
-    for raw, published, *_ in inputs[:5]:
+def search_dates_pass(inputs) -> list[float]:
+    """search_dates over each whole text once: the seconds of each."""
+    times = []
+    for raw, published, *_ in inputs:
+        start = time.perf_counter()
         whole_text_dates(raw, published)
-    for _ in range(rounds):
-        for i, (raw, published, *_) in enumerate(inputs):
-            start = time.perf_counter()
-            whole_text_dates(raw, published)
-            samples[i].append(time.perf_counter() - start)
-    return [statistics.median(s) for s in samples]
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def paired_rounds(config, reports, warmup, inputs, rounds: int) -> list[dict]:
+    """The batch door (in one process, and with one analyst) and search_dates over the same
+    texts, each once a round, one straight after the other, the order reversed every other
+    round: a machine that slows down or speeds up between minutes (a shared host does)
+    slows both sides of a round's ratio alike. The batch door starts each time from the
+    database migrated and seeded again."""
+    for raw, published, *_ in inputs[:5]:  # search_dates' warm-up
+        whole_text_dates(raw, published)
+    done = []
+    for number in range(rounds):
+        order = ["batch", "ahead", "search"]
+        found = {}
+        for step in order if number % 2 == 0 else reversed(order):
+            if step == "search":
+                empty_caches()
+                found[step] = search_dates_pass(inputs)
+            else:
+                prepare_database(config, True)
+                found[step] = run_batch(reports, warmup, analysts=int(step == "ahead"))
+        searched = sum(found["search"])
+        batch, ahead = found["batch"][0], found["ahead"][0]
+        print(
+            f"# round {number + 1}: search_dates {searched:.1f} s, batch door {batch:.1f} s"
+            f" ({searched / batch:.2f}x), with an analyst {ahead:.1f} s ({searched / ahead:.2f}x)",
+            flush=True,
+        )
+        done.append(found)
+    return done
 
 
 # --- recall on the gold ----------------------------------------------------------------
@@ -403,14 +436,6 @@ def main(argv=None) -> int:
     door, wall = run_door(reports, warmup)
     refused = [row["status"] for row in door if row["status"] != "created"]
     print(f"# door done in {wall:.1f} s", flush=True)
-    # The same reports through the batch door, into the same database as the door began
-    # with: migrated and seeded again.
-    prepare_database(config, True)
-    batch_wall, batch_queries, batch_statuses = run_batch(reports, warmup)
-    print(f"# batch door done in {batch_wall:.1f} s", flush=True)
-    prepare_database(config, True)
-    ahead_wall, ahead_queries, ahead_statuses = run_batch(reports, warmup, analysts=1)
-    print(f"# batch door with an analyst done in {ahead_wall:.1f} s", flush=True)
 
     keywords = topic_keywords()
     known = {}
@@ -423,8 +448,18 @@ def main(argv=None) -> int:
     stages, staged = run_stages(inputs, args.rounds)
     same = sum(a == b for a, b in zip(analysed, staged, strict=True))
     print("# stages done", flush=True)
-    searched = run_search_dates(inputs, args.rounds)
-    print("# search_dates done", flush=True)
+    # The same reports through the batch door, into the same database as the door began
+    # with (migrated and seeded again), each round beside search_dates over the same texts.
+    paired = paired_rounds(config, reports, warmup, inputs, args.rounds)
+    by_report = zip(*(r["search"] for r in paired), strict=True)
+    searched = [statistics.median(times) for times in by_report]
+    batch_wall = median([r["batch"][0] for r in paired])
+    ahead_wall = median([r["ahead"][0] for r in paired])
+    _, batch_queries, batch_statuses = paired[-1]["batch"]
+    _, ahead_queries, ahead_statuses = paired[-1]["ahead"]
+    ratios = {
+        key: sorted(sum(r["search"]) / r[key][0] for r in paired) for key in ("batch", "ahead")
+    }
     recall = gold_recall(seeds, keywords)
 
     column = {name: [row[name] for row in door] for name in ("door", "analyse", "link")}
@@ -458,7 +493,7 @@ def main(argv=None) -> int:
     print(
         f"Batch door (ingest_reports, {services.BATCH_SIZE} reports a transaction, as "
         f"manage.py ingest sends them), the same {len(reports)} reports into the database "
-        f"as it began: {batch_wall:.1f} s = {batch_rate:.2f} reports/s, "
+        f"as it began{rounds}: {batch_wall:.1f} s = {batch_rate:.2f} reports/s, "
         f"{1000 / batch_rate:.1f} ms per report, "
         f"{batch_queries / len(reports):.1f} SQL queries per report"
         + (
@@ -471,7 +506,8 @@ def main(argv=None) -> int:
     ahead_refused = [status for status in ahead_statuses if status != "created"]
     print(
         f"Batch door with one analyst process (articles.analysts; manage.py ingest --jobs 2 "
-        f"on SQLite), the same reports into the database as it began: {ahead_wall:.1f} s = "
+        f"on SQLite), the same reports into the database as it began{rounds}: "
+        f"{ahead_wall:.1f} s = "
         f"{ahead_rate:.2f} reports/s, {1000 / ahead_rate:.1f} ms per report, "
         f"{ahead_queries / len(reports):.1f} SQL queries per report"
         + (
@@ -511,11 +547,15 @@ def main(argv=None) -> int:
         f"  search_dates takes {ratio_pipeline:.2f}x the pipeline's time (analyse, no database)"
         f" and {ratio_door:.2f}x the whole door's (pipeline + linking + writes)"
     )
-    per_report = sum(searched) / len(searched)
+
+    def spread(values):
+        return f"{median(values):.2f}x" + (
+            f" (rounds: {', '.join(f'{v:.2f}' for v in values)})" if len(values) > 1 else ""
+        )
+
     print(
-        f"  search_dates, mean {1000 * per_report:.1f} ms per report: "
-        f"{per_report / (batch_wall / len(reports)):.2f}x the batch door's mean time per report"
-        f" in one process, {per_report / (ahead_wall / len(reports)):.2f}x with one analyst"
+        f"  search_dates over all the texts ÷ the batch door's wall time, round by round: "
+        f"{spread(ratios['batch'])} in one process, {spread(ratios['ahead'])} with one analyst"
         " process beside it (search_dates runs in one)"
     )
     n = recall["mentions"]
