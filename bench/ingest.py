@@ -51,6 +51,7 @@ import argparse
 import contextlib
 import io
 import random
+import resource
 import statistics
 import sys
 import time
@@ -193,11 +194,12 @@ def run_door(reports: list[dict], warmup: dict) -> tuple[list[dict], float]:
     return rows, wall
 
 
-def run_batch(reports: list[dict], warmup: dict, analysts: int = 0) -> tuple[float, int, list[str]]:
+def run_batch(reports: list[dict], warmup: dict, analysts: int = 0) -> SimpleNamespace:
     """The reports through ingest_reports, the batch door `manage.py ingest` uses: the wall
-    time, the queries, and what became of each report. `analysts`: processes analysing
-    the reports ahead (articles.analysts), as `manage.py ingest --jobs N` has N-1 of on
-    SQLite; their start is timed with the rest."""
+    time, the CPU time of this process (the writer) and of its analysts, the queries, and
+    what became of each report. `analysts`: processes analysing the reports ahead
+    (articles.analysts), as `manage.py ingest --jobs N` has N-1 of on SQLite; their start
+    is timed with the rest."""
     from django.db import connection, transaction
 
     from articles.analysts import Analysts
@@ -209,16 +211,28 @@ def run_batch(reports: list[dict], warmup: dict, analysts: int = 0) -> tuple[flo
 
     queries = Queries()
     empty_caches()
+    children = children_cpu()
     with connection.execute_wrapper(queries):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         if analysts:
-            with Analysts(analysts) as ahead:
+            with Analysts(analysts) as ahead:  # its processes are joined when it closes
                 results = ingest_reports(reports, analysts=ahead)
         else:
             results = ingest_reports(reports)
-        wall = time.perf_counter() - start
-    statuses = [getattr(r, "status", type(r).__name__) for r in results]
-    return wall, queries.count, statuses
+        wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return SimpleNamespace(
+        wall=wall,
+        cpu=cpu,
+        analysts_cpu=children_cpu() - children,
+        queries=queries.count,
+        statuses=[getattr(r, "status", type(r).__name__) for r in results],
+    )
+
+
+def children_cpu() -> float:
+    """CPU seconds of this process's children that have ended (the analysts, once joined)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def run_pipeline(inputs, rounds: int) -> tuple[list[float], list]:
@@ -306,7 +320,7 @@ def paired_rounds(config, reports, warmup, inputs, rounds: int) -> list[dict]:
                 prepare_database(config, True)
                 found[step] = run_batch(reports, warmup, analysts=int(step == "ahead"))
         searched = sum(found["search"])
-        batch, ahead = found["batch"][0], found["ahead"][0]
+        batch, ahead = found["batch"].wall, found["ahead"].wall
         print(
             f"# round {number + 1}: search_dates {searched:.1f} s, batch door {batch:.1f} s"
             f" ({searched / batch:.2f}x), with an analyst {ahead:.1f} s ({searched / ahead:.2f}x)",
@@ -453,12 +467,21 @@ def main(argv=None) -> int:
     paired = paired_rounds(config, reports, warmup, inputs, args.rounds)
     by_report = zip(*(r["search"] for r in paired), strict=True)
     searched = [statistics.median(times) for times in by_report]
-    batch_wall = median([r["batch"][0] for r in paired])
-    ahead_wall = median([r["ahead"][0] for r in paired])
-    _, batch_queries, batch_statuses = paired[-1]["batch"]
-    _, ahead_queries, ahead_statuses = paired[-1]["ahead"]
+    batch_wall = median([r["batch"].wall for r in paired])
+    ahead_wall = median([r["ahead"].wall for r in paired])
+    batch_queries, batch_statuses = paired[-1]["batch"].queries, paired[-1]["batch"].statuses
+    ahead_queries, ahead_statuses = paired[-1]["ahead"].queries, paired[-1]["ahead"].statuses
     ratios = {
-        key: sorted(sum(r["search"]) / r[key][0] for r in paired) for key in ("batch", "ahead")
+        key: sorted(sum(r["search"]) / r[key].wall for r in paired) for key in ("batch", "ahead")
+    }
+    # CPU ms a report: the writer alone, and the writer and its analyst side by side.
+    cpu = {
+        name: 1000 * median([pick(r) for r in paired]) / len(reports)
+        for name, pick in (
+            ("alone", lambda r: r["batch"].cpu),
+            ("writer", lambda r: r["ahead"].cpu),
+            ("analyst", lambda r: r["ahead"].analysts_cpu),
+        )
     }
     recall = gold_recall(seeds, keywords)
 
@@ -515,6 +538,10 @@ def main(argv=None) -> int:
             if ahead_refused
             else ""
         )
+    )
+    print(
+        f"  CPU ms a report (median of the rounds): {cpu['alone']:.1f} in one process; with an "
+        f"analyst, {cpu['writer']:.1f} in the writer and {cpu['analyst']:.1f} in the analyst"
     )
     print()
     print(f"{'stage':<44} {'ms/report':>9} {'ms/1k words':>12} {'of door':>9}")
