@@ -18,11 +18,12 @@ missing.) Prints figures; asserts nothing. What it does:
    reports go through articles.services.ingest_reports, the batch door manage.py ingest
    sends files through: reports/s and queries per report, its wall time only; and once
    more with one analyst process (articles.analysts) analysing the reports ahead while
-   the door writes, as manage.py ingest --jobs 2 does on SQLite. These two batch passes
-   and search_dates (4.) run --rounds times, side by side: each round runs the three one
-   straight after the other (in reverse order every other round), and the ratio of
-   search_dates to the batch door is taken within each round, so a shared machine that
-   slows down for a minute slows both sides of a ratio alike.
+   the door writes, as manage.py ingest --jobs 2 does on SQLite. These two batch passes,
+   the pipeline alone (3.) and search_dates (4.) run --rounds times, side by side: each
+   round runs the four one straight after the other (in reverse order every other round),
+   and the ratios to search_dates are taken within each round, so a shared machine that
+   slows down for a minute slows both sides of a ratio alike. The batch passes' CPU time
+   is printed too, the writer's and its analyst's.
 3. Runs the same texts through the pipeline alone, with no database (analyse, with the
    topics and known dates read beforehand), and then through analyse again with its
    per-step timing hook (analyse(..., timings=...)), which adds up inside that one call the
@@ -235,22 +236,17 @@ def children_cpu() -> float:
     return used.ru_utime + used.ru_stime
 
 
-def run_pipeline(inputs, rounds: int) -> tuple[list[float], list]:
-    """analyse over each text, no database: per report, the median over rounds."""
+def pipeline_pass(inputs) -> tuple[list[float], list]:
+    """analyse over each text once, no database: the seconds of each, and its claims."""
     from articles.pipeline.analysis import analyse
 
-    samples = [[] for _ in inputs]
-    claims = [None] * len(inputs)
-    for raw, published, keywords, known in inputs[:5]:
-        analyse(raw, published, keywords, known)
-    for _ in range(rounds):
-        empty_caches()
-        for i, (raw, published, keywords, known) in enumerate(inputs):
-            start = time.perf_counter()
-            analysis = analyse(raw, published, keywords, known)
-            samples[i].append(time.perf_counter() - start)
-            claims[i] = analysis.claims
-    return [statistics.median(s) for s in samples], claims
+    times, claims = [], []
+    for raw, published, keywords, known in inputs:
+        start = time.perf_counter()
+        analysis = analyse(raw, published, keywords, known)
+        times.append(time.perf_counter() - start)
+        claims.append(analysis.claims)
+    return times, claims
 
 
 def stages_of(raw, published, keywords, known) -> tuple[dict[str, float], tuple]:
@@ -301,29 +297,30 @@ def search_dates_pass(inputs) -> list[float]:
 
 
 def paired_rounds(config, reports, warmup, inputs, rounds: int) -> list[dict]:
-    """The batch door (in one process, and with one analyst) and search_dates over the same
-    texts, each once a round, one straight after the other, the order reversed every other
-    round: a machine that slows down or speeds up between minutes (a shared host does)
-    slows both sides of a round's ratio alike. The batch door starts each time from the
-    database migrated and seeded again."""
-    for raw, published, *_ in inputs[:5]:  # search_dates' warm-up
-        whole_text_dates(raw, published)
+    """The batch door (in one process, and with one analyst), the pipeline alone and
+    search_dates over the same texts, each once a round, one straight after the other, the
+    order reversed every other round: a machine that slows down or speeds up between
+    minutes (a shared host does) slows both sides of a round's ratio alike. The batch door
+    starts each time from the database migrated and seeded again."""
+    pipeline_pass(inputs[:5])  # the warm-ups
+    search_dates_pass(inputs[:5])
     done = []
     for number in range(rounds):
-        order = ["batch", "ahead", "search"]
+        order = ["batch", "ahead", "pipeline", "search"]
         found = {}
         for step in order if number % 2 == 0 else reversed(order):
-            if step == "search":
+            if step in ("pipeline", "search"):
                 empty_caches()
-                found[step] = search_dates_pass(inputs)
+                found[step] = (pipeline_pass if step == "pipeline" else search_dates_pass)(inputs)
             else:
                 prepare_database(config, True)
                 found[step] = run_batch(reports, warmup, analysts=int(step == "ahead"))
-        searched = sum(found["search"])
+        searched, piped = sum(found["search"]), sum(found["pipeline"][0])
         batch, ahead = found["batch"].wall, found["ahead"].wall
         print(
-            f"# round {number + 1}: search_dates {searched:.1f} s, batch door {batch:.1f} s"
-            f" ({searched / batch:.2f}x), with an analyst {ahead:.1f} s ({searched / ahead:.2f}x)",
+            f"# round {number + 1}: search_dates {searched:.1f} s; pipeline {piped:.2f} s"
+            f" ({searched / piped:.2f}x), batch door {batch:.1f} s ({searched / batch:.2f}x),"
+            f" with an analyst {ahead:.1f} s ({searched / ahead:.2f}x)",
             flush=True,
         )
         done.append(found)
@@ -457,16 +454,17 @@ def main(argv=None) -> int:
         if r["published"] not in known:
             known[r["published"]] = tuple(known_dates(r["published"]))
     inputs = [(r["body"], r["published"], keywords, known[r["published"]]) for r in reports]
-    pipeline, analysed = run_pipeline(inputs, args.rounds)
-    print("# pipeline done", flush=True)
     stages, staged = run_stages(inputs, args.rounds)
-    same = sum(a == b for a, b in zip(analysed, staged, strict=True))
     print("# stages done", flush=True)
     # The same reports through the batch door, into the same database as the door began
     # with (migrated and seeded again), each round beside search_dates over the same texts.
     paired = paired_rounds(config, reports, warmup, inputs, args.rounds)
     by_report = zip(*(r["search"] for r in paired), strict=True)
     searched = [statistics.median(times) for times in by_report]
+    by_report = zip(*(r["pipeline"][0] for r in paired), strict=True)
+    pipeline = [statistics.median(times) for times in by_report]
+    analysed = paired[-1]["pipeline"][1]
+    same = sum(a == b for a, b in zip(analysed, staged, strict=True))
     batch_wall = median([r["batch"].wall for r in paired])
     ahead_wall = median([r["ahead"].wall for r in paired])
     batch_queries, batch_statuses = paired[-1]["batch"].queries, paired[-1]["batch"].statuses
@@ -474,6 +472,7 @@ def main(argv=None) -> int:
     ratios = {
         key: sorted(sum(r["search"]) / r[key].wall for r in paired) for key in ("batch", "ahead")
     }
+    ratios["pipeline"] = sorted(sum(r["search"]) / sum(r["pipeline"][0]) for r in paired)
     # CPU ms a report: the writer alone, and the writer and its analyst side by side.
     cpu = {
         name: 1000 * median([pick(r) for r in paired]) / len(reports)
@@ -568,18 +567,18 @@ def main(argv=None) -> int:
     print()
     print(f"search_dates over the same whole texts{rounds}:")
     print(line("  search_dates (dateparser)", searched, share_of=0))
-    ratio_pipeline = sum(searched) / sum(pipeline)
     ratio_door = sum(searched) / door_total
-    print(
-        f"  search_dates takes {ratio_pipeline:.2f}x the pipeline's time (analyse, no database)"
-        f" and {ratio_door:.2f}x the whole door's (pipeline + linking + writes)"
-    )
 
     def spread(values):
         return f"{median(values):.2f}x" + (
             f" (rounds: {', '.join(f'{v:.2f}' for v in values)})" if len(values) > 1 else ""
         )
 
+    print(
+        f"  search_dates over all the texts ÷ the pipeline's time (analyse, no database), round"
+        f" by round: {spread(ratios['pipeline'])}; ÷ the door's, report by report (its run"
+        f" came before the rounds): {ratio_door:.2f}x"
+    )
     print(
         f"  search_dates over all the texts ÷ the batch door's wall time, round by round: "
         f"{spread(ratios['batch'])} in one process, {spread(ratios['ahead'])} with one analyst"
