@@ -306,9 +306,70 @@ def remember(instance, name: str, rows: list) -> None:
     """Let `instance.<name>.all()` answer `rows` with no query, as prefetch_related leaves
     it. The door has just written them: reading them back for the linking and the
     caller would cost more than writing them did."""
-    queryset = getattr(instance, name).get_queryset()
-    queryset._result_cache, queryset._prefetch_done = list(rows), True
-    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = Remembered(
+        instance, name, rows
+    )
+
+
+class Remembered:
+    """The rows of `instance.<name>` just written, held where prefetch_related holds the
+    QuerySet it fetched, and answering as that QuerySet does.
+
+    What the door's readers do with them (iterate, take len(), test) is answered from the
+    rows, as that QuerySet answers from its results. Anything else (all(), filter(),
+    count(), indexing, …) goes to the QuerySet prefetch_related would have left, made on
+    first use with the rows as its results: a read built on it is still filtered by the
+    instance. Making that QuerySet for every claim of every report (a related manager, a
+    filtered clone) cost the door more than writing the rows did, and its readers never
+    need it.
+    """
+
+    __slots__ = ("instance", "name", "rows", "_queryset")
+
+    def __init__(self, instance, name: str, rows):
+        self.instance, self.name, self.rows = instance, name, list(rows)
+        self._queryset = None
+
+    def queryset(self):
+        """The QuerySet prefetch_related leaves: the relation's own, with the rows as its
+        results."""
+        if self._queryset is None:
+            cache = self.instance._prefetched_objects_cache
+            del cache[self.name]  # so that the manager makes its QuerySet afresh
+            try:
+                queryset = getattr(self.instance, self.name).get_queryset()
+            finally:
+                cache[self.name] = self
+            queryset._result_cache, queryset._prefetch_done = list(self.rows), True
+            self._queryset = queryset
+        return self._queryset
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __bool__(self) -> bool:
+        return bool(self.rows)
+
+    def __getitem__(self, index):
+        return self.queryset()[index]
+
+    def __getattr__(self, name: str):
+        if name in Remembered.__slots__:  # not set yet (while unpickling)
+            raise AttributeError(name)
+        return getattr(self.queryset(), name)
+
+    def __repr__(self) -> str:
+        return repr(self.queryset())
+
+    def __getstate__(self):
+        return {"instance": self.instance, "name": self.name, "rows": self.rows}
+
+    def __setstate__(self, state):
+        self.instance, self.name, self.rows = state["instance"], state["name"], state["rows"]
+        self._queryset = None
 
 
 def reanchor(claim: Claim, body: str, passages: list[Passage]) -> None:

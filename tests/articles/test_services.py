@@ -245,6 +245,52 @@ def test_the_claims_the_door_returns_answer_their_readers_with_no_query(
 
 
 @pytest.mark.django_db
+def test_the_rows_the_door_remembers_answer_as_prefetch_related_leaves_them(
+    django_assert_num_queries,
+):
+    # Iteration, len() and truth come from the rows; the rest goes to the QuerySet that
+    # prefetch_related would have left, so every read answers as it would on a claim read
+    # back with its mentions and topics prefetched, and costs the same queries.
+    result = ingest()
+    fetched = Claim.objects.filter(article=result.article).prefetch_related("mentions", "topics")
+    twins = {claim.pk: claim for claim in fetched}
+    assert any(claim.topics.all() for claim in result.claims)
+    for claim in result.claims:
+        twin = twins[claim.pk]
+        for name in ("mentions", "topics"):
+            ours, theirs = getattr(claim, name).all(), getattr(twin, name).all()
+            with django_assert_num_queries(0):
+                assert sorted(row.pk for row in ours) == sorted(row.pk for row in theirs)
+                assert (len(ours), bool(ours)) == (len(theirs), bool(theirs))
+                assert (ours.count(), ours.exists()) == (theirs.count(), theirs.exists())
+                assert ours[:5] == list(ours)[:5]
+                if theirs:
+                    assert ours[0] in list(theirs) and ours[0].pk
+            with pytest.raises(ValueError, match="Negative indexing"):
+                ours[-1]
+            with django_assert_num_queries(1):  # all() is a new QuerySet, as Django's is
+                assert {row.pk for row in ours.all()} == {row.pk for row in theirs}
+            assert repr(ours).startswith("<QuerySet [")
+
+
+@pytest.mark.django_db
+def test_remembered_rows_survive_pickling_and_a_prefetch_over_them(django_assert_num_queries):
+    import pickle
+
+    from django.db.models import prefetch_related_objects
+
+    result = ingest()
+    claims = result.claims
+    stored = {c.pk: [m.pk for m in c.mentions.order_by("pk")] for c in Claim.objects.all()}
+    restored = pickle.loads(pickle.dumps(claims))
+    with django_assert_num_queries(0):
+        assert {c.pk: [m.pk for m in c.mentions.all()] for c in restored} == stored
+        # What is remembered counts as fetched: a prefetch over it asks for nothing more.
+        prefetch_related_objects(claims, "mentions", "topics")
+        assert {c.pk: [m.pk for m in c.mentions.all()] for c in claims} == stored
+
+
+@pytest.mark.django_db
 def test_reports_with_one_title_get_numbered_slugs_and_a_correction_keeps_its_own():
     slugs = [
         ingest(body=f"{BODY}\nReport {n}.", url=f"https://example.com/talks-{n}").article.slug
