@@ -4,7 +4,9 @@ from datetime import date
 from types import SimpleNamespace
 
 import pytest
+from django.db import connection
 from django.forms.models import model_to_dict
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -93,6 +95,30 @@ def test_many_rows_go_in_several_statements_in_order(db, monkeypatch):
         (m.text, m.start, m.date_start, m.precision, m.explanation)
         for m in claim.mentions.order_by("pk")
     ] == [(m.text, m.start, m.date_start, m.precision, m.explanation) for m in rows]
+
+
+def test_rows_past_what_every_database_takes_are_cut_by_the_connection_s_own_limit(db):
+    # Up to ALWAYS_ALLOWED parameters go in one statement without asking the connection;
+    # past that, its own limit cuts them (lowered here: SQLite's is set per connection).
+    if connection.vendor != "sqlite":
+        pytest.skip("the parameter limit is set per connection on SQLite only")
+    import sqlite3
+
+    claim = a_report("One").claims.first()
+    claim.mentions.all().delete()
+    connection.ensure_connection()
+    raw = connection.connection
+    limit = raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 1800)  # 200 mentions a statement
+    try:
+        for rows, statements_made in ((statements.ALWAYS_ALLOWED // 9, 1), (450, 3)):
+            with CaptureQueriesContext(connection) as ran:
+                statements.insert(DateMention, mentions_of(claim, rows))
+            inserts = [q for q in ran.captured_queries if q["sql"].startswith("INSERT")]
+            assert len(inserts) == statements_made
+    finally:
+        raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, limit)
+    assert claim.mentions.count() == statements.ALWAYS_ALLOWED // 9 + 450
 
 
 def test_topic_links_inserted_are_the_claim_s_topics(db):
