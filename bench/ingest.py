@@ -31,12 +31,9 @@ missing.) Prints figures; asserts nothing. What it does:
    outcome_cues, places_in, topics_in), dates (find_dates with the report's context,
    explain), figures and speakers (typed_figures, tie_claim_speakers). It checks that the
    timed run gives the same claims as the untimed one.
-4. Runs dateparser's search_dates over the same whole texts (languages=["en"],
-   RELATIVE_BASE the publication date, PREFER_DATES_FROM "current_period") and scores both
-   on the seeds' gold date mentions (tests/data/gold_dates.json) by the rule of
-   tests/articles/test_dates.py: a mention is found when a match overlaps its words in its
-   sentence and resolves right. search_dates gives substrings: each is located in the text,
-   in order, to get its offsets.
+4. Runs dateparser's search_dates over the same whole texts and scores both on the seeds'
+   gold date mentions (bench/baseline.py: how search_dates is called, and the scoring
+   rule, that of tests/articles/test_dates.py).
 
 Every pass is warmed up once (the five seeds, and one ingest rolled back); the date
 parser's cache is emptied before each pass, so each starts as a fresh process would. Times
@@ -56,14 +53,13 @@ import resource
 import statistics
 import sys
 import time
-from datetime import date, datetime
-from datetime import time as clock
 from pathlib import Path
 from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from reports import Seed, load_seeds, make_reports  # noqa: E402
+from baseline import gold_recall, search_dates_pass  # noqa: E402
+from reports import load_seeds, make_reports  # noqa: E402
 from scratch import empty, machine, open_database  # noqa: E402
 
 DEFAULT_URL = "sqlite:////tmp/tw_bench_ingest.sqlite3"
@@ -273,29 +269,6 @@ def run_stages(inputs, rounds: int) -> tuple[dict[str, list[float]], list]:
     return {n: [statistics.median(s) for s in per] for n, per in samples.items()}, claims
 
 
-def search_settings(published: date) -> dict:
-    return {
-        "RELATIVE_BASE": datetime.combine(published, clock()),
-        "PREFER_DATES_FROM": "current_period",
-    }
-
-
-def whole_text_dates(raw: str, published: date) -> list[tuple[str, datetime]]:
-    from dateparser.search import search_dates
-
-    return search_dates(raw, languages=["en"], settings=search_settings(published)) or []
-
-
-def search_dates_pass(inputs) -> list[float]:
-    """search_dates over each whole text once: the seconds of each."""
-    times = []
-    for raw, published, *_ in inputs:
-        start = time.perf_counter()
-        whole_text_dates(raw, published)
-        times.append(time.perf_counter() - start)
-    return times
-
-
 def paired_rounds(config, reports, warmup, inputs, rounds: int) -> list[dict]:
     """The batch door (in one process, and with one analyst), the pipeline alone and
     search_dates over the same texts, each once a round, one straight after the other, the
@@ -325,73 +298,6 @@ def paired_rounds(config, reports, warmup, inputs, rounds: int) -> list[dict]:
         )
         done.append(found)
     return done
-
-
-# --- recall on the gold ----------------------------------------------------------------
-
-
-def located(text: str, found: list[str]) -> list[tuple[int, int] | None]:
-    """Offsets of each substring search_dates returned, found in order in the text."""
-    spans, cursor = [], 0
-    for words_ in found:
-        at = text.find(words_, cursor)
-        if at < 0:
-            at = text.find(words_)
-        if at < 0:
-            spans.append(None)
-            continue
-        spans.append((at, at + len(words_)))
-        cursor = at + len(words_)
-    return spans
-
-
-def gold_recall(seeds: list[Seed], keywords) -> dict:
-    """Both recalls on the seeds' gold mentions, and how many matches each returned."""
-    from articles.pipeline.analysis import analyse
-    from articles.services import known_dates
-    from tests.articles.test_dates import resolves_right
-    from tests.seeds import load_gold
-
-    gold = {r["file"]: r for r in load_gold()["reports"]}
-    out = {"mentions": 0, "pipeline": 0, "search_dates": 0, "unlocated": 0}
-    out |= {"pipeline_matches": 0, "search_dates_matches": 0, "missed": []}
-    for seed in seeds:
-        entry = gold[seed.path.name]
-        published = date.fromisoformat(entry["published"])
-        raw = seed.report.body
-        analysis = analyse(raw, published, keywords, tuple(known_dates(published)))
-        body = analysis.body
-        ours = [
-            (claim.start + m.start, claim.start + m.end, m)
-            for claim in analysis.claims
-            for m in claim.dates
-        ]
-        hits = whole_text_dates(raw, published)
-        theirs = [
-            (span[0], span[1], SimpleNamespace(date_start=dt.date(), date_end=dt.date()))
-            for span, (_, dt) in zip(located(raw, [w for w, _ in hits]), hits, strict=True)
-            if span is not None
-        ]
-        out["unlocated"] += len(hits) - len(theirs)
-        out["pipeline_matches"] += len(ours)
-        out["search_dates_matches"] += len(hits)
-        for mention in entry["mentions"]:
-            mention = {**mention, "published": published}
-            out["mentions"] += 1
-            for name, text, matches in (("pipeline", body, ours), ("search_dates", raw, theirs)):
-                at = text.find(mention["sentence"])
-                if at < 0:
-                    out["missed"].append((name, mention["mention"], "sentence not in the text"))
-                    continue
-                first = at + mention["sentence"].index(mention["mention"])
-                last = first + len(mention["mention"])
-                if any(
-                    s < last and first < e and resolves_right(m, mention) for s, e, m in matches
-                ):
-                    out[name] += 1
-                else:
-                    out["missed"].append((name, mention["mention"], seed.path.name[:3]))
-    return out
 
 
 # --- the report ----------------------------------------------------------------------------
