@@ -30,6 +30,8 @@ import threading
 from datetime import date
 from itertools import count
 
+from tradewatch.long_lived import set_aside
+
 from .pipeline.analysis import Analysis, analyse
 from .pipeline.dates import Known
 from .pipeline.wire import signature, signed_text
@@ -54,6 +56,24 @@ def made_ahead(
     the write lock."""
     analysis = analyse(body, published, topics, known)
     return analysis, signature(signed_text(analysis.passages))
+
+
+def warm_up() -> None:
+    """Load what the pipeline and the signature load when first used: the date parser's
+    data, numpy, datasketch and scipy, a third of a second."""
+    made_ahead(WARM_UP, date(2025, 10, 31), {}, ())
+
+
+def ready_to_ingest() -> int:
+    """Ready this process for a long ingest (manage.py ingest calls it before the first
+    report): what the pipeline loads, loaded, then all the process holds set aside from the
+    garbage collector (tradewatch.long_lived). Else every full collection of the ingest
+    walks Django's, the pipeline's and the date parser's objects again, 150 ms each, one
+    every 200 reports or so: a seventh of the writer's time (docs/performance.md, "Thirteenth
+    pass"). Processes forked after it (the analysts, --jobs on PostgreSQL) inherit what it
+    set aside. Returns how many objects are set aside in all."""
+    warm_up()
+    return set_aside()
 
 
 def _work(pipe) -> None:
@@ -100,10 +120,9 @@ class Analysts:
         self.numbers = count()  # each report asked for, across batches
 
     def __enter__(self) -> "Analysts":
-        # What the pipeline and the signature load when first used (the date parser's
-        # data, numpy, datasketch and scipy: a third of a second) is loaded once, here,
-        # for the analysts to start with; the door's wire grouping uses it too.
-        made_ahead(WARM_UP, date(2025, 10, 31), {}, ())
+        # Loaded once, here, for the analysts to start with; the door's wire grouping
+        # uses it too.
+        warm_up()
         context = multiprocessing.get_context("fork")
         for _ in range(self.processes):
             ours, theirs = context.Pipe()

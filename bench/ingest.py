@@ -334,6 +334,7 @@ def main(argv=None) -> int:
     print(f"# {machine(connection.vendor)}", flush=True)
 
     from articles import services
+    from articles.analysts import ready_to_ingest
     from articles.clock import today
     from articles.services import known_dates, topic_keywords
 
@@ -350,6 +351,10 @@ def main(argv=None) -> int:
         flush=True,
     )
 
+    # As manage.py ingest readies its process before its first report (and seed's ingest,
+    # in every prepare_database, again): what the process holds for good set aside from the
+    # garbage collector, for the door's passes and search_dates' alike.
+    ready_to_ingest()
     door, wall = run_door(reports, warmup)
     refused = [row["status"] for row in door if row["status"] != "created"]
     print(f"# door done in {wall:.1f} s", flush=True)

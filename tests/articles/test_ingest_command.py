@@ -1,5 +1,6 @@
 """The ingest command, end to end: files in, rows and a summary out."""
 
+import gc
 import importlib
 import io
 import json
@@ -42,6 +43,27 @@ def test_it_ingests_the_seed_reports_with_their_claims():
         for claim in row["claims"]:
             assert claim["link"] == f"/articles/{row['slug']}/#claim-{claim['id']}"
             assert claim["passage"].startswith("p-")
+
+
+@pytest.mark.django_db
+def test_it_sets_what_the_process_holds_aside_from_the_garbage_collector(tmp_path):
+    """Before its first report, the command sets aside what the process holds for good
+    (articles.analysts.ready_to_ingest): a full collection during the ingest then walks
+    what the reports make, not Django's, the pipeline's and the date parser's objects."""
+    gc.unfreeze()  # as in a process of its own: nothing set aside yet
+    held = {"made before the ingest": []}
+    path = write_report(tmp_path, "a.txt", published="2025-10-27", body=BODY)
+    try:
+        assert any(obj is held for obj in gc.get_objects())
+        doc, _, failed = ingest(path)
+        assert not failed
+        assert [row["status"] for row in doc["articles"]] == ["created"]
+        # Frozen objects are in no generation the collector walks.
+        assert gc.get_freeze_count() > 10_000
+        assert gc.is_tracked(held)
+        assert not any(obj is held for obj in gc.get_objects())
+    finally:
+        gc.unfreeze()
 
 
 @pytest.mark.django_db

@@ -16,7 +16,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
-from articles.analysts import Analysts
+from articles.analysts import Analysts, ready_to_ingest
 from articles.reports import ReportError, check_text, decode, parse_report
 from articles.saved_pages import read_page
 from articles.services import BATCH_SIZE, ingest_reports
@@ -56,6 +56,7 @@ class Command(BaseCommand):
             raise CommandError(f"--jobs is at least 1 and at most {most} (twice the CPUs)")
         show_progress = not as_json and len(files) > 1 and sys.stderr.isatty()
         shown = (lambda n, path: progress(n, len(files), path.name)) if show_progress else None
+        ready_to_ingest()
         if jobs == 1 or len(files) == 1:
             rows = ingest_files(files, shown)
         elif connections["default"].vendor == "sqlite":
