@@ -118,6 +118,33 @@ def test_every_kind_of_row_bumps_the_version_when_saved_or_deleted(busan):
     assert current()[0] > created > before
 
 
+def test_the_version_is_the_row_the_orm_reads(busan):
+    """current() reads the row by hand (on PostgreSQL through libpq itself): the same
+    number and time the ORM gives, the time aware, in UTC."""
+    from timeline.models import ContentVersion
+
+    busan.save()
+    number, changed = current()
+    row = ContentVersion.objects.get(pk=1)
+    assert (number, changed) == (row.number, row.changed)
+    assert changed.utcoffset().total_seconds() == 0
+
+
+def test_a_failed_transaction_fails_the_version_read_as_any_query_would(busan):
+    """A cached page's one query, sent by libpq itself, in a transaction PostgreSQL has
+    already failed: refused as Django refuses any query there, with the database's
+    reason; no number made up, no error swallowed."""
+    from django.db import DatabaseError, connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("read through libpq on PostgreSQL only")
+    with pytest.raises(DatabaseError, match="current transaction is aborted"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            with pytest.raises(DatabaseError):
+                cursor.execute("SELECT 1 / 0")
+            current()
+
+
 def test_a_change_that_is_rolled_back_leaves_the_cache_alone(busan, reader):
     from django.db import transaction
 
