@@ -91,7 +91,7 @@ def store_analysis(
     # Each span of the body that will be a claim: [its claim (None: a new row), its draft].
     spans: dict[tuple[int, int], list] = {}
     for draft in analysis.claims:
-        same = previous.get(sentence_hash(draft.sentence))
+        same = previous.get(sentence_hash(draft.sentence)) if previous else None
         claim = same.pop(0) if same else None
         if claim is not None:
             # Same words: exact, unless it still waits for an editor's look.
