@@ -94,17 +94,21 @@ def read_version(db) -> tuple | None:
 
     On PostgreSQL the statement goes through libpq as it is (psycopg.pq): a psycopg
     cursor's own work around one statement (its parameters, its result's loaders) cost
-    three times the round trip's CPU, and Django's wrapper as much again, 150 µs of a
-    cached page's 700 (docs/performance.md, "The cached page's one query"). It is still
-    one query as Django counts them: logged where Django would log it (DEBUG, a test's
-    assertNumQueries). Anything but a row or none (a dropped connection, a transaction
-    already failed) goes through Django's cursor instead, which reports it as usual."""
+    three times the round trip's CPU, and Django's wrapper as much again: some 150 µs of
+    a cached page's 800 (docs/performance.md, "The cached page's one query, and a load
+    from wrk"). It is still one query as Django counts them: logged where Django would
+    log it (DEBUG, a test's assertNumQueries). A result that is not a row or none (a
+    transaction already failed, a connection the server ended) sends the statement again
+    through Django's cursor, which reports the error as it would for any query."""
     sql = version_sql(db.alias)
     if db.vendor == "postgresql":
+        # Django's error wrapper, as around any query: a driver's error comes out as
+        # Django's, and one that leaves the connection unusable has it closed when the
+        # request ends.
         with db.wrap_database_errors:
             db.ensure_connection()
-        started = time.monotonic()
-        result = db.connection.pgconn.exec_(sql.encode())
+            started = time.monotonic()
+            result = db.connection.pgconn.exec_(sql.encode())
         if result.status == pq.ExecStatus.TUPLES_OK:
             if db.queries_logged:
                 db.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})

@@ -145,6 +145,35 @@ def test_a_failed_transaction_fails_the_version_read_as_any_query_would(busan):
             current()
 
 
+@pytest.mark.parametrize("lost", ["ended by the server", "closed under the driver"])
+def test_a_lost_connection_fails_the_version_read_as_any_query_would(busan, lost):
+    """The connection lost under a worker (PostgreSQL restarted; libpq's own connection
+    gone): the version read fails with Django's error, and the connection is marked for
+    closing at the request's end, so the next request opens a new one."""
+    from django.db import OperationalError, connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("read through libpq on PostgreSQL only")
+    import psycopg
+
+    connection.ensure_connection()
+    if lost == "ended by the server":
+        pid = connection.connection.info.backend_pid
+        with psycopg.connect(connection.connection.info.dsn, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+    else:
+        connection.connection.pgconn.finish()
+    try:
+        with pytest.raises(OperationalError):
+            current()
+        assert connection.errors_occurred
+        connection.close_if_unusable_or_obsolete()  # what the end of a request does
+        assert connection.connection is None
+        assert current()[0] >= 1  # a new connection
+    finally:
+        connection.close()
+
+
 def test_a_change_that_is_rolled_back_leaves_the_cache_alone(busan, reader):
     from django.db import transaction
 
