@@ -23,7 +23,8 @@ BODY = (
 
 def ingest(*paths, as_json=True, jobs=1):
     out, err = io.StringIO(), io.StringIO()
-    args = [str(p) for p in paths] + (["--json"] if as_json else []) + [f"--jobs={jobs}"]
+    args = [str(p) for p in paths] + (["--json"] if as_json else [])
+    args += [f"--jobs={jobs}"] if jobs is not None else []
     try:
         call_command("ingest", *args, stdout=out, stderr=err)
         failed = False
@@ -64,6 +65,45 @@ def test_it_sets_what_the_process_holds_aside_from_the_garbage_collector(tmp_pat
         assert not any(obj is held for obj in gc.get_objects())
     finally:
         gc.unfreeze()
+
+
+@pytest.mark.django_db
+def test_without_jobs_sqlite_takes_an_analyst_for_more_than_a_batch(monkeypatch):
+    """--jobs unset: one analyst beside the writer on SQLite, when there is more than one
+    batch of files and a second CPU to run it; else one process. PostgreSQL: one."""
+    from timeline.management.commands.ingest import default_jobs
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    sqlite = connection.vendor == "sqlite"
+    assert default_jobs(services.BATCH_SIZE + 1) == (2 if sqlite else 1)
+    assert default_jobs(services.BATCH_SIZE) == 1
+    assert default_jobs(1) == 1
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    assert default_jobs(1000) == 1
+
+
+@pytest.mark.django_db
+def test_more_than_a_batch_without_jobs_all_go_in_in_order(tmp_path):
+    """Many files and no --jobs (an analyst beside the writer, on SQLite with two CPUs):
+    every report goes in, its row in the files' order, with its claims."""
+    paths = [
+        write_report(
+            tmp_path,
+            f"r{day}.txt",
+            published="2025-10-28",
+            url=f"https://wire.example/{day}",
+            body=f"Talks resumed on October {day}, 2025, in Kuala Lumpur.\n\n{BODY}",
+        )
+        for day in range(1, services.BATCH_SIZE + 3)
+    ]
+    doc, err, failed = ingest(*paths, jobs=None)
+    assert not failed, err
+    assert [row["status"] for row in doc["articles"]] == ["created"] * len(paths)
+    assert [row["file"] for row in doc["articles"]] == [str(p) for p in paths]
+    assert Article.objects.count() == len(paths)
+    for day, row in enumerate(doc["articles"], start=1):
+        dated = [c for c in row["claims"] if c["mentions"]]
+        assert dated[0]["mentions"][0]["start"] == f"2025-10-{day:02d}", row["file"]
 
 
 @pytest.mark.django_db

@@ -42,15 +42,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--jobs",
             type=int,
-            default=1,
-            help="Processes at work at once (default 1). PostgreSQL: N reports ingested at "
-            "once, each in a process of its own; files that name the same URL still go in "
-            "the order given. SQLite, one writer at a time: one process writes while N-1 "
-            "analyse the reports ahead of it.",
+            default=None,
+            help="Processes at work at once. PostgreSQL: N reports ingested at once, each in "
+            "a process of its own; files that name the same URL still go in the order "
+            "given. SQLite, one writer at a time: one process writes while N-1 analyse the "
+            "reports ahead of it. Default: 2 on SQLite for more files than one batch "
+            f"({BATCH_SIZE}) on a machine with two CPUs or more, else 1.",
         )
 
-    def handle(self, *args, files, as_json: bool, jobs: int, **options):
+    def handle(self, *args, files, as_json: bool, jobs: int | None, **options):
         most = 2 * (os.cpu_count() or 1)
+        if jobs is None:
+            jobs = default_jobs(len(files))
         if not 1 <= jobs <= most:
             # More processes than cores only hold more database connections.
             raise CommandError(f"--jobs is at least 1 and at most {most} (twice the CPUs)")
@@ -86,6 +89,16 @@ class Command(BaseCommand):
 
 
 STATUSES = ("created", "updated", "unchanged", "failed")
+
+
+def default_jobs(files: int) -> int:
+    """--jobs when none is given. On SQLite, with a second CPU and more than one batch of
+    files, one analyst beside the writer: it takes the analysis, some 45 % of a report's
+    time, off the writer (docs/performance.md), for the cost of starting one process.
+    PostgreSQL's --jobs runs whole ingests side by side, which an editor asks for
+    knowingly: 1 there."""
+    sqlite = connections["default"].vendor == "sqlite"
+    return 2 if sqlite and (os.cpu_count() or 1) >= 2 and files > BATCH_SIZE else 1
 
 
 def dumps(document) -> str:
