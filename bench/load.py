@@ -38,9 +38,9 @@ a browser (so cached pages come gzipped; --accept-encoding "" asks for them as t
 A --database-url is used as it is (only migrated, never seeded): e.g. a database
 bench/pages.py built, 1,000 events. With --wrk the load comes from wrk (Debian's package
 wrk, not installed by the project) instead of Python threads: --readers connections in
-two threads. The Python readers spend as much CPU reading a 590 KB page as the server
-spends sending it, on the same CPUs; wrk spends far less, so the bare view's rate rises
-most, and the cached page's ratio to it is the stricter figure.
+two threads. The Python readers take about a core of the two CPUs the server runs on;
+wrk far less, so the bare view's rate rises most, and the cached page's ratio to it is
+the stricter figure.
 
 Everything is bounded: one address (127.0.0.1), a deadline for every loop, a cap on the
 requests of every thread, a timeout on every request and every subprocess; it stops by
@@ -285,7 +285,7 @@ WRK_UNITS = {"us": 1e-6, "ms": 1e-3, "s": 1.0}
 class WrkPhase:
     """What wrk measured of one phase: requests, errors, latency percentiles, requests/s."""
 
-    def __init__(self, output: str, seconds: float):
+    def __init__(self, output: str):
         def number(pattern, default=None):
             found = re.search(pattern, output, re.MULTILINE)
             if found is None and default is None:
@@ -301,7 +301,6 @@ class WrkPhase:
         socket = number(r"connect (\d+), read (\d+), write (\d+), timeout (\d+)", ("0",) * 4)
         self.errors = int(number(r"Non-2xx or 3xx responses: (\d+)", ("0",))[0])
         self.errors += sum(map(int, socket))
-        self.seconds = seconds
 
     def row(self, label: str) -> str:
         ms = {p: self.latency[p] * 1000 for p in self.latency}
@@ -315,8 +314,11 @@ def wrk_phase(
     port: int, label: str, path: str, connections: int, seconds: float, headers: dict
 ) -> WrkPhase:
     """phase(), the load from wrk (Debian's package): one path for `seconds` over
-    `connections` connections in two threads; bounded by its own duration and a timeout."""
-    command = [WRK, "-t", "2", "-c", str(connections), "-d", f"{seconds:.0f}s", "--latency"]
+    `connections` connections in (at most) two threads; bounded by its own duration and a
+    timeout."""
+    threads = min(2, connections)  # wrk wants a connection for each thread at least
+    command = [WRK, "-t", str(threads), "-c", str(connections), "-d", f"{seconds:.0f}s"]
+    command += ["--latency"]
     command += ["--timeout", f"{REQUEST_TIMEOUT:.0f}s"]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
@@ -327,7 +329,7 @@ def wrk_phase(
         timeout=seconds + REQUEST_TIMEOUT + 10,
         check=True,
     )
-    return WrkPhase(done.stdout, seconds)
+    return WrkPhase(done.stdout)
 
 
 def phase(port: int, label: str, path: str, readers: int, seconds: float, headers: dict) -> Stats:
@@ -479,8 +481,8 @@ def main(argv=None) -> int:
         "--wrk",
         action="store_true",
         help="--pages: load from wrk (Debian's package wrk), --readers connections in two "
-        "threads, instead of Python reader threads, which spend more of the same CPUs "
-        "than the server on a large page",
+        "threads, instead of Python reader threads, which take about a core of the two "
+        "the server runs on",
     )
     parser.add_argument(
         "--redis-url",
