@@ -59,7 +59,6 @@ import tempfile
 import threading
 import time
 import urllib.parse
-from collections import Counter, defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -73,13 +72,13 @@ from serving import (  # noqa: E402
     flush_quietly,
     flush_redis,
     free_port,
-    get,
     log,
     manage,
     start_gunicorn,
     stop,
     wait_until_up,
 )
+from traffic import WRK, Stats, WrkPhase, drive, pct, phase, row, wrk_phase, wrk_version  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
 from articles.pipeline.clean import clean  # noqa: E402  (pure: no Django, no database)
@@ -88,46 +87,8 @@ APP = ROOT  # the tree served and ingested into (--app-dir); the venv is always 
 
 
 MAX_SECONDS = 600  # --seconds is capped here
-MAX_REQUESTS_PER_THREAD = 200_000
 INGEST_TIMEOUT = 120.0  # seconds, per `manage.py ingest`
 MAX_INGESTS = 500
-
-
-# --- traffic ----------------------------------------------------------------------------
-
-
-class Stats:
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.samples = defaultdict(list)  # (group, label) -> [seconds]
-        self.errors = Counter()  # (group, label) -> n
-        self.statuses = defaultdict(Counter)  # (group, label) -> status -> n
-
-    def add(self, group, label, seconds, status):
-        ok = isinstance(status, int) and 200 <= status < 400
-        with self.lock:
-            self.samples[group, label].append(seconds)
-            self.statuses[group, label][status] += 1
-            if not ok:
-                self.errors[group, label] += 1
-
-
-def drive(port, group, targets, stats, deadline, seed, headers=None):
-    """Fetch the targets round robin until the deadline (or the request cap), each request
-    with `headers`."""
-    rng = random.Random(seed)
-    order = list(targets)
-    rng.shuffle(order)
-    for n in range(MAX_REQUESTS_PER_THREAD):
-        if time.monotonic() >= deadline:
-            return
-        label, path = order[n % len(order)]
-        started = time.perf_counter()
-        try:
-            status, _ = get(port, path, timeout=REQUEST_TIMEOUT, headers=headers)
-        except (OSError, http.client.HTTPException) as exc:
-            status = type(exc).__name__
-        stats.add(group, label, time.perf_counter() - started, status)
 
 
 def hostile_targets(rng):
@@ -204,22 +165,6 @@ def ingest_loop(env, workdir: Path, deadline, result, seed):
 # --- report -----------------------------------------------------------------------------
 
 
-def pct(sorted_values, p):
-    if not sorted_values:
-        return float("nan")
-    k = min(len(sorted_values) - 1, max(0, round(p / 100 * len(sorted_values) + 0.5) - 1))
-    return sorted_values[k]
-
-
-def row(label, values, errors, elapsed):
-    v = sorted(values)
-    return (
-        f"  {label[:44]:<44} {len(v):>6} {errors:>6} "
-        f"{pct(v, 50) * 1000:>8.0f} {pct(v, 90) * 1000:>8.0f} {pct(v, 99) * 1000:>8.0f} "
-        f"{len(v) / elapsed:>7.1f}"
-    )
-
-
 def report(stats: Stats, elapsed: float, groups) -> None:
     header = (
         f"  {'path':<44} {'reqs':>6} {'errors':>6} {'p50 ms':>8} {'p90 ms':>8} "
@@ -253,18 +198,12 @@ def report(stats: Stats, elapsed: float, groups) -> None:
 # --- pages: the page cache against no cache, beside the bare view -----------------------------
 
 MAX_PAGES_PHASE = 30.0  # seconds: the --pages phases are capped here
-WRK = "wrk"
 CACHE_MODES = (
     # (label, PAGE_CACHE_SECONDS, uses Redis)
     ("uncached (PAGE_CACHE_SECONDS=0)", "0", False),
     ("cached, locmem (each worker its own)", "600", False),
     ("cached, Redis (shared)", "600", True),
 )
-
-
-def wrk_version() -> str:
-    done = subprocess.run([WRK, "--version"], capture_output=True, text=True, timeout=10)
-    return (done.stdout or done.stderr).split(" [")[0].strip() or "wrk"
 
 
 def x_cache(port: int, path: str) -> str:
@@ -277,78 +216,6 @@ def x_cache(port: int, path: str) -> str:
         return response.getheader("X-Cache") or "-"
     finally:
         conn.close()
-
-
-WRK_UNITS = {"us": 1e-6, "ms": 1e-3, "s": 1.0}
-
-
-class WrkPhase:
-    """What wrk measured of one phase: requests, errors, latency percentiles, requests/s."""
-
-    def __init__(self, output: str):
-        def number(pattern, default=None):
-            found = re.search(pattern, output, re.MULTILINE)
-            if found is None and default is None:
-                raise SystemExit(f"wrk printed no {pattern!r}:\n{output}")
-            return found.groups() if found else default
-
-        self.requests = int(number(r"^\s*(\d+) requests in")[0])
-        self.rate = float(number(r"^Requests/sec:\s*([\d.]+)")[0])
-        self.latency = {}
-        for p in (50, 90, 99):
-            value, unit = number(rf"^\s*{p}%\s+([\d.]+)(us|ms|s)\s*$")
-            self.latency[p] = float(value) * WRK_UNITS[unit]
-        socket = number(r"connect (\d+), read (\d+), write (\d+), timeout (\d+)", ("0",) * 4)
-        self.errors = int(number(r"Non-2xx or 3xx responses: (\d+)", ("0",))[0])
-        self.errors += sum(map(int, socket))
-
-    def row(self, label: str) -> str:
-        ms = {p: self.latency[p] * 1000 for p in self.latency}
-        return (
-            f"  {label[:44]:<44} {self.requests:>6} {self.errors:>6} "
-            f"{ms[50]:>8.1f} {ms[90]:>8.1f} {ms[99]:>8.1f} {self.rate:>7.1f}"
-        )
-
-
-def wrk_phase(
-    port: int, label: str, path: str, connections: int, seconds: float, headers: dict
-) -> WrkPhase:
-    """phase(), the load from wrk (Debian's package): one path for `seconds` over
-    `connections` connections in (at most) two threads; bounded by its own duration and a
-    timeout."""
-    threads = min(2, connections)  # wrk wants a connection for each thread at least
-    command = [WRK, "-t", str(threads), "-c", str(connections), "-d", f"{seconds:.0f}s"]
-    command += ["--latency"]
-    command += ["--timeout", f"{REQUEST_TIMEOUT:.0f}s"]
-    for name, value in headers.items():
-        command += ["-H", f"{name}: {value}"]
-    done = subprocess.run(
-        [*command, f"http://{HOST}:{port}{path}"],
-        capture_output=True,
-        text=True,
-        timeout=seconds + REQUEST_TIMEOUT + 10,
-        check=True,
-    )
-    return WrkPhase(done.stdout)
-
-
-def phase(port: int, label: str, path: str, readers: int, seconds: float, headers: dict) -> Stats:
-    """Readers fetching one path for `seconds`, each request with `headers`."""
-    stats = Stats()
-    deadline = time.monotonic() + seconds
-    threads = [
-        threading.Thread(
-            target=drive,
-            args=(port, "readers", [(label, path)], stats, deadline, i, headers),
-            daemon=True,
-        )
-        for i in range(readers)
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=seconds + REQUEST_TIMEOUT + 5)
-    return stats
 
 
 def pages_main(args, workdir: Path) -> int:
