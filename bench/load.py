@@ -246,6 +246,7 @@ def pages_main(args, workdir: Path) -> int:
         log(f"database ready in {time.perf_counter() - started:.1f} s")
 
         results = []
+        measure = wrk_phase if args.wrk else phase  # the same call, the load from either
         load_before = os.getloadavg()[0]
         for label, cache_seconds, redis in CACHE_MODES:
             env = base | {"PAGE_CACHE_SECONDS": cache_seconds}
@@ -259,7 +260,6 @@ def pages_main(args, workdir: Path) -> int:
             wait_until_up(port, server, seconds=120)
             seen = [x_cache(port, "/") for _ in range(2 * args.workers)]
             log(f"{label}: X-Cache of {len(seen)} requests: {' '.join(seen)}")
-            measure = wrk_phase if args.wrk else phase
             timeline = measure(port, "/", "/", readers, seconds, headers)
             results.append((f"/ {label}", "/", timeline, seen[-1]))
             if redis:
