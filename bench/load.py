@@ -33,8 +33,12 @@ readers fetch only the timeline `/` with gunicorn started three times, uncached
 (REDIS_URL, a dedicated db number, emptied with FLUSHDB first), and then only the bare
 view `/health/` (no database, no cache); each phase lasts --seconds (at most 30). It checks
 each mode by the X-Cache header of a repeated request (hit when cached, none when not) and
-prints requests/s and p50/p90/p99 for each phase. The readers send the Accept-Encoding of
-a browser (so cached pages come gzipped; --accept-encoding "" asks for them as they are).
+prints requests/s and p50/p90/p99 for each phase, and each as a share of the bare view's.
+Last, bench/bytes_app.py (no framework, no database) serves under the same gunicorn command
+the very bytes the cached `/` and `/health/` sent: what the transport alone (gunicorn, the
+loopback, the load tool) lets a page of that size come to. The readers send the
+Accept-Encoding of a browser (so cached pages come gzipped; --accept-encoding "" asks for
+them as they are).
 A --database-url is used as it is (only migrated, never seeded): e.g. a database
 bench/pages.py built, 1,000 events. With --wrk the load comes from wrk (Debian's package
 wrk, not installed by the project) instead of Python threads: --readers connections in
@@ -49,6 +53,7 @@ itself and cleans up (gunicorn, the database it made, its temporary files).
 
 import argparse
 import http.client
+import json
 import os
 import random
 import re
@@ -61,7 +66,8 @@ import time
 import urllib.parse
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
 
 from serving import (  # noqa: E402
     HOST,
@@ -218,6 +224,30 @@ def x_cache(port: int, path: str) -> str:
         conn.close()
 
 
+def keep_answers(port: int, headers: dict, folder: Path) -> None:
+    """The bytes `/` and `/health/` answer a reader with, and their type and encoding, in
+    `folder` for bench/bytes_app.py."""
+    folder.mkdir(exist_ok=True)
+    for name, path in (("page", "/"), ("bare", "/health/")):
+        conn = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
+        try:
+            conn.request("GET", path, headers={"Host": HOST, **headers})
+            response = conn.getresponse()
+            (folder / f"{name}.body").write_bytes(response.read())
+            kept = ("Content-Type", "Content-Encoding")
+            said = {h: response.getheader(h) for h in kept if response.getheader(h)}
+            (folder / f"{name}.json").write_text(json.dumps(said))
+        finally:
+            conn.close()
+
+
+def rate(stats, path: str, seconds: float) -> float:
+    """Requests/s of a phase, whichever load made it."""
+    if isinstance(stats, WrkPhase):
+        return stats.rate
+    return len(stats.samples["readers", path]) / seconds
+
+
 def pages_main(args, workdir: Path) -> int:
     """The --pages mode: `/` uncached, cached (locmem), cached (Redis), then `/health/`."""
     seconds = max(1.0, min(args.seconds, MAX_PAGES_PHASE))
@@ -265,9 +295,33 @@ def pages_main(args, workdir: Path) -> int:
             if redis:
                 bare = measure(port, "/health/", "/health/", readers, seconds, headers)
                 results.append(("/health/ (bare view)", "/health/", bare, "-"))
+                keep_answers(port, headers, workdir / "bytes")
             stop(server)
             server = None
             server_log.close()
+
+        # The same bytes from an app that does nothing else (bench/bytes_app.py): how far
+        # the transport alone lets a page of this size come to the bare view's answer.
+        port = free_port()
+        server_log = (workdir / "gunicorn-bytes.log").open("w")
+        server = start_gunicorn(
+            base | {"BENCH_BYTES_DIR": str(workdir / "bytes")},
+            port,
+            args.workers,
+            args.limit_request_line,
+            server_log,
+            app=BENCH,
+            module="bytes_app",
+        )
+        wait_until_up(port, server, seconds=60)
+        for label, path in (
+            ("the same page, no Django", "/"),
+            ("the same bare answer, no Django", "/health/"),
+        ):
+            results.append((label, path, measure(port, path, path, readers, seconds, headers), "-"))
+        stop(server)
+        server = None
+        server_log.close()
 
         print(
             f"{time.strftime('%Y-%m-%d %H:%M %Z')}, {os.cpu_count()} CPUs, load average "
@@ -296,6 +350,15 @@ def pages_main(args, workdir: Path) -> int:
             print(row(label, stats.samples["readers", path], n_errors, seconds) + f"  {seen}")
             if n_errors:
                 print(f"    statuses: {dict(stats.statuses['readers', path])}")
+        rates = {label: rate(stats, path, seconds) for label, path, stats, _ in results}
+        bare, page = rates["/health/ (bare view)"], rates["the same page, no Django"]
+        print("\n  requests/s as a share of the bare view's:")
+        for label, _, _, _ in results[:3]:
+            print(f"    {label}: {rates[label] / bare:.2f}")
+        print(
+            f"    the same bytes without TradeWatch, page ÷ bare answer: "
+            f"{page / rates['the same bare answer, no Django']:.2f} (what the transport allows)"
+        )
         print(f"\nreaders saw {errors} error(s)")
         return 1 if errors else 0
     finally:

@@ -93,11 +93,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(env, port: int, workers: int, limit_request_line: int, logfile, app=ROOT):
+def start_gunicorn(
+    env,
+    port: int,
+    workers: int,
+    limit_request_line: int,
+    logfile,
+    app=ROOT,
+    module="tradewatch.wsgi",
+):
+    """gunicorn serving `module` (TradeWatch, unless told) from the folder `app`."""
     return subprocess.Popen(
         [
             str(GUNICORN),
-            "tradewatch.wsgi",
+            module,
             "-w",
             str(workers),
             "-b",
