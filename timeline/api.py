@@ -77,6 +77,7 @@ def readable_from_anywhere(view):
         response["Access-Control-Allow-Origin"] = "*"
         return response
 
+    wrapper.page_cached = True  # cached, as view_with_etag is (timeline/caching.py)
     return wrapper
 
 

@@ -21,6 +21,11 @@ Only anonymous GET and HEAD requests use the cache (an editor sees the admin lin
 always the newest state); only 200 answers are stored. Every answer cached or not gets
 an ETag and a Last-Modified, so a client revalidates with a 304 and no body.
 
+A stored page is answered by PageCacheMiddleware, high in the stack, before sessions,
+the user, the policy headers and the URL's view run: it stores each answer once the whole
+stack has given it its headers, and serves them again with it. That halved what a cached
+page costs the server (docs/performance.md, "Cached pages answered before the stack").
+
 A stored answer is kept compressed as well (gzip, once, when it is stored), under a key
 of its own, and served so to every client that accepts it, as browsers do: the 100
 events of a timeline page are 590 KB of HTML and 46 KB gzipped, and sending the kept
@@ -45,16 +50,17 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpResponse
 from django.middleware.gzip import re_accepts_gzip
+from django.urls import Resolver404, get_resolver
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.dateparse import parse_datetime
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_http_date_safe
 from django.utils.text import compress_string
 from psycopg import pq
 
 from articles.clock import today
 from articles.signals import content_changed as bulk_content_changed
-from tradewatch import statements
+from tradewatch import routers, statements
 
 from .models import ContentVersion
 
@@ -179,7 +185,12 @@ def front_cache():
 
 def cached(view):
     """Serve a read-only view from the cache while the content version stands; give its
-    answers an ETag and a Last-Modified and answer 304 to a client that has them."""
+    answers an ETag and a Last-Modified and answer 304 to a client that has them.
+
+    Below PageCacheMiddleware (settings.MIDDLEWARE), the view leaves its answer for the
+    middleware to store, with every header the stack gave it, and the middleware answers
+    the next reader with it before the rest of the stack runs. Without the middleware (a
+    request made by hand in a test), the view stores and serves its answers itself."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -188,11 +199,10 @@ def cached(view):
         if not seconds():
             return revalidate(request, rendered(view(request, *args, **kwargs)), changed=None)
         version, changed = current()
-        accepts = re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
-        encoding = "gzip" if accepts else "identity"
+        encoding = encoding_for(request)
         key = cache_key(request, version)
-        front = front_cache()
-        stored = looked_up(f"{key}:{encoding}", front)
+        stored = looked_up(f"{key}:{encoding}", front_cache())
+        pending = None
         if stored is not None:
             response = HttpResponse(stored["body"], content_type=stored["type"])
             for header, value in stored["headers"].items():
@@ -204,19 +214,124 @@ def cached(view):
             if cacheable(response):
                 tag(response, changed)
                 copies = kept(response)
-                entries = {f"{key}:{name}": copy for name, copy in copies.items()}
-                cache.set_many(entries, seconds())
-                if front is not None:
-                    front.set_many(entries, seconds())
+                if getattr(request, "page_cache_stores", False):
+                    pending = (key, copies)
+                else:
+                    store({f"{key}:{name}": copy for name, copy in copies.items()})
                 stored = copies[encoding]
                 response.content = stored["body"]
         if stored is not None:
             patch_vary_headers(response, ["Accept-Encoding"])
             if stored["gzip"]:
                 compressed(response)
-        return revalidate(request, response, changed)
+        answer = revalidate(request, response, changed)
+        answer.page_cache_pending = pending
+        return answer
 
+    wrapper.page_cached = True  # what PageCacheMiddleware looks for
     return wrapper
+
+
+class PageCacheMiddleware:
+    """Answers a reader's request for a page the cache holds before the rest of the stack
+    runs (sessions, CSRF, the user, messages, the history, the policy headers, the URL's
+    view): a cached page then costs the content version's query and little more. It sits
+    below the middleware that answers every request alike (security headers, static
+    files), which run around its answers too.
+
+    It stores what the cached views leave it (cached, above) once the stack has finished
+    with them: the body of each encoding with every header the stack gave the answer, so
+    that its own answers carry the same headers (the security policy, Vary, CORS) as the
+    view's. An answer that sets a cookie is never stored. A request with a session cookie
+    goes down the stack: it may be an editor's, whom only the view can tell from a reader
+    (an editor is never served a reader's copy)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ("GET", "HEAD") and seconds():
+            stored = self.looked_up(request)
+            if stored is not None:
+                return replayed(request, stored)
+        request.page_cache_stores = True
+        response = self.get_response(request)
+        pending = getattr(response, "page_cache_pending", None)
+        if pending is not None and response.status_code == 200 and not response.cookies:
+            store(served(response, *pending))
+        return response
+
+    @staticmethod
+    def looked_up(request):
+        """The stored answer this request may be given here, or None."""
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return None
+        try:
+            match = get_resolver().resolve(request.path_info)
+        except Resolver404:
+            return None
+        if not getattr(match.func, "page_cached", False):
+            return None  # not a cached view (/health/, the admin): no query for it
+        # Read as the view reads it: from a replica, if there is one, for a reader.
+        token = routers.current.set(routers.Reads(replica=routers.replica_configured()))
+        try:
+            version, _ = current()
+        finally:
+            routers.current.reset(token)
+        stored = looked_up(f"{cache_key(request, version)}:{encoding_for(request)}", front_cache())
+        # A copy the view stored itself (no middleware then) has not every header.
+        return stored if stored is not None and "served" in stored else None
+
+
+# Headers of one answer, not of the page: each stored encoding has its own.
+OWN_HEADERS = frozenset({"content-length", "content-encoding", "etag", "x-cache"})
+
+
+def served(response, key: str, copies: dict[str, dict]) -> dict[str, dict]:
+    """The entries to store for an answer the whole stack has finished with: each copy
+    (kept) with every header of the answer but those of its own encoding."""
+    common = tuple((h, v) for h, v in response.items() if h.lower() not in OWN_HEADERS)
+    entries = {}
+    for name, copy in copies.items():
+        etag = copy["headers"]["ETag"]
+        if copy["gzip"]:
+            own = (("ETag", weak(etag)), ("Content-Encoding", "gzip"))
+        else:
+            own = (("ETag", etag),)
+        entries[f"{key}:{name}"] = {**copy, "served": common + own}
+    return entries
+
+
+def replayed(request, stored: dict):
+    """A stored answer served again, or a 304 to a client that already has it."""
+    body = stored["body"]
+    response = HttpResponse(body)
+    for header, value in stored["served"]:
+        response[header] = value
+    response["Content-Length"] = str(len(body))  # as CommonMiddleware, below, gives it
+    response["X-Cache"] = "hit"
+    meta = request.META
+    if "HTTP_IF_NONE_MATCH" in meta or "HTTP_IF_MODIFIED_SINCE" in meta:
+        return get_conditional_response(
+            request,
+            etag=response["ETag"],
+            last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+            response=response,
+        )
+    return response
+
+
+def encoding_for(request) -> str:
+    """The stored copy a client gets: gzipped if it accepts gzip, else as it is."""
+    accepts = re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+    return "gzip" if accepts else "identity"
+
+
+def store(entries: dict[str, dict]) -> None:
+    cache.set_many(entries, seconds())
+    front = front_cache()
+    if front is not None:
+        front.set_many(entries, seconds())
 
 
 def looked_up(key: str, front):
@@ -254,8 +369,11 @@ def compressed(response) -> None:
     it: the same representation, so its ETag turns weak and a client's copy still
     revalidates."""
     response["Content-Encoding"] = "gzip"
-    if response["ETag"].startswith('"'):
-        response["ETag"] = "W/" + response["ETag"]
+    response["ETag"] = weak(response["ETag"])
+
+
+def weak(etag: str) -> str:
+    return "W/" + etag if etag.startswith('"') else etag
 
 
 def rendered(response):

@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "tradewatch.middleware.RejectNulMiddleware",
     # WhiteNoise, serving from the app folders too when collectstatic has not been run.
     "tradewatch.middleware.StaticFilesMiddleware",
+    # A reader's cached page is answered here, before the rest (timeline/caching.py).
+    "timeline.caching.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -8,7 +8,9 @@ import gzip
 from datetime import date
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Article, Claim, Outlet
@@ -57,6 +59,104 @@ def test_a_second_reader_gets_the_cached_page_with_one_query(
     assert second["X-Cache"] == "hit"
     assert second.content == first.content
     assert second["ETag"] == first["ETag"]
+
+
+# --- answered before the rest of the stack (PageCacheMiddleware) ----------------------------
+
+
+class Below:
+    """A middleware put last in the stack, to see which requests reach it."""
+
+    reached = []
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        Below.reached.append(request.get_full_path())
+        return self.get_response(request)
+
+
+@pytest.fixture
+def below(settings):
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, f"{__name__}.Below"]
+    Below.reached = []
+    return Below.reached
+
+
+def answer_headers(response) -> dict:
+    return {h: v for h, v in response.items() if h not in ("X-Cache", "Content-Length")}
+
+
+def test_a_readers_cached_page_is_answered_before_the_rest_of_the_stack(busan, reader, below):
+    first = reader.get("/?status=held")
+    assert below == ["/?status=held"]
+    second = Client().get("/?status=held")
+    assert (first["X-Cache"], second["X-Cache"]) == ("miss", "hit")
+    assert below == ["/?status=held"]  # the hit ran nothing below the page cache
+    assert second.content == first.content
+    # Still every header the view's answer had: the security policy, framing, Vary.
+    assert answer_headers(second) == answer_headers(first)
+    assert "frame-ancestors 'none'" in second["Content-Security-Policy"]
+    assert second["X-Frame-Options"] == "DENY"
+    assert "Cookie" in second["Vary"] and "Accept-Encoding" in second["Vary"]
+
+
+@pytest.mark.parametrize("encoding", ["", "gzip, deflate, br"])
+def test_each_encoding_of_a_page_is_answered_with_its_own_headers(busan, encoding):
+    asked = {"Accept-Encoding": encoding} if encoding else {}
+    other = {} if encoding else {"Accept-Encoding": "gzip"}
+    viewed = Client().get("/", headers=other)  # the miss stores both encodings
+    first = Client().get("/", headers=asked)
+    assert first["X-Cache"] == "hit"
+    assert Client().get("/", headers=asked)["X-Cache"] == "hit"
+    assert ("Content-Encoding" in first) == bool(encoding)
+    assert first["ETag"] == (viewed["ETag"][2:] if encoding == "" else "W/" + viewed["ETag"])
+    body = gzip.decompress(first.content) if encoding else first.content
+    assert body == (gzip.decompress(viewed.content) if not encoding else viewed.content)
+    assert int(first["Content-Length"]) == len(first.content)
+    again = Client().get("/", headers={**asked, "If-None-Match": first["ETag"]})
+    assert again.status_code == 304 and again.content == b""
+
+
+def test_the_api_keeps_its_cross_origin_headers_when_cached(busan, below):
+    first = Client().get("/api/v1/events")
+    second = Client().get("/api/v1/events")
+    assert (first["X-Cache"], second["X-Cache"], len(below)) == ("miss", "hit", 1)
+    assert second["Access-Control-Allow-Origin"] == "*"
+    assert answer_headers(second) == answer_headers(first)
+    assert second.json() == first.json()
+
+
+def test_a_page_that_is_not_cached_costs_no_query_for_the_cache(busan, reader):
+    with CaptureQueriesContext(connection) as queries:
+        assert reader.get("/health/").status_code == 200
+        assert reader.get("/no-such-page/").status_code == 404
+    assert [q["sql"] for q in queries.captured_queries] == []
+
+
+def test_a_request_with_a_session_cookie_is_answered_by_the_view(busan, reader, below):
+    reader.get("/")
+    stranger = Client()
+    stranger.cookies["sessionid"] = "expired-or-forged"
+    page = stranger.get("/")
+    assert below == ["/", "/"]  # down the stack: only the view can tell an editor
+    assert page["X-Cache"] == "hit"  # a reader all the same, served the reader's copy
+    assert page.content == reader.get("/").content
+
+
+def test_a_copy_the_view_stored_without_the_middleware_is_not_answered_early(
+    busan, reader, settings
+):
+    stack = settings.MIDDLEWARE
+    settings.MIDDLEWARE = [m for m in stack if not m.endswith("PageCacheMiddleware")]
+    bare = reader.get("/")
+    assert bare["X-Cache"] == "miss"
+    settings.MIDDLEWARE = stack
+    page = Client().get("/")
+    # The view's own copy is served by the view, through the stack and its headers.
+    assert page["X-Cache"] == "hit"
+    assert "Content-Security-Policy" in page and page["X-Frame-Options"] == "DENY"
 
 
 def test_an_editors_change_in_the_admin_shows_at_once(busan, reader, editor_client):
