@@ -241,6 +241,11 @@ def keep_answers(port: int, headers: dict, folder: Path) -> None:
             conn.close()
 
 
+def share(part: float, whole: float) -> str:
+    ratio = part / whole
+    return f"{ratio:.2f}" if ratio >= 0.1 else f"{ratio:.3f}"
+
+
 def rate(stats, path: str, seconds: float) -> float:
     """Requests/s of a phase, whichever load made it."""
     if isinstance(stats, WrkPhase):
@@ -351,13 +356,18 @@ def pages_main(args, workdir: Path) -> int:
             if n_errors:
                 print(f"    statuses: {dict(stats.statuses['readers', path])}")
         rates = {label: rate(stats, path, seconds) for label, path, stats, _ in results}
-        bare, page = rates["/health/ (bare view)"], rates["the same page, no Django"]
+        bare = rates["/health/ (bare view)"]
+        page, small = rates["the same page, no Django"], rates["the same bare answer, no Django"]
+        redis = f"/ {CACHE_MODES[-1][0]}"
         print("\n  requests/s as a share of the bare view's:")
         for label, _, _, _ in results[:3]:
-            print(f"    {label}: {rates[label] / bare:.2f}")
+            print(f"    {label}: {share(rates[label], bare)}")
         print(
-            f"    the same bytes without TradeWatch, page ÷ bare answer: "
-            f"{page / rates['the same bare answer, no Django']:.2f} (what the transport allows)"
+            "  the same bytes without TradeWatch (bench/bytes_app.py):\n"
+            f"    the page ÷ the bare answer: {share(page, small)} (what the transport "
+            "allows a page of this size)\n"
+            f"    TradeWatch ÷ the same bytes without it: the cached page (Redis) "
+            f"{share(rates[redis], page)}, the bare view {share(bare, small)}"
         )
         print(f"\nreaders saw {errors} error(s)")
         return 1 if errors else 0
