@@ -39,6 +39,7 @@ import time
 from datetime import UTC, datetime
 from functools import cache as cache_for_process
 from functools import wraps
+from urllib.parse import unquote_plus
 
 from django.apps import apps
 from django.conf import settings
@@ -244,12 +245,14 @@ class PageCacheMiddleware:
     that its own answers carry the same headers (the security policy, Vary, CORS) as the
     view's. An answer that sets a cookie is never stored. A request with a session cookie
     goes down the stack: it may be an editor's, whom only the view can tell from a reader
-    (an editor is never served a reader's copy)."""
+    (an editor is never served a reader's copy). First of all, it drops the tracking
+    parameters from the address (drop_tracking), for the cache and the views alike."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        drop_tracking(request)
         if request.method in ("GET", "HEAD") and seconds():
             stored = self.looked_up(request)
             if stored is not None:
@@ -281,6 +284,35 @@ class PageCacheMiddleware:
         stored = looked_up(f"{cache_key(request, version)}:{encoding_for(request)}", front_cache())
         # A copy the view stored itself (no middleware then) has not every header.
         return stored if stored is not None and "served" in stored else None
+
+
+# Parameters that sites and mailers add to a link to say where a reader came from: nothing
+# here reads them, and some (fbclid, gclid) differ for every reader.
+TRACKING_PREFIXES = ("utm_",)
+TRACKING = frozenset(
+    {"fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "twclid", "ttclid", "yclid",
+     "igshid", "mc_cid", "mc_eid", "_hsenc", "_hsmi", "mkt_tok"}
+)  # fmt: skip
+
+
+def drop_tracking(request) -> None:
+    """The request without the tracking parameters of its address. A link shared when news
+    breaks reaches readers with a click id of each reader's own: kept, it would make every
+    reader's page a new address, rendered and stored for that reader alone, and the pages
+    would carry one reader's id in their links to the next."""
+    query = request.META.get("QUERY_STRING", "")
+    if not query:
+        return
+    pairs = query.split("&")
+    kept = [pair for pair in pairs if not tracking(pair.partition("=")[0])]
+    if len(kept) < len(pairs):
+        request.META["QUERY_STRING"] = "&".join(kept)
+        request.__dict__.pop("GET", None)  # read again from the query string kept
+
+
+def tracking(name: str) -> bool:
+    name = unquote_plus(name).lower()
+    return name in TRACKING or name.startswith(TRACKING_PREFIXES)
 
 
 # Headers of one answer, not of the page: each stored encoding has its own.

@@ -128,6 +128,23 @@ def test_the_api_keeps_its_cross_origin_headers_when_cached(busan, below):
     assert second.json() == first.json()
 
 
+def test_readers_of_a_shared_link_are_served_one_page_without_its_tracking(busan, below):
+    shared = "/?fbclid=IwAR0reader1&status=held&utm_source=newsletter&UTM_Medium=email"
+    first = Client().get(shared)
+    assert first["X-Cache"] == "miss"
+    page = first.content.decode()
+    assert "?status=held" in page  # the page's own links keep what it shows
+    assert "IwAR0reader1" not in page and "utm_" not in page and "newsletter" not in page
+    # Another reader of the same link (a click id of their own), and one without it.
+    for address in (shared.replace("reader1", "reader2"), "/?status=held"):
+        again = Client().get(address)
+        assert again["X-Cache"] == "hit"
+        assert again.content == first.content
+    assert below == ["/?status=held"]
+    # Filters are kept: the same link without its filter is another page.
+    assert Client().get("/?fbclid=IwAR0reader3")["X-Cache"] == "miss"
+
+
 def test_a_page_that_is_not_cached_costs_no_query_for_the_cache(busan, reader):
     with CaptureQueriesContext(connection) as queries:
         assert reader.get("/health/").status_code == 200
