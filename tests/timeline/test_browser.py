@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from tests.browser import PHONE, WIDE
+from tests.browser import PHONE, RECORD_CSP_VIOLATIONS, WIDE, Console
 
 pytestmark = pytest.mark.browser
 
@@ -278,3 +278,35 @@ def test_an_editor_is_warned_before_a_decision_discards_unsaved_edits(
     page.wait_for_url(re.compile(r".*/change/#suggestions$"))
     assert page.locator("#suggestions").is_visible()
     assert page.console.check() == []
+
+
+@pytest.mark.page_cache
+def test_a_cached_page_works_in_the_browser_as_the_page_it_was(site, browser):
+    """What readers are sent most: a page stored by one reader's visit and answered, on the
+    next reader's, before the rest of the stack (timeline/caching.py), gzipped as Chromium
+    asks. Each reader is a browser of their own (nothing kept between them)."""
+
+    def reader():
+        context = browser.new_context(viewport=WIDE)
+        context.add_init_script(RECORD_CSP_VIOLATIONS)
+        page = context.new_page()
+        page.console = Console(page)
+        return context, page
+
+    for path in ("/", "/?status=scheduled", "/coverage/"):
+        (one, first), (other, again) = reader(), reader()
+        stored = first.goto(site + path)
+        answered = again.goto(site + path)
+        assert (stored.headers["x-cache"], answered.headers["x-cache"]) == ("miss", "hit")
+        assert answered.headers["content-encoding"] == "gzip"
+        assert "frame-ancestors 'none'" in answered.headers["content-security-policy"]
+        assert again.title() == first.title()
+        assert again.locator(".site-header").is_visible()
+        styled = "getComputedStyle(document.querySelector('.site-header')).position"
+        assert again.evaluate(styled) == first.evaluate(styled) == "sticky"
+        if path != "/coverage/":  # the timeline's script ran: the filters unfolded
+            assert again.evaluate("document.documentElement.classList.contains('js')")
+            assert again.locator(".filters-fold").get_attribute("open") is not None
+        assert again.console.check() == [] and first.console.check() == []
+        one.close()
+        other.close()
