@@ -315,6 +315,10 @@ def tracking(name: str) -> bool:
     return name in TRACKING or name.startswith(TRACKING_PREFIXES)
 
 
+# Headers that describe a body, which a 304 has not.
+BODY_HEADERS = frozenset(
+    f"content-{name}" for name in ("type", "length", "encoding", "language", "disposition")
+)
 # Headers of one answer, not of the page: each stored encoding has its own.
 OWN_HEADERS = frozenset({"content-length", "content-encoding", "etag", "x-cache"})
 
@@ -344,12 +348,18 @@ def replayed(request, stored: dict):
     response["X-Cache"] = "hit"
     meta = request.META
     if "HTTP_IF_NONE_MATCH" in meta or "HTTP_IF_MODIFIED_SINCE" in meta:
-        return get_conditional_response(
+        answer = get_conditional_response(
             request,
             etag=response["ETag"],
             last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
             response=response,
         )
+        if answer.status_code == 304:  # with the headers the stack gives a 304 too
+            for header, value in stored["served"]:
+                if header not in answer and header.lower() not in BODY_HEADERS:
+                    answer[header] = value
+            answer["X-Cache"] = "hit"
+        return answer
     return response
 
 

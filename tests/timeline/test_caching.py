@@ -100,6 +100,12 @@ def test_a_readers_cached_page_is_answered_before_the_rest_of_the_stack(busan, r
     assert "frame-ancestors 'none'" in second["Content-Security-Policy"]
     assert second["X-Frame-Options"] == "DENY"
     assert "Cookie" in second["Vary"] and "Accept-Encoding" in second["Vary"]
+    # A client that has it is told so with the same headers, as the view's 304 has them.
+    unchanged = Client().get("/?status=held", headers={"If-None-Match": first["ETag"]})
+    assert (unchanged.status_code, unchanged["X-Cache"], below) == (304, "hit", ["/?status=held"])
+    assert unchanged.content == b"" and "Content-Type" not in unchanged
+    for header in ("Content-Security-Policy", "X-Frame-Options", "Vary", "ETag"):
+        assert unchanged[header] == first[header], header
 
 
 @pytest.mark.parametrize("encoding", ["", "gzip, deflate, br"])
