@@ -27,8 +27,8 @@ stack has given it its headers, and serves them again with it. That halved what 
 page costs the server (docs/performance.md, "Cached pages answered before the stack").
 
 A stored answer is kept compressed as well (gzip, once, when it is stored), under a key
-of its own, and served so to every client that accepts it, as browsers do: the 100
-events of a timeline page are 590 KB of HTML and 46 KB gzipped, and sending the kept
+of its own, and served so to every client that accepts it, as browsers do: the 50
+events of a timeline page are 330 KB of HTML and 22 KB gzipped, and sending the kept
 copy costs nothing more.
 Public pages hold no secret (no CSRF token, no session), so compressing them gives a
 BREACH attack nothing to find.
@@ -396,7 +396,7 @@ def kept(response) -> dict[str, dict]:
     ("identity"), and gzipped when that is worth it ("gzip"; else the body again), each
     with its type and the headers it is served again with. Each is kept under a key of
     its own, so that a hit reads only the copy it sends: the plain copy of a timeline page
-    is 590 KB, which a browser's hit used to read with its 46 KB gzipped copy."""
+    is 330 KB, which a browser's hit used to read with its 22 KB gzipped copy."""
     body = response.content
     packed = compress_string(body) if len(body) >= SMALLEST_COMPRESSED else None
     headers = {h: response[h] for h in KEPT_HEADERS if response.has_header(h)}

@@ -170,8 +170,11 @@ if os.environ.get("REDIS_URL"):
 # (timeline/caching.py); the time only bounds the memory old copies hold.
 TRADEWATCH_PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 # The most events the timeline shows on one page; a longer timeline is shown a year, a
-# quarter or a month at a time (timeline/paging.py).
-TRADEWATCH_TIMELINE_PAGE_EVENTS = env_int("TIMELINE_PAGE_EVENTS", 100, minimum=1)
+# quarter or a month at a time (timeline/paging.py). Fifty events with their quotes are
+# about 330 KB of HTML (22 KB gzipped); a hundred were 590 KB, took a quarter longer to
+# render and, to a client that takes no compression, longer to send than the rest of a
+# cached answer (docs/performance.md, "A first screen of fifty events").
+TRADEWATCH_TIMELINE_PAGE_EVENTS = env_int("TIMELINE_PAGE_EVENTS", 50, minimum=1)
 # The most events the overview above the timeline draws one by one; past it, it shows how
 # many events each month holds (timeline/overview.py).
 TRADEWATCH_OVERVIEW_MARKS = env_int("OVERVIEW_MARKS", 60, minimum=1)
