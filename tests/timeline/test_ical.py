@@ -200,5 +200,6 @@ def test_its_queries_do_not_grow(seeded, client, django_assert_num_queries):
     assert len(events) == 3 + 10  # the odd protocols are scheduled
 
 
-# events, then their topics, story, the story's claims, evidence and its date mentions.
-QUERIES = 6
+# events, then their topics, their story and the outlets of their evidence: not the quotes'
+# passages and date mentions a page shows.
+QUERIES = 4

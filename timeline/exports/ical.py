@@ -22,7 +22,7 @@ changes something, and a calendar app sees a moved date as an update.
 
 from datetime import timedelta
 
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, Prefetch, Q, Value, When
 from django.http import HttpResponse
 from django.http.request import split_domain_port
 from django.views.decorators.http import require_safe
@@ -31,7 +31,7 @@ from icalendar import Event as VEvent
 
 from articles.clock import today
 
-from ..models import Event, StatusChange
+from ..models import Event, Evidence, StatusChange
 
 S = Event.Status
 
@@ -57,8 +57,17 @@ CALENDAR_EVENTS = 500
 
 
 def calendar_events():
-    """Public events with a day to put in a calendar, with their stories, in date order."""
+    """Public events with a day to put in a calendar, with what the calendar says of each:
+    its topics, its story and the outlets that report it. Not the quotes, their passages
+    and date mentions that a page shows (Event.objects.on_timeline): building those took
+    more than half of the calendar's time."""
     looked_ahead = StatusChange.objects.filter(status__in=Event.FORWARD_LOOKING).values("event")
+    outlets = (
+        Evidence.objects.shown()
+        .exclude(stance=Evidence.Stance.CONTRADICTS)
+        .select_related("claim__article__outlet")
+        .only("event", "stance", "claim__article__outlet__name")
+    )
     return (
         Event.objects.sourced()
         .filter(
@@ -67,7 +76,7 @@ def calendar_events():
             | Q(pk__in=looked_ahead)
         )
         .exclude(precision__in=LEFT_OUT)
-        .on_timeline()
+        .prefetch_related("topics", "changes", Prefetch("evidence", queryset=outlets))
     )
 
 
