@@ -64,7 +64,7 @@ def readable_from_anywhere(view):
     and give every GET an ETag, answering 304 when the client already has that body."""
     view_with_etag = revalidated(cached(view))
 
-    @wraps(view)
+    @wraps(view_with_etag)  # its name, and its mark as cached (timeline/caching.py)
     def wrapper(request, *args, **kwargs):
         if request.method == "OPTIONS":
             response = HttpResponse(status=204)
@@ -77,7 +77,6 @@ def readable_from_anywhere(view):
         response["Access-Control-Allow-Origin"] = "*"
         return response
 
-    wrapper.page_cached = True  # cached, as view_with_etag is (timeline/caching.py)
     return wrapper
 
 

@@ -199,10 +199,7 @@ def cached(view):
             return view(request, *args, **kwargs)
         if not seconds():
             return revalidate(request, rendered(view(request, *args, **kwargs)), changed=None)
-        version, changed = current()
-        encoding = encoding_for(request)
-        key = cache_key(request, version)
-        stored = looked_up(f"{key}:{encoding}", front_cache())
+        key, encoding, changed, stored = lookup(request)
         pending = None
         if stored is not None:
             response = HttpResponse(stored["body"], content_type=stored["type"])
@@ -254,7 +251,7 @@ class PageCacheMiddleware:
     def __call__(self, request):
         drop_tracking(request)
         if request.method in ("GET", "HEAD") and seconds():
-            stored = self.looked_up(request)
+            stored = self.stored_for(request)
             if stored is not None:
                 return replayed(request, stored)
         request.page_cache_stores = True
@@ -265,7 +262,7 @@ class PageCacheMiddleware:
         return response
 
     @staticmethod
-    def looked_up(request):
+    def stored_for(request):
         """The stored answer this request may be given here, or None."""
         if settings.SESSION_COOKIE_NAME in request.COOKIES:
             return None
@@ -276,12 +273,8 @@ class PageCacheMiddleware:
         if not getattr(match.func, "page_cached", False):
             return None  # not a cached view (/health/, the admin): no query for it
         # Read as the view reads it: from a replica, if there is one, for a reader.
-        token = routers.current.set(routers.Reads(replica=routers.replica_configured()))
-        try:
-            version, _ = current()
-        finally:
-            routers.current.reset(token)
-        stored = looked_up(f"{cache_key(request, version)}:{encoding_for(request)}", front_cache())
+        with routers.reads(replica=True):
+            *_, stored = lookup(request)
         # A copy the view stored itself (no middleware then) has not every header.
         return stored if stored is not None and "served" in stored else None
 
@@ -361,6 +354,14 @@ def replayed(request, stored: dict):
             answer["X-Cache"] = "hit"
         return answer
     return response
+
+
+def lookup(request) -> tuple[str, str, datetime, dict | None]:
+    """Where this request's answer is kept (its key and the encoding the client takes),
+    when the content last changed, and the answer stored there, if any."""
+    version, changed = current()
+    key, encoding = cache_key(request, version), encoding_for(request)
+    return key, encoding, changed, looked_up(f"{key}:{encoding}", front_cache())
 
 
 def encoding_for(request) -> str:

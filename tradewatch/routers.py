@@ -24,6 +24,7 @@ and replication applies transactions in commit order, so a replica that shows ve
 has every change v stands for.
 """
 
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -49,6 +50,17 @@ current: ContextVar[Reads | None] = ContextVar("tradewatch_reads", default=None)
 
 def replica_configured() -> bool:
     return REPLICA in settings.DATABASES
+
+
+@contextmanager
+def reads(replica: bool):
+    """Reads inside the block go to the replica when `replica` is true and there is one
+    (within the rules of the router), else to the primary."""
+    token = current.set(Reads(replica=replica and replica_configured()))
+    try:
+        yield
+    finally:
+        current.reset(token)
 
 
 class PrimaryReplicaRouter:
@@ -103,9 +115,6 @@ class ReplicaReadsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = current.set(Reads(replica=replica_configured() and may_read_replica(request)))
-        try:
+        # A streamed body read after the block reads the primary: the safe side.
+        with reads(may_read_replica(request)):
             return self.get_response(request)
-        finally:
-            # A streamed body read after this point reads the primary: the safe side.
-            current.reset(token)
