@@ -53,7 +53,6 @@ itself and cleans up (gunicorn, the database it made, its temporary files).
 """
 
 import argparse
-import http.client
 import json
 import os
 import random
@@ -72,20 +71,21 @@ sys.path.insert(0, str(BENCH))
 
 from serving import (  # noqa: E402
     HOST,
-    REQUEST_TIMEOUT,
     ROOT,
     database_for,
     drop_quietly,
+    fetch,
     flush_quietly,
     flush_redis,
     free_port,
+    gunicorn,
     log,
     manage,
     start_gunicorn,
     stop,
     wait_until_up,
 )
-from traffic import WRK, Stats, WrkPhase, drive, pct, phase, row, wrk_phase, wrk_version  # noqa: E402
+from traffic import WRK, Stats, drive, pct, phase, row, wrk_phase, wrk_version  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
 from articles.pipeline.clean import clean  # noqa: E402  (pure: no Django, no database)
@@ -221,14 +221,8 @@ CACHE_MODES = (
 
 def x_cache(port: int, path: str) -> str:
     """The X-Cache header of one GET ("-" when there is none)."""
-    conn = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
-    try:
-        conn.request("GET", path, headers={"Host": HOST, "Connection": "close"})
-        response = conn.getresponse()
-        response.read()
-        return response.getheader("X-Cache") or "-"
-    finally:
-        conn.close()
+    response, _ = fetch(port, path)
+    return response.getheader("X-Cache") or "-"
 
 
 def keep_answers(port: int, headers: dict, folder: Path) -> None:
@@ -236,28 +230,16 @@ def keep_answers(port: int, headers: dict, folder: Path) -> None:
     `folder` for bench/bytes_app.py."""
     folder.mkdir(exist_ok=True)
     for name, path in (("page", "/"), ("bare", "/health/")):
-        conn = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
-        try:
-            conn.request("GET", path, headers={"Host": HOST, **headers})
-            response = conn.getresponse()
-            (folder / f"{name}.body").write_bytes(response.read())
-            kept = ("Content-Type", "Content-Encoding")
-            said = {h: response.getheader(h) for h in kept if response.getheader(h)}
-            (folder / f"{name}.json").write_text(json.dumps(said))
-        finally:
-            conn.close()
+        response, body = fetch(port, path, headers=headers)
+        (folder / f"{name}.body").write_bytes(body)
+        kept = ("Content-Type", "Content-Encoding")
+        said = {h: response.getheader(h) for h in kept if response.getheader(h)}
+        (folder / f"{name}.json").write_text(json.dumps(said))
 
 
 def share(part: float, whole: float) -> str:
     ratio = part / whole
     return f"{ratio:.2f}" if ratio >= 0.1 else f"{ratio:.3f}"
-
-
-def rate(stats, path: str, seconds: float) -> float:
-    """Requests/s of a phase, whichever load made it."""
-    if isinstance(stats, WrkPhase):
-        return stats.rate
-    return len(stats.samples["readers", path]) / seconds
 
 
 def pages_main(args, workdir: Path) -> int:
@@ -266,7 +248,7 @@ def pages_main(args, workdir: Path) -> int:
     readers = max(1, min(args.readers, 64))
     # What a browser sends; --accept-encoding "" for clients that take no compression.
     headers = {"Accept-Encoding": args.accept_encoding} if args.accept_encoding else {}
-    created_db = server = None
+    created_db = None
     try:
         database_url, created_db = database_for(args)
         flush_redis(args.redis_url)
@@ -290,56 +272,38 @@ def pages_main(args, workdir: Path) -> int:
         results = []
         load = wrk_phase if args.wrk else phase  # the same call, the load from either
 
-        def measure(port, label, path, readers, seconds, headers):
-            """A phase, after WARM_UP seconds of the same load that are not counted."""
-            load(port, label, path, readers, WARM_UP, headers)
-            return load(port, label, path, readers, seconds, headers)
+        def measure(port, path, readers, seconds):
+            """A phase on one path, after WARM_UP seconds of the same load not counted."""
+            load(port, path, path, readers, WARM_UP, headers)
+            return load(port, path, path, readers, seconds, headers)
 
         load_before = os.getloadavg()[0]
         for label, cache_seconds, redis in CACHE_MODES:
             env = base | {"PAGE_CACHE_SECONDS": cache_seconds}
             if redis:
                 env["REDIS_URL"] = args.redis_url
-            port = free_port()
-            server_log = (workdir / f"gunicorn-{cache_seconds}-{redis}.log").open("w")
-            server = start_gunicorn(
-                env, port, args.workers, args.limit_request_line, server_log, app=APP
-            )
-            wait_until_up(port, server, seconds=120)
-            seen = [x_cache(port, "/") for _ in range(2 * args.workers)]
-            log(f"{label}: X-Cache of {len(seen)} requests: {' '.join(seen)}")
-            timeline = measure(port, "/", "/", readers, seconds, headers)
-            results.append((f"/ {label}", "/", timeline, seen[-1]))
-            if redis:
-                bare = measure(port, "/health/", "/health/", readers, seconds, headers)
-                results.append(("/health/ (bare view)", "/health/", bare, "-"))
-                keep_answers(port, headers, workdir / "bytes")
-            stop(server)
-            server = None
-            server_log.close()
+            output = workdir / f"gunicorn-{cache_seconds}-{redis}.log"
+            with gunicorn(env, args.workers, args.limit_request_line, output, app=APP) as port:
+                seen = [x_cache(port, "/") for _ in range(2 * args.workers)]
+                log(f"{label}: X-Cache of {len(seen)} requests: {' '.join(seen)}")
+                results.append((f"/ {label}", measure(port, "/", readers, seconds), seen[-1]))
+                if redis:
+                    bare = measure(port, "/health/", readers, seconds)
+                    results.append(("/health/ (bare view)", bare, "-"))
+                    keep_answers(port, headers, workdir / "bytes")
 
         # The same bytes from an app that does nothing else (bench/bytes_app.py): how far
         # the transport alone lets a page of this size come to the bare view's answer.
-        port = free_port()
-        server_log = (workdir / "gunicorn-bytes.log").open("w")
-        server = start_gunicorn(
-            base | {"BENCH_BYTES_DIR": str(workdir / "bytes")},
-            port,
-            args.workers,
-            args.limit_request_line,
-            server_log,
-            app=BENCH,
-            module="bytes_app",
-        )
-        wait_until_up(port, server, seconds=60)
-        for label, path in (
-            ("the same page, no Django", "/"),
-            ("the same bare answer, no Django", "/health/"),
-        ):
-            results.append((label, path, measure(port, path, path, readers, seconds, headers), "-"))
-        stop(server)
-        server = None
-        server_log.close()
+        env = base | {"BENCH_BYTES_DIR": str(workdir / "bytes")}
+        output = workdir / "gunicorn-bytes.log"
+        with gunicorn(
+            env, args.workers, args.limit_request_line, output, app=BENCH, module="bytes_app"
+        ) as port:
+            for label, path in (
+                ("the same page, no Django", "/"),
+                ("the same bare answer, no Django", "/health/"),
+            ):
+                results.append((label, measure(port, path, readers, seconds), "-"))
 
         print(
             f"{time.strftime('%Y-%m-%d %H:%M %Z')}, {os.cpu_count()} CPUs, load average "
@@ -358,22 +322,17 @@ def pages_main(args, workdir: Path) -> int:
             f"{'p99 ms':>8} {'req/s':>7}  X-Cache"
         )
         errors = 0
-        for label, path, stats, seen in results:
-            if isinstance(stats, WrkPhase):
-                errors += stats.errors
-                print(stats.row(label) + f"  {seen}")
-                continue
-            n_errors = stats.errors["readers", path]
-            errors += n_errors
-            print(row(label, stats.samples["readers", path], n_errors, seconds) + f"  {seen}")
-            if n_errors:
-                print(f"    statuses: {dict(stats.statuses['readers', path])}")
-        rates = {label: rate(stats, path, seconds) for label, path, stats, _ in results}
+        for label, measured, seen in results:
+            errors += measured.errors
+            print(measured.row(label) + f"  {seen}")
+            if measured.errors and measured.statuses:
+                print(f"    statuses: {measured.statuses}")
+        rates = {label: measured.rate for label, measured, _ in results}
         bare = rates["/health/ (bare view)"]
         page, small = rates["the same page, no Django"], rates["the same bare answer, no Django"]
         redis = f"/ {CACHE_MODES[-1][0]}"
         print("\n  requests/s as a share of the bare view's:")
-        for label, _, _, _ in results[:3]:
+        for label, _, _ in results[:3]:
             print(f"    {label}: {share(rates[label], bare)}")
         print(
             "  the same bytes without TradeWatch (bench/bytes_app.py):\n"
@@ -385,8 +344,6 @@ def pages_main(args, workdir: Path) -> int:
         print(f"\nreaders saw {errors} error(s)")
         return 1 if errors else 0
     finally:
-        if server is not None:
-            stop(server)
         flush_quietly(args.redis_url)
         if created_db:
             drop_quietly(args.pg_admin_url, created_db)
@@ -461,7 +418,7 @@ def main(argv=None) -> int:
             shutil.rmtree(workdir, ignore_errors=True)
 
     workdir = Path(tempfile.mkdtemp(prefix="tw_load_"))
-    created_db = server = None
+    created_db = None
     try:
         database_url, created_db = database_for(args)
         env = os.environ | {

@@ -14,6 +14,8 @@ import socket
 import subprocess
 import time
 import urllib.parse
+from contextlib import contextmanager
+from pathlib import Path
 
 from scratch import PYTHON, ROOT, log  # noqa: F401  (log: the load tests' progress too)
 
@@ -124,6 +126,21 @@ def start_gunicorn(
     )
 
 
+@contextmanager
+def gunicorn(env, workers: int, limit_request_line: int, output: Path, **where):
+    """gunicorn (start_gunicorn; `where`: its app and module) on a free port, answering
+    before the block runs, with its output in the file `output`: the port. Stopped after
+    the block."""
+    port = free_port()
+    with output.open("w") as logfile:
+        server = start_gunicorn(env, port, workers, limit_request_line, logfile, **where)
+        try:
+            wait_until_up(port, server, seconds=120)
+            yield port
+        finally:
+            stop(server)
+
+
 def stop(proc: subprocess.Popen) -> None:
     if proc.poll() is not None:
         return
@@ -135,15 +152,22 @@ def stop(proc: subprocess.Popen) -> None:
         proc.wait(timeout=5)
 
 
-def get(port: int, path: str, timeout: float = REQUEST_TIMEOUT, headers: dict | None = None):
-    """(status, body) of one GET to 127.0.0.1; raises on no answer."""
+def fetch(port: int, path: str, timeout: float = REQUEST_TIMEOUT, headers: dict | None = None):
+    """(response, body) of one GET to 127.0.0.1, the response's headers read; raises on
+    no answer."""
     conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
     try:
         conn.request("GET", path, headers={"Host": HOST, "Connection": "close", **(headers or {})})
         response = conn.getresponse()
-        return response.status, response.read()
+        return response, response.read()
     finally:
         conn.close()
+
+
+def get(port: int, path: str, timeout: float = REQUEST_TIMEOUT, headers: dict | None = None):
+    """(status, body) of one GET to 127.0.0.1; raises on no answer."""
+    response, body = fetch(port, path, timeout, headers)
+    return response.status, body
 
 
 def wait_until_up(port: int, proc: subprocess.Popen, seconds: float = 60.0) -> bytes:

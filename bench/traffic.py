@@ -64,11 +64,14 @@ def pct(sorted_values, p):
 
 def row(label, values, errors, elapsed):
     v = sorted(values)
-    return (
-        f"  {label[:44]:<44} {len(v):>6} {errors:>6} "
-        f"{pct(v, 50) * 1000:>8.0f} {pct(v, 90) * 1000:>8.0f} {pct(v, 99) * 1000:>8.0f} "
-        f"{len(v) / elapsed:>7.1f}"
-    )
+    latencies = [pct(v, p) for p in (50, 90, 99)]
+    return line(label, len(v), errors, latencies, len(v) / elapsed, digits=0)
+
+
+def line(label, requests, errors, latencies, rate, digits=1) -> str:
+    """A table row: requests, errors, p50/p90/p99 in ms (`latencies` in seconds), req/s."""
+    ms = " ".join(f"{seconds * 1000:>8.{digits}f}" for seconds in latencies)
+    return f"  {label[:44]:<44} {requests:>6} {errors:>6} {ms} {rate:>7.1f}"
 
 
 def wrk_version() -> str:
@@ -77,39 +80,58 @@ def wrk_version() -> str:
 
 
 WRK_UNITS = {"us": 1e-6, "ms": 1e-3, "s": 1.0}
+PERCENTILES = (50, 90, 99)
 
 
-class WrkPhase:
-    """What wrk measured of one phase: requests, errors, latency percentiles, requests/s."""
+class Phase:
+    """What one phase of load measured, from wrk or from the Python readers alike:
+    requests, errors, latency percentiles (seconds), requests/s and, from the readers,
+    the statuses answered."""
 
-    def __init__(self, output: str):
+    def __init__(self, requests: int, errors: int, latency: dict, rate: float, statuses=None):
+        self.requests, self.errors, self.latency, self.rate = requests, errors, latency, rate
+        self.statuses = statuses or {}
+
+    @classmethod
+    def of_wrk(cls, output: str) -> "Phase":
         def number(pattern, default=None):
             found = re.search(pattern, output, re.MULTILINE)
             if found is None and default is None:
                 raise SystemExit(f"wrk printed no {pattern!r}:\n{output}")
             return found.groups() if found else default
 
-        self.requests = int(number(r"^\s*(\d+) requests in")[0])
-        self.rate = float(number(r"^Requests/sec:\s*([\d.]+)")[0])
-        self.latency = {}
-        for p in (50, 90, 99):
+        latency = {}
+        for p in PERCENTILES:
             value, unit = number(rf"^\s*{p}%\s+([\d.]+)(us|ms|s)\s*$")
-            self.latency[p] = float(value) * WRK_UNITS[unit]
+            latency[p] = float(value) * WRK_UNITS[unit]
         socket = number(r"connect (\d+), read (\d+), write (\d+), timeout (\d+)", ("0",) * 4)
-        self.errors = int(number(r"Non-2xx or 3xx responses: (\d+)", ("0",))[0])
-        self.errors += sum(map(int, socket))
+        errors = int(number(r"Non-2xx or 3xx responses: (\d+)", ("0",))[0])
+        return cls(
+            requests=int(number(r"^\s*(\d+) requests in")[0]),
+            errors=errors + sum(map(int, socket)),
+            latency=latency,
+            rate=float(number(r"^Requests/sec:\s*([\d.]+)")[0]),
+        )
+
+    @classmethod
+    def of_readers(cls, stats: Stats, label: str, seconds: float) -> "Phase":
+        samples = sorted(stats.samples["readers", label])
+        return cls(
+            requests=len(samples),
+            errors=stats.errors["readers", label],
+            latency={p: pct(samples, p) for p in PERCENTILES},
+            rate=len(samples) / seconds,
+            statuses=dict(stats.statuses["readers", label]),
+        )
 
     def row(self, label: str) -> str:
-        ms = {p: self.latency[p] * 1000 for p in self.latency}
-        return (
-            f"  {label[:44]:<44} {self.requests:>6} {self.errors:>6} "
-            f"{ms[50]:>8.1f} {ms[90]:>8.1f} {ms[99]:>8.1f} {self.rate:>7.1f}"
-        )
+        latencies = [self.latency[p] for p in PERCENTILES]
+        return line(label, self.requests, self.errors, latencies, self.rate)
 
 
 def wrk_phase(
     port: int, label: str, path: str, connections: int, seconds: float, headers: dict
-) -> WrkPhase:
+) -> Phase:
     """phase(), the load from wrk (Debian's package): one path for `seconds` over
     `connections` connections in (at most) two threads; bounded by its own duration and a
     timeout."""
@@ -126,10 +148,10 @@ def wrk_phase(
         timeout=seconds + REQUEST_TIMEOUT + 10,
         check=True,
     )
-    return WrkPhase(done.stdout)
+    return Phase.of_wrk(done.stdout)
 
 
-def phase(port: int, label: str, path: str, readers: int, seconds: float, headers: dict) -> Stats:
+def phase(port: int, label: str, path: str, readers: int, seconds: float, headers: dict) -> Phase:
     """Readers fetching one path for `seconds`, each request with `headers`."""
     stats = Stats()
     deadline = time.monotonic() + seconds
@@ -145,4 +167,4 @@ def phase(port: int, label: str, path: str, readers: int, seconds: float, header
         t.start()
     for t in threads:
         t.join(timeout=seconds + REQUEST_TIMEOUT + 5)
-    return stats
+    return Phase.of_readers(stats, label, seconds)
